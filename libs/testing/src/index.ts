@@ -1,0 +1,9 @@
+export { waitFor } from './wait-for.js';
+export { randomName } from './names.js';
+export {
+  repoRoot,
+  sharedDatasetsDir,
+  hasSharedDatasets,
+  sharedDatasetsSkipReason,
+} from './paths.js';
+export { kafkaBrokers, clickhouseUrl } from './servers.js';
