@@ -1,0 +1,26 @@
+export { PROVIDERS, PRINCIPAL_TYPES, SCHEMA_VERSION } from './internal/normalized-event.js';
+export type {
+  Provider,
+  PrincipalType,
+  Principal,
+  Session,
+  MappingStatus,
+  Visibility,
+  Action,
+  Resource,
+  Outcome,
+  Category,
+  NormalizedEvent,
+} from './internal/normalized-event.js';
+export {
+  NORMALIZATION_REASONS,
+  normalizationErrorCode,
+  isNormalizationError,
+} from './internal/normalization-error.js';
+export type { NormalizationError, NormalizationReason } from './internal/normalization-error.js';
+export {
+  NORMALIZED_EVENT_SCHEMA_PATH,
+  normalizedEventSchema,
+  encodeNormalizedEvent,
+  decodeNormalizedEvent,
+} from './internal/avro-codec.js';
