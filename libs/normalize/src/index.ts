@@ -1,0 +1,1 @@
+export type { NormalizeContext, NormalizeResult } from './internal/context.js';

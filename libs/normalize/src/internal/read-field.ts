@@ -1,0 +1,135 @@
+/**
+ * Defensive readers for provider records. Real logs drift: booleans arrive as strings,
+ * objects as JSON strings, one path is an object in one record and a string in the next,
+ * keys are lower-cased by re-ingesting tools, and redaction markers replace values. These
+ * helpers read a value at a path without throwing; the raw record keeps the original.
+ */
+
+/** Plain JSON object. */
+export type JsonObject = Record<string, unknown>;
+
+/** True for a non-null, non-array object. */
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Returns the property `key` of `object`, falling back to a case-insensitive match because
+ * copies re-ingested by some pipelines lower-case every key (`eventname`, `insertid`).
+ */
+export function getProperty(object: unknown, key: string): unknown {
+  if (!isObject(object)) return undefined;
+  if (key in object) return object[key];
+  const lowered = key.toLowerCase();
+  for (const candidate of Object.keys(object)) {
+    if (candidate.toLowerCase() === lowered) return object[candidate];
+  }
+  return undefined;
+}
+
+/**
+ * Returns the value at a dotted path. An object found as a JSON string along the way is
+ * parsed, because exporters serialize nested objects (`properties`, `identity`) as strings.
+ */
+export function getPath(root: unknown, path: string): unknown {
+  let current: unknown = root;
+  for (const key of path.split('.')) {
+    if (typeof current === 'string') current = parseJsonObject(current);
+    current = getProperty(current, key);
+    if (current === undefined || current === null) return current;
+  }
+  return current;
+}
+
+/** Parses a string that holds a JSON object; returns undefined for anything else. */
+export function parseJsonObject(text: string): JsonObject | undefined {
+  const trimmed = text.trimStart();
+  if (!trimmed.startsWith('{')) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(trimmed);
+    return isObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads an object at a path, parsing a JSON string if that is what the record holds. */
+export function readObject(root: unknown, path: string): JsonObject | undefined {
+  const value = getPath(root, path);
+  if (isObject(value)) return value;
+  if (typeof value === 'string') return parseJsonObject(value);
+  return undefined;
+}
+
+/**
+ * Reads a non-empty string at a path. Numbers and booleans are turned into strings; empty
+ * strings and redaction markers read as missing.
+ */
+export function readString(root: unknown, path: string): string | undefined {
+  const value = getPath(root, path);
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    return trimmed === '' || isRedactionMarker(trimmed) ? undefined : trimmed;
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/**
+ * Reads a boolean at a path, accepting `true`/`false`, `"true"`/`"false"`, `"yes"`/`"no"`
+ * (CloudTrail `additionalEventData.MFAUsed`) and 1/0. Anything else reads as unknown.
+ */
+export function readBoolean(root: unknown, path: string): boolean | undefined {
+  const value = getPath(root, path);
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value === 1 ? true : value === 0 ? false : undefined;
+  if (typeof value === 'string') {
+    const lowered = value.trim().toLowerCase();
+    if (lowered === 'true' || lowered === 'yes' || lowered === '1') return true;
+    if (lowered === 'false' || lowered === 'no' || lowered === '0') return false;
+  }
+  return undefined;
+}
+
+/** Reads an array at a path; a single value becomes a one-element array. */
+export function readArray(root: unknown, path: string): unknown[] {
+  const value = getPath(root, path);
+  if (Array.isArray(value)) return value;
+  if (value === undefined || value === null) return [];
+  if (typeof value === 'string') {
+    const trimmed = value.trimStart();
+    if (trimmed.startsWith('[')) {
+      try {
+        const parsed: unknown = JSON.parse(trimmed);
+        if (Array.isArray(parsed)) return parsed;
+      } catch {
+        // Not a JSON array: treat it as one value below.
+      }
+    }
+  }
+  return [value];
+}
+
+/**
+ * Parses a timestamp into epoch milliseconds. Accepts ISO 8601 strings (with or without
+ * fractional seconds beyond milliseconds) and numbers in seconds or milliseconds.
+ * Returns undefined when the value is not a time.
+ */
+export function readTime(root: unknown, path: string): number | undefined {
+  const value = getPath(root, path);
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    // Values below 1e11 cannot be milliseconds after 1973, so they are seconds.
+    return value < 1e11 ? Math.round(value * 1000) : Math.round(value);
+  }
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const parsed = Date.parse(value.trim());
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+const REDACTION_MARKERS = new Set(['HIDDEN_DUE_TO_SECURITY_REASONS', '<redacted>', 'REDACTED']);
+
+/** True for values providers and exporters write in place of a hidden value. */
+export function isRedactionMarker(value: string): boolean {
+  return REDACTION_MARKERS.has(value);
+}
