@@ -24,3 +24,4 @@ export {
   encodeNormalizedEvent,
   decodeNormalizedEvent,
 } from './internal/avro-codec.js';
+export { TOPICS, RAW_TOPIC_BY_PROVIDER } from './internal/topics.js';
