@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The README's test command: installs everything, starts the real Kafka and ClickHouse
+# that deploy/local/ provides, runs the license check, lint, type check and every test,
+# then stops the servers it started. Servers that were already running are left running.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export NX_NO_CLOUD=true NX_DAEMON=false NX_TUI=false
+
+bash scripts/install-deps.sh
+
+started=()
+stop_started() {
+  local status=$?
+  for server in "${started[@]}"; do
+    bash "deploy/local/$server.sh" stop || echo "warning: could not stop $server" >&2
+  done
+  exit "$status"
+}
+trap stop_started EXIT
+
+for server in kafka clickhouse; do
+  bash "deploy/local/$server.sh" install
+  if ! bash "deploy/local/$server.sh" status >/dev/null 2>&1; then
+    bash "deploy/local/$server.sh" start
+    started+=("$server")
+  else
+    echo "$server is already running; the tests use it and leave it running."
+  fi
+done
+
+echo "== License check"
+node scripts/check-licenses.mjs
+echo "== Lint and format"
+npx eslint .
+npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
+echo "== Type check"
+npx tsc -p tsconfig.json
+echo "== Tests (unit, then integration against Kafka at ${CIEM_KAFKA_BROKERS:-127.0.0.1:9092} and ClickHouse at ${CIEM_CLICKHOUSE_URL:-http://127.0.0.1:8123})"
+npx vitest run
