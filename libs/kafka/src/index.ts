@@ -1,0 +1,51 @@
+/**
+ * Kafka adapter of the platform. The rest of the code sees only these types, never the
+ * client library behind them (kafkajs 2.2), so the client can be replaced.
+ *
+ * Contract: producers are idempotent and write with acks=all; consumers commit offsets only
+ * after their batch handler resolves (at-least-once); dead-lettered records keep their bytes
+ * and carry the error and original position in headers; topics are created from
+ * configuration, never on first use. Checked against Apache Kafka 4.1 (KRaft, one node).
+ */
+export { createKafkaClient } from './internal/client.js';
+export type { KafkaClient, KafkaClientOptions } from './internal/client.js';
+export type { KafkaProducer, ProducerOptions } from './internal/producer.js';
+export type {
+  BatchControl,
+  BatchHandler,
+  ConsumerOptions,
+  RunningConsumer,
+} from './internal/consumer.js';
+export type { KafkaAdmin, NewTopic, TopicDescription } from './internal/admin.js';
+export {
+  DEAD_LETTER_HEADERS,
+  DEAD_LETTER_MESSAGE_MAX_CHARS,
+  buildDeadLetterHeaders,
+  publishToDeadLetter,
+} from './internal/dead-letter.js';
+export type { DeadLetter, DeadLetterOriginal } from './internal/dead-letter.js';
+export { TOPICS, defaultTopicSpecs, ensureTopics, topicNames } from './internal/topics.js';
+export type {
+  EnsureTopicsReport,
+  TopicKey,
+  TopicMismatch,
+  TopicNames,
+  TopicSpec,
+} from './internal/topics.js';
+export { computeBackoffMs, defaultBackoff } from './internal/backoff.js';
+export type { BackoffOptions } from './internal/backoff.js';
+export { KafkaErrorCodes } from './internal/errors.js';
+export type { KafkaErrorCode } from './internal/errors.js';
+export type { KafkaLogLevel } from './internal/logger.js';
+export type {
+  HeaderValue,
+  KafkaLogger,
+  MessageHeaders,
+  OutgoingMessage,
+  PartitionAck,
+  PartitionLag,
+  ReceivedBatch,
+  ReceivedMessage,
+  SaslOptions,
+  SslOptions,
+} from './internal/types.js';
