@@ -1,0 +1,256 @@
+import type { MappingOutcome, MappingStatus, PermissionVisibility } from '../types.js';
+import { AWS_ACTION_OVERRIDES } from './action-overrides.js';
+import { type AwsAccessLevel, lookupAwsAction } from './catalog.js';
+import { apiGatewayActionOf, awsServicePrefixOf, stripVersionSuffix } from './event-names.js';
+import {
+  type AwsEventCategory,
+  type AwsNoPermissionEvent,
+  AWS_NO_PERMISSION_EVENT_TYPES,
+  AWS_NO_PERMISSION_EVENTS,
+} from './no-permission-events.js';
+import { AWS_PASS_ROLE_CALLS, AWS_REQUEST_RULES, PASS_ROLE_ACTION } from './request-rules.js';
+import { awsPermissionVisibility } from './visibility.js';
+
+/** The CloudTrail record fields that decide which permissions a call exercised. */
+export interface AwsCallInput {
+  readonly eventSource?: unknown;
+  readonly eventName?: unknown;
+  readonly requestParameters?: unknown;
+  /** Accepted so that callers can pass a whole record; no rule reads it yet. */
+  readonly additionalEventData?: unknown;
+  readonly eventType?: unknown;
+  readonly eventCategory?: unknown;
+}
+
+/** One permission a call exercised. */
+export interface AwsPermissionUse {
+  /** Catalog spelling, such as `s3:ListBucket`. */
+  readonly action: string;
+  readonly accessLevel: AwsAccessLevel;
+  /** Whether a use of this permission shows in CloudTrail; see `awsPermissionVisibility`. */
+  readonly visibility: PermissionVisibility;
+  /**
+   * True for a permission the call needs besides its own action (`iam:PassRole` for
+   * RunInstances with an instance profile): the event shows the call, not this check.
+   */
+  readonly extra: boolean;
+}
+
+/** Result of `mapAwsCall`. `permissions` lists `uses[].action` in the same order. */
+export interface AwsCallMapping extends MappingOutcome {
+  readonly provider: 'aws';
+  /** IAM service prefix (`s3`, `cloudwatch`), when the event source maps to one. */
+  readonly service: string | undefined;
+  readonly permissions: readonly string[];
+  readonly uses: readonly AwsPermissionUse[];
+  /** Visibility of the call itself in CloudTrail: `data-event` for data and network events. */
+  readonly visibility: PermissionVisibility;
+  readonly category: AwsEventCategory;
+}
+
+const lowerKeys = <T>(table: Readonly<Record<string, T>>): ReadonlyMap<string, T> =>
+  new Map(Object.entries(table).map(([key, value]) => [key.toLowerCase(), value]));
+
+const OVERRIDES = lowerKeys(AWS_ACTION_OVERRIDES);
+const NO_PERMISSION_EVENTS = lowerKeys(AWS_NO_PERMISSION_EVENTS);
+const REQUEST_RULES = lowerKeys(AWS_REQUEST_RULES);
+const PASS_ROLE_CALLS = lowerKeys(AWS_PASS_ROLE_CALLS);
+
+const CATEGORY_BY_EVENT_CATEGORY: Readonly<Record<string, AwsEventCategory>> = {
+  management: 'management',
+  data: 'data',
+  networkactivity: 'network-activity',
+  insight: 'insight',
+};
+
+function text(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed.length > 0 ? trimmed : undefined;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+interface Context {
+  readonly source: string;
+  readonly operation: string;
+  readonly service: string | undefined;
+  readonly category: AwsEventCategory;
+}
+
+function withoutPermission(context: Context, event: AwsNoPermissionEvent): AwsCallMapping {
+  const category = event.category;
+  const optIn = category === 'insight' || category === 'data' || category === 'network-activity';
+  return result(context, 'no-permission', [], optIn ? 'data-event' : 'logged', category, {
+    reason: event.reason,
+  });
+}
+
+function unmapped(context: Context, reason: string): AwsCallMapping {
+  const optIn = context.category === 'data' || context.category === 'network-activity';
+  return result(context, 'unmapped', [], optIn ? 'data-event' : 'logged', context.category, {
+    reason,
+  });
+}
+
+function result(
+  context: Context,
+  status: MappingStatus,
+  uses: readonly AwsPermissionUse[],
+  visibility: PermissionVisibility,
+  category: AwsEventCategory,
+  extra: { reason?: string } = {},
+): AwsCallMapping {
+  return {
+    provider: 'aws',
+    status,
+    source: context.source,
+    operation: context.operation,
+    service: context.service,
+    permissions: uses.map((use) => use.action),
+    uses,
+    visibility,
+    category,
+    ...(extra.reason === undefined ? {} : { reason: extra.reason }),
+  };
+}
+
+type Resolution = { readonly actions: readonly string[] } | { readonly unresolved: string };
+
+// Finds the actions of the call from the tables, trying the event name as written first and
+// then without its version suffix.
+function resolveActions(
+  service: string,
+  names: readonly string[],
+  request: Record<string, unknown> | undefined,
+): Resolution | undefined {
+  for (const name of names) {
+    const key = `${service}:${name}`.toLowerCase();
+    const rule = REQUEST_RULES.get(key);
+    if (rule !== undefined) {
+      const outcome = rule(request);
+      return 'unresolved' in outcome
+        ? { unresolved: `${service}:${name}: ${outcome.unresolved}` }
+        : { actions: outcome.permissions };
+    }
+    const override = OVERRIDES.get(key);
+    if (override !== undefined) return { actions: override };
+    if (service === 'apigateway') {
+      const action = apiGatewayActionOf(name);
+      if (action !== undefined) return { actions: [action] };
+    }
+    if (lookupAwsAction(key) !== undefined) return { actions: [key] };
+  }
+  return undefined;
+}
+
+function passesRole(key: string, request: Record<string, unknown> | undefined): boolean {
+  const fields = PASS_ROLE_CALLS.get(key);
+  if (fields === undefined) return false;
+  if (fields === 'always') return true;
+  if (request === undefined) return false;
+  const present = new Set(
+    Object.entries(request)
+      .filter(([, value]) => value !== null && value !== undefined && value !== '')
+      .map(([field]) => field.toLowerCase()),
+  );
+  return fields.some((field) => present.has(field.toLowerCase()));
+}
+
+/**
+ * Maps one CloudTrail record to the IAM permissions the call exercised, in the catalog's
+ * canonical spelling, with their access level and log visibility.
+ *
+ * Returns `no-permission` for sign-in events, service events, Insights events and calls
+ * that need no permission. Returns `unmapped` with a `reason` when the source has no IAM
+ * service or the action is not in the AWS catalog, so it never emits an action the catalog
+ * lacks.
+ * Extra permissions that the call needs (`iam:PassRole`) follow the call's own actions with
+ * `extra: true`. Throws `CIEM_PERMISSION_MAP_CATALOG_UNAVAILABLE` (ConfigError) when the
+ * catalog package cannot be read.
+ */
+export function mapAwsCall(call: AwsCallInput): AwsCallMapping {
+  const eventSource = text(call.eventSource);
+  const eventName = text(call.eventName);
+  const eventType = text(call.eventType)?.toLowerCase();
+  const recordCategory = text(call.eventCategory)?.toLowerCase();
+  const category =
+    (recordCategory === undefined ? undefined : CATEGORY_BY_EVENT_CATEGORY[recordCategory]) ??
+    (eventType === 'awsvpceevent' ? 'network-activity' : 'management');
+  const service = eventSource === undefined ? undefined : awsServicePrefixOf(eventSource);
+  const context: Context = {
+    source: eventSource ?? '',
+    operation: eventName ?? '',
+    service,
+    category,
+  };
+
+  const typeRule = eventType === undefined ? undefined : AWS_NO_PERMISSION_EVENT_TYPES[eventType];
+  if (typeRule !== undefined) return withoutPermission(context, typeRule);
+  if (eventName === undefined) return unmapped(context, 'eventName is missing or empty');
+  if (eventSource === undefined) return unmapped(context, 'eventSource is missing or empty');
+  if (service === undefined) {
+    return unmapped(context, `event source ${eventSource} matches no IAM service of the catalog`);
+  }
+
+  const names = [...new Set([eventName, stripVersionSuffix(eventName)])];
+  for (const name of names) {
+    const listed = NO_PERMISSION_EVENTS.get(`${service}:${name}`.toLowerCase());
+    if (listed !== undefined) return withoutPermission(context, listed);
+  }
+
+  const request = asRecord(call.requestParameters);
+  const resolution = resolveActions(service, names, request);
+  if (resolution === undefined) {
+    if (service === 'signin') {
+      // Sign-in endpoint events that are not catalog actions record authentication.
+      return withoutPermission(context, AWS_NO_PERMISSION_EVENT_TYPES.awsconsolesignin!);
+    }
+    const tried = names.map((name) => `${service}:${name}`).join(' or ');
+    const console = eventType === 'awsconsoleaction' ? ' (a console action, not an API)' : '';
+    return unmapped(context, `${tried} is not an action of the AWS catalog${console}`);
+  }
+  if ('unresolved' in resolution) return unmapped(context, resolution.unresolved);
+
+  const uses: AwsPermissionUse[] = [];
+  for (const action of resolution.actions) {
+    const entry = lookupAwsAction(action);
+    if (entry === undefined) {
+      return unmapped(context, `mapping table names ${action}, which the AWS catalog lacks`);
+    }
+    if (uses.some((use) => use.action === entry.action)) continue;
+    uses.push({
+      action: entry.action,
+      accessLevel: entry.accessLevel,
+      visibility: awsPermissionVisibility(entry.action),
+      extra: false,
+    });
+  }
+
+  const primaryKey = names.map((name) => `${service}:${name}`.toLowerCase());
+  if (primaryKey.some((key) => passesRole(key, request))) {
+    const passRole = lookupAwsAction(PASS_ROLE_ACTION);
+    if (passRole !== undefined && !uses.some((use) => use.action === passRole.action)) {
+      uses.push({
+        action: passRole.action,
+        accessLevel: passRole.accessLevel,
+        visibility: awsPermissionVisibility(passRole.action),
+        extra: true,
+      });
+    }
+  }
+
+  const dataEvent =
+    category === 'data' ||
+    category === 'network-activity' ||
+    uses.some((use) => !use.extra && use.visibility === 'data-event');
+  // A record without eventCategory (written before CloudTrail added the field) is a data
+  // event when its action is one.
+  const finalCategory =
+    category === 'management' && recordCategory === undefined && dataEvent ? 'data' : category;
+  return result(context, 'mapped', uses, dataEvent ? 'data-event' : 'logged', finalCategory);
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { classifyGcpPermission, gcpPermissionVisibility } from './gcp-visibility.js';
+
+// Cloud Audit Logs overview: Admin Activity logs are always written; Data Access logs
+// (ADMIN_READ, DATA_READ, DATA_WRITE) only when enabled, except for BigQuery.
+describe('gcpPermissionVisibility', () => {
+  it('logs admin writes always', () => {
+    expect(gcpPermissionVisibility('compute.instances.create')).toBe('logged');
+    expect(gcpPermissionVisibility('resourcemanager.projects.setIamPolicy')).toBe('logged');
+  });
+
+  it('marks configuration reads as data access', () => {
+    expect(classifyGcpPermission('compute.instances.get')).toBe('ADMIN_READ');
+    expect(classifyGcpPermission('resourcemanager.projects.getIamPolicy')).toBe('ADMIN_READ');
+    expect(gcpPermissionVisibility('compute.instances.list')).toBe('data-event');
+  });
+
+  it('classifies user data access', () => {
+    expect(classifyGcpPermission('storage.objects.get')).toBe('DATA_READ');
+    expect(classifyGcpPermission('storage.objects.create')).toBe('DATA_WRITE');
+    expect(classifyGcpPermission('secretmanager.versions.access')).toBe('DATA_READ');
+    expect(gcpPermissionVisibility('storage.objects.create')).toBe('data-event');
+  });
+
+  it('keeps BigQuery data access logged', () => {
+    expect(gcpPermissionVisibility('bigquery.tables.getData')).toBe('logged');
+  });
+
+  it('uses the log type when given', () => {
+    expect(
+      gcpPermissionVisibility('compute.instances.get', {
+        logType: 'projects/p1/logs/cloudaudit.googleapis.com%2Factivity',
+      }),
+    ).toBe('logged');
+    expect(gcpPermissionVisibility('compute.instances.delete', { logType: 'data_access' })).toBe(
+      'data-event',
+    );
+    expect(gcpPermissionVisibility('storage.objects.get', { logType: 'ADMIN_WRITE' })).toBe(
+      'logged',
+    );
+    expect(gcpPermissionVisibility('storage.buckets.get', { logType: 'DATA_READ' })).toBe(
+      'data-event',
+    );
+  });
+});

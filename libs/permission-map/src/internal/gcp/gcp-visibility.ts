@@ -1,0 +1,123 @@
+import type { PermissionVisibility } from '../types.js';
+
+/**
+ * Cloud Audit Logs log type of a permission check, as `AuditConfig.logType` names the
+ * Data Access sub-types, plus the other audit logs: `ADMIN_WRITE` (Admin Activity),
+ * `SYSTEM_EVENT` and `POLICY_DENIED`.
+ */
+export type GcpAuditLogType =
+  'ADMIN_WRITE' | 'ADMIN_READ' | 'DATA_READ' | 'DATA_WRITE' | 'SYSTEM_EVENT' | 'POLICY_DENIED';
+
+/** Options of `gcpPermissionVisibility`. */
+export interface GcpVisibilityOptions {
+  /**
+   * The log type when known: a `GcpAuditLogType`, the `logName` suffix (`activity`,
+   * `data_access`, `system_event`, `policy`) or a whole `logName`
+   * (`projects/p/logs/cloudaudit.googleapis.com%2Fdata_access`).
+   */
+  readonly logType?: string;
+}
+
+// Cloud Audit Logs, "Data Access audit logs": read verbs of configuration are ADMIN_READ.
+const READ_VERBS: ReadonlySet<string> = new Set([
+  'get',
+  'list',
+  'getiampolicy',
+  'testiampermissions',
+  'search',
+  'access',
+  'consume',
+  'getdata',
+  'read',
+  'select',
+  'usetodecrypt',
+  'usetoverify',
+]);
+
+// Permissions on user data rather than on configuration: their reads are DATA_READ and
+// their writes DATA_WRITE. Sources: "Cloud Storage audit logging", "BigQuery audit logs",
+// "Secret Manager audit logging", "Pub/Sub audit logging", "Cloud KMS audit logging",
+// "Firestore audit logging", "Spanner audit logging".
+const DATA_PERMISSION_PREFIXES: readonly string[] = [
+  'storage.objects.',
+  'storage.multipartuploads.',
+  'bigquery.tables.getdata',
+  'bigquery.tables.updatedata',
+  'secretmanager.versions.access',
+  'pubsub.topics.publish',
+  'pubsub.subscriptions.consume',
+  'cloudkms.cryptokeyversions.use',
+  'datastore.entities.',
+  'spanner.databases.read',
+  'spanner.databases.select',
+  'spanner.databases.write',
+];
+
+// Cloud Audit Logs, "Data Access audit logs": disabled by default for every service except
+// BigQuery, whose Data Access logs are always written.
+const DATA_ACCESS_ALWAYS_ON: ReadonlySet<string> = new Set(['bigquery']);
+
+const LOG_TYPE_BY_LOG_NAME: Readonly<Record<string, GcpAuditLogType>> = {
+  activity: 'ADMIN_WRITE',
+  system_event: 'SYSTEM_EVENT',
+  policy: 'POLICY_DENIED',
+};
+
+/**
+ * Infers the audit log type that records a use of a GCP permission from its name
+ * (`service.resource.verb`): reads of configuration are ADMIN_READ, reads and writes of user
+ * data are DATA_READ and DATA_WRITE, and other writes are ADMIN_WRITE (Admin Activity).
+ */
+export function classifyGcpPermission(permission: string): GcpAuditLogType {
+  const canonical = permission.trim().toLowerCase();
+  const verb = canonical.split('.').pop() ?? '';
+  const read = READ_VERBS.has(verb);
+  if (DATA_PERMISSION_PREFIXES.some((prefix) => canonical.startsWith(prefix))) {
+    return read ? 'DATA_READ' : 'DATA_WRITE';
+  }
+  return read ? 'ADMIN_READ' : 'ADMIN_WRITE';
+}
+
+function logTypeOf(permission: string, logType: string | undefined): GcpAuditLogType {
+  if (logType === undefined) return classifyGcpPermission(permission);
+  const trimmed = logType.trim();
+  const upper = trimmed.toUpperCase();
+  const known: readonly GcpAuditLogType[] = [
+    'ADMIN_WRITE',
+    'ADMIN_READ',
+    'DATA_READ',
+    'DATA_WRITE',
+    'SYSTEM_EVENT',
+    'POLICY_DENIED',
+  ];
+  const exact = known.find((type) => type === upper);
+  if (exact !== undefined) return exact;
+
+  // A logName ends with `cloudaudit.googleapis.com%2F<suffix>` (or `/` once decoded).
+  const suffix = trimmed.replace(/%2F/gi, '/').split('/').pop()?.toLowerCase() ?? '';
+  if (suffix === 'data_access') {
+    // The log is Data Access, and the permission name separates reads from writes.
+    const inferred = classifyGcpPermission(permission);
+    return inferred === 'ADMIN_WRITE' ? 'DATA_WRITE' : inferred;
+  }
+  return LOG_TYPE_BY_LOG_NAME[suffix] ?? classifyGcpPermission(permission);
+}
+
+/**
+ * Returns whether the use of a GCP permission shows in Cloud Audit Logs. Admin Activity,
+ * System Event and Policy Denied logs are always written (`logged`). Data Access logs
+ * (ADMIN_READ, DATA_READ, DATA_WRITE) are written only where the customer enables them
+ * (`data-event`), except BigQuery's, which are always on. Without `options.logType` the
+ * type is inferred with `classifyGcpPermission`.
+ */
+export function gcpPermissionVisibility(
+  permission: string,
+  options: GcpVisibilityOptions = {},
+): PermissionVisibility {
+  const type = logTypeOf(permission, options.logType);
+  if (type === 'ADMIN_WRITE' || type === 'SYSTEM_EVENT' || type === 'POLICY_DENIED') {
+    return 'logged';
+  }
+  const service = permission.trim().toLowerCase().split('.')[0] ?? '';
+  return DATA_ACCESS_ALWAYS_ON.has(service) ? 'logged' : 'data-event';
+}
