@@ -1,0 +1,104 @@
+import { getPath, readObject, readString } from '../read-field.js';
+import type { JsonObject } from '../read-field.js';
+
+/**
+ * Record paths of each logical field in the three shapes of an Azure Activity Log record, first match
+ * wins:
+ * - diagnostic settings and Event Hubs (Azure Monitor "Resource log schema"): flat
+ *   camelCase, `identity.claims`, `resultType`, sometimes PascalCase keys;
+ * - the REST API and `az monitor activity-log list` (Activity Log "event schema"):
+ *   `eventDataId`, `operationName.value`, `status.value`, top-level `claims`;
+ * - the Python SDK and CLI `--output json` from older releases: the same fields in
+ *   snake_case (`event_data_id`, `operation_name.value`).
+ * Lookups ignore key case (see read-field.ts), so PascalCase needs no entry here.
+ */
+export const AZURE_FIELD_PATHS = {
+  eventDataId: ['eventDataId', 'event_data_id', 'properties.eventDataId'],
+  time: ['time', 'eventTimestamp', 'event_timestamp'],
+  operationName: ['operationName.value', 'operation_name.value', 'operationName'],
+  category: ['category.value', 'category', 'properties.eventCategory'],
+  resultType: ['resultType', 'status.value', 'status', 'result_type'],
+  subStatus: ['subStatus.value', 'sub_status.value', 'resultSignature', 'result_signature'],
+  statusCode: ['properties.statusCode', 'statusCode', 'status_code'],
+  statusText: ['statusText', 'resultDescription'],
+  resourceId: ['resourceId', 'resource_id', 'resourceUri'],
+  resourceProvider: [
+    'resourceProviderName.value',
+    'resource_provider_name.value',
+    'resourceProviderName',
+  ],
+  subscriptionId: ['subscriptionId', 'subscription_id'],
+  tenantId: ['tenantId', 'tenant_id'],
+  correlationId: ['correlationId', 'correlation_id'],
+  callerIpAddress: [
+    'callerIpAddress',
+    'caller_ip_address',
+    'httpRequest.clientIpAddress',
+    'http_request.client_ip_address',
+  ],
+  caller: ['caller'],
+  location: ['location'],
+  userAgent: ['properties.userAgentHeader', 'properties.userAgent'],
+  authorizationAction: ['identity.authorization.action', 'authorization.action'],
+  authorizationScope: ['identity.authorization.scope', 'authorization.scope'],
+  principalId: ['identity.authorization.evidence.principalId'],
+  principalType: ['identity.authorization.evidence.principalType'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** A logical field of an Azure Activity record. */
+export type AzureField = keyof typeof AZURE_FIELD_PATHS;
+
+/** Objects that may arrive as objects or as JSON strings. */
+const AZURE_OBJECT_PATHS = {
+  claims: ['identity.claims', 'claims'],
+  identity: ['identity'],
+  properties: ['properties'],
+  requester: ['identity.requester'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** A value and the record path it was read from, for error messages. */
+export interface FieldValue {
+  value: string;
+  path: string;
+}
+
+/** Reads the first non-empty string among a field's known paths. */
+export function readAzureField(record: JsonObject, field: AzureField): FieldValue | undefined {
+  for (const path of AZURE_FIELD_PATHS[field]) {
+    const value = readString(record, path);
+    if (value !== undefined) return { value, path };
+  }
+  return undefined;
+}
+
+/** Reads a field's string value, or undefined when no known path contains one. */
+export function readAzureString(record: JsonObject, field: AzureField): string | undefined {
+  return readAzureField(record, field)?.value;
+}
+
+/** Reads one of the nested objects (claims, identity, properties), parsing JSON strings. */
+export function readAzureObject(
+  record: JsonObject,
+  name: keyof typeof AZURE_OBJECT_PATHS,
+): JsonObject | undefined {
+  for (const path of AZURE_OBJECT_PATHS[name]) {
+    const value = readObject(record, path);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/**
+ * Returns the first known path of a field that contains any value, with that raw value, so
+ * an error can show what a record contains where a string was expected.
+ */
+export function findAzureRaw(
+  record: JsonObject,
+  field: AzureField,
+): { path: string; raw: unknown } | undefined {
+  for (const path of AZURE_FIELD_PATHS[field]) {
+    const raw = getPath(record, path);
+    if (raw !== undefined && raw !== null) return { path, raw };
+  }
+  return undefined;
+}

@@ -1,0 +1,69 @@
+/**
+ * Azure Resource Manager resource ids:
+ * `/subscriptions/{sub}/resourceGroups/{rg}/providers/{Namespace}/{type}/{name}[/{type}/{name}...]`,
+ * where an extension resource repeats `/providers/...` after its parent. ARM treats ids as
+ * case-insensitive and logs them in any case (Activity Log records carry upper-cased ones),
+ * so the platform stores them lower-cased.
+ */
+
+const GUID_WITHOUT_DASHES = /^[0-9a-f]{32}$/i;
+
+/** Lower-cases an id and removes trailing slashes, so one resource has one id. */
+export function normalizeResourceId(resourceId: string): string {
+  return resourceId.trim().replace(/\/+$/, '').toLowerCase();
+}
+
+/** Lower-cases a GUID and adds the dashes that `evidence.principalId` leaves out. */
+export function normalizeGuid(value: string): string {
+  const trimmed = value.trim().toLowerCase();
+  if (!GUID_WITHOUT_DASHES.test(trimmed)) return trimmed;
+  return [
+    trimmed.slice(0, 8),
+    trimmed.slice(8, 12),
+    trimmed.slice(12, 16),
+    trimmed.slice(16, 20),
+    trimmed.slice(20),
+  ].join('-');
+}
+
+/** Returns the lower-cased subscription id of a resource id or scope, if it names one. */
+export function subscriptionOf(resourceId: string): string | undefined {
+  const match = /^\/?subscriptions\/([^/]+)/i.exec(resourceId.trim());
+  return match?.[1]?.toLowerCase();
+}
+
+/**
+ * Returns the resource type of an id as `namespace/type[/child type...]`, lower-cased:
+ * `microsoft.compute/virtualmachines` for a VM, `microsoft.resources/resourcegroups` for a
+ * resource group and `microsoft.resources/subscriptions` for a subscription. Undefined
+ * when the id has none of these forms.
+ */
+export function resourceTypeOf(resourceId: string): string | undefined {
+  const segments = normalizeResourceId(resourceId).split('/').filter(Boolean);
+  const lastProviders = segments.lastIndexOf('providers');
+  if (lastProviders >= 0) {
+    const namespace = segments[lastProviders + 1];
+    if (namespace === undefined) return undefined;
+    // After the namespace, segments alternate type and name: keep the types.
+    const types = segments.slice(lastProviders + 2).filter((_, index) => index % 2 === 0);
+    return [namespace, ...types].join('/');
+  }
+  if (segments[0] !== 'subscriptions') return undefined;
+  if (segments[2] === 'resourcegroups') return 'microsoft.resources/resourcegroups';
+  return 'microsoft.resources/subscriptions';
+}
+
+/** Returns the provider namespace (`Microsoft.Compute`) in front of an operation name. */
+export function namespaceOfOperation(operationName: string): string | undefined {
+  const slash = operationName.indexOf('/');
+  if (slash <= 0) return undefined;
+  const namespace = operationName.slice(0, slash);
+  return namespace.includes('.') ? namespace : undefined;
+}
+
+/** Returns the provider namespace of a resource id, in the case the id uses. */
+export function namespaceOfResourceId(resourceId: string): string | undefined {
+  const segments = resourceId.trim().split('/').filter(Boolean);
+  const lastProviders = segments.map((segment) => segment.toLowerCase()).lastIndexOf('providers');
+  return lastProviders >= 0 ? segments[lastProviders + 1] : undefined;
+}

@@ -1,0 +1,43 @@
+import type { Resource } from '@ciem/events';
+import { readObject, readString } from '../read-field.js';
+import type { JsonObject } from '../read-field.js';
+import { normalizeGuid, normalizeResourceId, resourceTypeOf } from './resource-id.js';
+
+/** Resource type given to the assignee of a role assignment, which is not an ARM resource. */
+export const ROLE_ASSIGNEE_RESOURCE_TYPE = 'principal';
+
+const ROLE_ASSIGNMENT_WRITE = /\/roleassignments\/write$/i;
+
+/**
+ * Lists the resources of an Azure record: the logged resource id, the authorization scope
+ * when it differs, and for `Microsoft.Authorization/roleAssignments/write` the assignment's
+ * scope, role definition and assignee. Those three exist only in `properties.requestbody`,
+ * a JSON string that ARM logs on the Start record of the write. Ids are lower-cased and
+ * listed once each.
+ */
+export function resourcesOf(input: {
+  resourceId: string | undefined;
+  authorizationScope: string | undefined;
+  operationName: string;
+  properties: JsonObject | undefined;
+}): Resource[] {
+  const resources = new Map<string, Resource>();
+  const add = (id: string | undefined, type?: string): void => {
+    if (id === undefined) return;
+    const normalized = normalizeResourceId(id);
+    if (normalized === '' || resources.has(normalized)) return;
+    resources.set(normalized, { id: normalized, type: type ?? resourceTypeOf(normalized) ?? null });
+  };
+
+  add(input.resourceId);
+  add(input.authorizationScope);
+
+  if (ROLE_ASSIGNMENT_WRITE.test(input.operationName)) {
+    const body = readObject(input.properties, 'requestbody');
+    add(readString(body, 'properties.scope'));
+    add(readString(body, 'properties.roleDefinitionId'));
+    const assignee = readString(body, 'properties.principalId');
+    if (assignee !== undefined) add(normalizeGuid(assignee), ROLE_ASSIGNEE_RESOURCE_TYPE);
+  }
+  return [...resources.values()];
+}
