@@ -1,0 +1,84 @@
+/**
+ * ARN helpers for CloudTrail identities and resources. ARN layout follows the IAM User Guide,
+ * "IAM identifiers": `arn:partition:service:region:account-id:resource`.
+ */
+
+/** The parts of an ARN; `resource` keeps every character after the fifth colon. */
+export interface ArnParts {
+  partition: string;
+  service: string;
+  region: string;
+  account: string;
+  resource: string;
+}
+
+/** Splits an ARN into its parts, or returns undefined when the text is not an ARN. */
+export function parseArn(text: string): ArnParts | undefined {
+  const parts = text.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
+  const [, partition = '', service = '', region = '', account = ''] = parts;
+  if (partition === '' || service === '') return undefined;
+  return { partition, service, region, account, resource: parts.slice(5).join(':') };
+}
+
+/** True when the text parses as an ARN. */
+export function isArn(text: string): boolean {
+  return parseArn(text) !== undefined;
+}
+
+/**
+ * Picks the partition from a region name, because records without an ARN still need one to
+ * build ARNs: China regions (`cn-*`) are `aws-cn`, GovCloud (`us-gov-*`) is `aws-us-gov`.
+ */
+export function partitionOfRegion(region: string | undefined): string {
+  if (region?.startsWith('cn-')) return 'aws-cn';
+  if (region?.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/** The parts of an assumed-role ARN: `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`. */
+export interface AssumedRoleArn {
+  partition: string;
+  account: string;
+  roleName: string;
+  /** Empty when the ARN ends after the role name. */
+  sessionName: string;
+}
+
+/**
+ * Parses an assumed-role ARN, or returns undefined for any other ARN. The service may be
+ * `sts` (what CloudTrail writes) or `iam` (the Service Authorization Reference lists an
+ * `iam` assumed-role resource type, and some exporters write that form).
+ */
+export function parseAssumedRoleArn(text: string): AssumedRoleArn | undefined {
+  const arn = parseArn(text);
+  if (arn === undefined || (arn.service !== 'sts' && arn.service !== 'iam')) return undefined;
+  const match = /^assumed-role\/([^/]+)(?:\/(.*))?$/.exec(arn.resource);
+  if (match === null) return undefined;
+  return {
+    partition: arn.partition,
+    account: arn.account,
+    roleName: match[1] ?? '',
+    sessionName: match[2] ?? '',
+  };
+}
+
+/**
+ * Builds the IAM role ARN behind an assumed-role ARN.
+ *
+ * NOTE: an STS assumed-role ARN drops the role's path, so a role created under a path
+ * (`role/service-role/x`, `role/aws-reserved/sso.amazonaws.com/...`) gets a path-less ARN
+ * here that will not match its IAM ARN. Records normally carry `sessionIssuer.arn`, which
+ * has the path, and this is used only when it is missing.
+ */
+export function roleArnOfAssumedRole(session: AssumedRoleArn): string {
+  return `arn:${session.partition}:iam::${session.account}:role/${session.roleName}`;
+}
+
+/** Returns the last `/`-separated segment of an ARN's resource part (a user or role name). */
+export function lastResourceSegment(text: string): string | undefined {
+  const arn = parseArn(text);
+  if (arn === undefined) return undefined;
+  const segment = arn.resource.split('/').pop();
+  return segment === undefined || segment === '' ? undefined : segment;
+}

@@ -1,0 +1,198 @@
+import { describeValue } from '@ciem/errors';
+import { SCHEMA_VERSION, type NormalizationReason, type NormalizedEvent } from '@ciem/events';
+import type { NormalizeContext, NormalizeResult } from '../context.js';
+import {
+  getPath,
+  isObject,
+  readBoolean,
+  readObject,
+  readString,
+  type JsonObject,
+} from '../read-field.js';
+import { parseArn, partitionOfRegion } from './arn.js';
+import { readCloudTrailTime } from './cloudtrail-time.js';
+import { readCloudTrailEventId } from './event-id.js';
+import { readCloudTrailIdentity } from './identity.js';
+import { readCloudTrailCategory, readCloudTrailOutcome } from './outcome.js';
+import { mapCloudTrailAction } from './permissions.js';
+import { readCloudTrailResources } from './resources.js';
+
+/**
+ * Normalizes one CloudTrail record (an element of a log file's `Records[]`, the parsed
+ * `CloudTrailEvent` of LookupEvents, or an EventBridge `detail`) into a NormalizedEvent.
+ * Field meanings follow the CloudTrail User Guide, "CloudTrail record contents" and
+ * "CloudTrail userIdentity element".
+ *
+ * Bad input never throws: the function returns a NormalizationError with reason `wrong-type` when
+ * the record is not an object or a required field has the wrong form, `wrong-envelope` for
+ * a whole log file, `not-an-event` for a record with none of `eventTime`, `eventSource` and
+ * `eventName` (a digest file), and `missing-field` when one of them is missing. A record
+ * without `eventID` gets a derived id (see `readCloudTrailEventId`).
+ */
+export function normalizeCloudTrailRecord(record: unknown, ctx: NormalizeContext): NormalizeResult {
+  const fail = (reason: NormalizationReason, field: string | null, message: string) => ({
+    kind: 'normalization-error' as const,
+    provider: 'aws' as const,
+    reason,
+    field,
+    message,
+    raw_ref: ctx.rawRef,
+  });
+
+  if (!isObject(record)) {
+    return fail(
+      'wrong-type',
+      null,
+      `CloudTrail record is invalid: expected a JSON object, received ${describeValue(record)}. ` +
+        'Pass one element of the log file\u2019s Records array.',
+    );
+  }
+  if (Array.isArray(getPath(record, 'Records'))) {
+    return fail(
+      'wrong-envelope',
+      'Records',
+      'CloudTrail record is a whole log file ({"Records": [...]}): expected one record. ' +
+        'Unwrap the Records array before normalizing.',
+    );
+  }
+  const required = ['eventTime', 'eventSource', 'eventName'] as const;
+  if (required.every((field) => readEventField(record, field) === undefined)) {
+    return fail(
+      'not-an-event',
+      null,
+      'CloudTrail record has none of eventTime, eventSource and eventName: expected an event ' +
+        `record, received an object with keys ${describeValue(Object.keys(record))}. ` +
+        'Digest files and other non-event objects cannot be normalized.',
+    );
+  }
+
+  for (const field of ['eventSource', 'eventName'] as const) {
+    const value = readEventField(record, field);
+    if (value === undefined || value === null || value === '') {
+      return fail('missing-field', field, missingMessage(field, 'a non-empty string'));
+    }
+    if (typeof value !== 'string' || value.trim() === '') {
+      return fail('wrong-type', field, wrongTypeMessage(field, 'a non-empty string', value));
+    }
+  }
+  const timeField = eventTimeFieldOf(record);
+  const eventTimeValue = getPath(record, timeField);
+  if (eventTimeValue === undefined || eventTimeValue === null || eventTimeValue === '') {
+    return fail('missing-field', 'eventTime', missingMessage('eventTime', 'an ISO 8601 time'));
+  }
+  const eventTime = readCloudTrailTime(record, timeField);
+  if (eventTime === undefined) {
+    return fail(
+      'wrong-type',
+      timeField,
+      wrongTypeMessage(
+        timeField,
+        'an ISO 8601 time such as "2024-05-01T12:00:00Z"',
+        eventTimeValue,
+      ),
+    );
+  }
+  const userIdentity = getPath(record, 'userIdentity');
+  if (
+    userIdentity !== undefined &&
+    userIdentity !== null &&
+    readObject(record, 'userIdentity') === undefined
+  ) {
+    return fail(
+      'wrong-type',
+      'userIdentity',
+      wrongTypeMessage('userIdentity', 'an object', userIdentity),
+    );
+  }
+
+  const eventSource = String(readEventField(record, 'eventSource')).trim();
+  const eventName = String(readEventField(record, 'eventName')).trim();
+  const region = readString(record, 'awsRegion') ?? null;
+  const identity = readCloudTrailIdentity(record);
+  const accountId =
+    readString(record, 'recipientAccountId') ?? readString(record, 'userIdentity.accountId') ?? '';
+  const identityArn = readString(record, 'userIdentity.arn');
+  const partition =
+    (identityArn === undefined ? undefined : parseArn(identityArn)?.partition) ??
+    partitionOfRegion(region ?? undefined);
+  const { action, impliedCategory } = mapCloudTrailAction(record, eventSource, eventName);
+  const recordCategory = readCloudTrailCategory(record);
+  const outcome = readCloudTrailOutcome(record);
+
+  const event: NormalizedEvent = {
+    schema_version: SCHEMA_VERSION,
+    event_id: readCloudTrailEventId(record),
+    provider: 'aws',
+    event_time: eventTime,
+    ingest_time: ctx.ingestTime,
+    log_type: readString(record, 'eventType') ?? null,
+    account_id: accountId,
+    // NOTE: CloudTrail records carry no organization id (an organization trail shows it only
+    // in the S3 object key), so tenant_id stays null until the container layer passes it.
+    tenant_id: null,
+    region,
+    principal: identity.principal,
+    session: identity.session,
+    actor: identity.actor,
+    access_key_id: identity.access_key_id,
+    mfa: identity.mfa,
+    action,
+    read_only: readBoolean(record, 'readOnly') ?? null,
+    category:
+      recordCategory === 'management' ? (impliedCategory ?? recordCategory) : recordCategory,
+    resources: readCloudTrailResources(record, { partition, region, account: accountId }),
+    outcome: outcome.outcome,
+    error_code: outcome.error_code,
+    error_message: outcome.error_message,
+    source_ip: readString(record, 'sourceIPAddress') ?? null,
+    user_agent: readString(record, 'userAgent') ?? null,
+    via_service: identity.via_service,
+    vpc_endpoint: readString(record, 'vpcEndpointId') ?? null,
+    phase: null,
+    correlation_id: readString(record, 'sharedEventID') ?? null,
+    raw_ref: ctx.rawRef,
+  };
+  return event;
+}
+
+/**
+ * Reads `eventSource` or `eventName`. Insight events carry them in `insightDetails`, naming
+ * the API whose call rate or error rate was unusual (CloudTrail User Guide, "CloudTrail
+ * Insights events").
+ */
+function readEventField(
+  record: JsonObject,
+  field: 'eventTime' | 'eventSource' | 'eventName',
+): unknown {
+  if (field === 'eventTime') return getPath(record, eventTimeFieldOf(record));
+  return getPath(record, field) ?? getPath(record, `insightDetails.${field}`);
+}
+
+/**
+ * Returns the field holding the event time: `eventTime`, or `@timestamp` when only that is
+ * present, because Logstash pipelines that parse CloudTrail move the time there (Elastic
+ * Common Schema defines `@timestamp` as the time the event originated).
+ *
+ * NOTE: a pipeline that sets `@timestamp` to its own read time and drops `eventTime` makes
+ * this the ingest time; nothing in the record distinguishes the two.
+ */
+function eventTimeFieldOf(record: JsonObject): string {
+  if (getPath(record, 'eventTime') === undefined && getPath(record, '@timestamp') !== undefined) {
+    return '@timestamp';
+  }
+  return 'eventTime';
+}
+
+function missingMessage(field: string, expected: string): string {
+  return (
+    `CloudTrail record is missing ${field}: expected ${expected}. ` +
+    'Every CloudTrail event has this field, so the record is truncated or not CloudTrail.'
+  );
+}
+
+function wrongTypeMessage(field: string, expected: string, received: unknown): string {
+  return (
+    `CloudTrail field ${field} is invalid: expected ${expected}, received ` +
+    `${describeValue(received)}. Check the exporter that wrote the record.`
+  );
+}

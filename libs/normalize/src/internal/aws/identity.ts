@@ -1,0 +1,93 @@
+import type { Principal, Session } from '@ciem/events';
+import { readBoolean, readObject, readString, type JsonObject } from '../read-field.js';
+import { parseArn, partitionOfRegion } from './arn.js';
+import {
+  IDENTITY_RESOLVERS,
+  resolveUnknown,
+  serviceHostOf,
+  type ResolvedIdentity,
+} from './identity-resolvers.js';
+
+/** The identity fields of a NormalizedEvent, read from one CloudTrail record. */
+export interface CloudTrailIdentity {
+  principal: Principal;
+  session: Session | null;
+  actor: string | null;
+  access_key_id: string | null;
+  mfa: boolean | null;
+  via_service: string | null;
+}
+
+const UNKNOWN_PRINCIPAL_ID = 'unknown';
+
+/**
+ * Reads who made a CloudTrail call from `userIdentity`, `additionalEventData.MFAUsed` and
+ * `sourceIPAddress`. A record without `userIdentity` (Insight events) or with an
+ * unrecognized type gets the `unknown` principal instead of an error. The caller checks that `userIdentity`,
+ * when present, is an object.
+ */
+export function readCloudTrailIdentity(record: JsonObject): CloudTrailIdentity {
+  const identity = readObject(record, 'userIdentity') ?? {};
+  const partition = partitionOf(record, identity);
+  const resolver = IDENTITY_RESOLVERS[identityTypeOf(identity)] ?? resolveUnknown;
+  const resolved: ResolvedIdentity = resolver({ identity, record, partition });
+
+  const principal: Principal =
+    resolved.principal.id === undefined || resolved.principal.id === ''
+      ? { id: UNKNOWN_PRINCIPAL_ID, type: 'unknown', name: resolved.principal.name }
+      : { id: resolved.principal.id, type: resolved.principal.type, name: resolved.principal.name };
+
+  return {
+    principal,
+    session: resolved.session,
+    actor: resolved.actor,
+    access_key_id: readString(identity, 'accessKeyId') ?? null,
+    mfa: readMfa(record, identity),
+    via_service: readString(identity, 'invokedBy') ?? serviceHostOf(record) ?? null,
+  };
+}
+
+/**
+ * Returns the lower-cased `userIdentity.type`, inferring it from the ARN or other fields
+ * when the type is missing or not one CloudTrail documents (exporters drop it, and service
+ * events such as `AwsServiceEvent` records sometimes carry only `invokedBy`).
+ */
+function identityTypeOf(identity: JsonObject): string {
+  const declared = readString(identity, 'type')?.toLowerCase();
+  if (declared !== undefined && declared in IDENTITY_RESOLVERS) return declared;
+
+  const arn = readString(identity, 'arn');
+  const parsed = arn === undefined ? undefined : parseArn(arn);
+  if (parsed !== undefined) {
+    if (parsed.resource === 'root') return 'root';
+    if (parsed.service === 'iam' && parsed.resource.startsWith('user/')) return 'iamuser';
+    if (parsed.service === 'sts' && parsed.resource.startsWith('assumed-role/')) {
+      return 'assumedrole';
+    }
+    if (parsed.service === 'sts' && parsed.resource.startsWith('federated-user/')) {
+      return 'federateduser';
+    }
+  }
+  if (readString(identity, 'invokedBy') !== undefined) return 'awsservice';
+  if (readString(identity, 'userId') !== undefined) return 'identitycenteruser';
+  return 'unknown';
+}
+
+/**
+ * Reads whether MFA was used. `additionalEventData.MFAUsed` ("Yes"/"No", on console
+ * sign-ins) describes this very sign-in, so it wins over the session's
+ * `sessionContext.attributes.mfaAuthenticated` ("true"/"false").
+ */
+function readMfa(record: JsonObject, identity: JsonObject): boolean | null {
+  return (
+    readBoolean(record, 'additionalEventData.MFAUsed') ??
+    readBoolean(identity, 'sessionContext.attributes.mfaAuthenticated') ??
+    null
+  );
+}
+
+function partitionOf(record: JsonObject, identity: JsonObject): string {
+  const arn = readString(identity, 'arn');
+  const fromArn = arn === undefined ? undefined : parseArn(arn)?.partition;
+  return fromArn ?? partitionOfRegion(readString(record, 'awsRegion'));
+}
