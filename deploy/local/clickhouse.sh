@@ -68,10 +68,19 @@ port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# True when GET /ping on the HTTP port returns "Ok.".
+# True when GET /ping on the HTTP port returns "Ok.". Uses curl when present, and otherwise
+# a plain HTTP/1.0 request through bash's /dev/tcp, because a fresh CI machine may lack curl.
 ping_ok() {
   local body
-  body="$(curl --silent --max-time 2 "http://127.0.0.1:${http_port}/ping" 2>/dev/null)" || return 1
+  if command -v curl >/dev/null 2>&1; then
+    body="$(curl --silent --max-time 2 "http://127.0.0.1:${http_port}/ping" 2>/dev/null)" || return 1
+  else
+    body="$(
+      exec 2>/dev/null 3<>"/dev/tcp/127.0.0.1/${http_port}" || exit 1
+      printf 'GET /ping HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+      timeout 2 cat <&3 | tail -n 1
+    )" || return 1
+  fi
   [[ "${body}" == "Ok." ]]
 }
 
@@ -172,7 +181,7 @@ cmd_start() {
       fail "the server exited during start-up; see the logs in ${log_dir}"
     fi
     if ((SECONDS >= deadline)); then
-      fail "the server (pid ${pid}) did not answer /ping on port ${http_port} within ${start_timeout_s} s; see ${log_dir}, and stop it with 'bash $0 stop'"
+      fail "the server (pid ${pid}) did not return Ok. from /ping on port ${http_port} within ${start_timeout_s} s; see ${log_dir}, and stop it with 'bash $0 stop'"
     fi
     sleep 0.5
   done
@@ -208,7 +217,7 @@ cmd_status() {
     if ping_ok; then
       log "running (pid ${pid}); HTTP http://127.0.0.1:${http_port}, native TCP 127.0.0.1:${tcp_port}"
     else
-      log "process ${pid} is alive but /ping on port ${http_port} does not answer Ok.; see ${log_dir}"
+      log "process ${pid} is alive but /ping on port ${http_port} does not return Ok.; see ${log_dir}"
     fi
     return 0
   fi

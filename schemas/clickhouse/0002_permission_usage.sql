@@ -13,7 +13,7 @@
 -- - An event with several permissions and several resources counts under every pair,
 --   because the event does not say which permission applied to which resource.
 -- - outcome is part of the key, so success, denied and failed calls stay apart.
--- - The view sees every INSERT, including redelivered events that events later merges
+-- - The view receives every INSERT, including redelivered events that events later merges
 --   away. event_count therefore counts redeliveries too; unique_events counts distinct
 --   event ids (the uniq estimate is exact for small counts and approximate beyond).
 CREATE TABLE IF NOT EXISTS {{database}}.permission_usage

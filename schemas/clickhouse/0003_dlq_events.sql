@@ -3,7 +3,7 @@
 -- topic/partition/offset of the dead-letter message), so a record copied twice collapses
 -- into one row when parts merge. dead_lettered_at must come from the record itself, not
 -- from the clock of the copying process: rows only deduplicate within one month partition.
--- payload holds the original bytes as text; payload_encoding is 'utf8', or 'base64' for
+-- payload contains the original bytes as text; payload_encoding is 'utf8', or 'base64' for
 -- bytes that are not valid UTF-8.
 CREATE TABLE IF NOT EXISTS {{database}}.dlq_events
 (

@@ -10,7 +10,7 @@ interface Row {
 
 type Behaviour = (rows: Row[], options: InsertOptions | undefined) => Promise<void>;
 
-/** An insert double that records batches and fails on demand. */
+/** Creates an insert double that records batches and fails on demand. */
 function fakeClient(behaviour: Behaviour = async () => {}) {
   const batches: Row[][] = [];
   const written: Row[] = [];

@@ -20,7 +20,7 @@ import { hasLoneSurrogate, quotePlainIdentifier, quoteTableName } from './quote.
 /**
  * ClickHouse codes of an INSERT whose data, not its statement, is wrong: parse errors,
  * type mismatches and values out of range. Only these make the writer split a batch to find
- * the bad rows; for any other rejection (an unknown table, say) every row would fail alike.
+ * the bad rows. Any other rejection (an unknown table, say) would fail every row alike.
  */
 const ROW_DATA_ERROR_CODES = new Set([
   6, 25, 26, 27, 32, 33, 38, 41, 53, 69, 70, 72, 117, 130, 131,
@@ -37,7 +37,7 @@ export interface BatchWriterOptions<Row extends object> {
   maxRows: number;
   /** JSON bytes per INSERT; unlimited by default. A single larger row goes alone. */
   maxBytes?: number;
-  /** Longest time a row waits in the buffer before its batch is written, in milliseconds. */
+  /** Maximum time a row waits in the buffer before its batch is written, in milliseconds. */
   maxWaitMs: number;
   /**
    * Rows held in memory, buffered and in flight together. `add()` waits while this many
@@ -177,7 +177,7 @@ export function createBatchWriter<Row extends object>(
   let bufferBytes = 0;
   let inFlightRows = 0;
   let accepted = 0; // rows accepted since creation
-  let taken = 0; // rows moved from the buffer into a batch
+  let dequeued = 0; // rows moved from the buffer into a batch
   let settled = 0; // rows written, handed to onRejected, or given up
   let dueThrough = 0; // rows with a sequence number below this must be written now
   let timer: NodeJS.Timeout | undefined;
@@ -329,7 +329,7 @@ export function createBatchWriter<Row extends object>(
     }
     const batch = buffer.splice(0, count);
     bufferBytes -= bytes;
-    taken += count;
+    dequeued += count;
     if (buffer.length === 0) clearTimer();
     return batch;
   };
@@ -337,7 +337,7 @@ export function createBatchWriter<Row extends object>(
   const abandonBuffer = (error: Error): void => {
     const rows = buffer.splice(0, buffer.length).map((entry) => entry.row);
     bufferBytes = 0;
-    taken += rows.length;
+    dequeued += rows.length;
     settled += rows.length;
     if (rows.length > 0) giveUp(rows, error);
   };
@@ -346,7 +346,7 @@ export function createBatchWriter<Row extends object>(
     if (draining) return;
     draining = true;
     try {
-      while (buffer.length > 0 && !aborted && (taken < dueThrough || isFull())) {
+      while (buffer.length > 0 && !aborted && (dequeued < dueThrough || isFull())) {
         const batch = takeBatch();
         inFlightRows = batch.length;
         await writeBatch(batch.map((entry) => entry.row));
@@ -362,7 +362,7 @@ export function createBatchWriter<Row extends object>(
       draining = false;
     }
     if (buffer.length > 0) {
-      if (taken < dueThrough || isFull()) void drain();
+      if (dequeued < dueThrough || isFull()) void drain();
       else startTimer();
     }
   }

@@ -250,7 +250,7 @@ export function createClickHouse(options: ClickHouseOptions): ClickHouse {
     cachedVersion ??= query<{ version: string }>('SELECT version() AS version').then((rows) =>
       parseServerVersion(rows[0]?.version ?? ''),
     );
-    // A failed read is not cached, so the next call asks the server again.
+    // A failed read is not cached, so the next call queries the server again.
     cachedVersion.catch(() => {
       cachedVersion = undefined;
     });

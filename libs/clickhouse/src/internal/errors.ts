@@ -110,7 +110,7 @@ function systemErrorCode(error: unknown): string | undefined {
  * (syntax errors, unknown tables, unparsable data: do not retry). `operation` names the call
  * (`query`, `insert into db.events`) for the message. The ClickHouse code, when there is one,
  * goes to `details.clickhouse_code`. A `TypeError`, `RangeError` or `ReferenceError` is a bug,
- * not a server failure, and is returned unchanged so that nobody retries it.
+ * not a server failure, and is returned unchanged so that callers do not retry it.
  */
 export function toClickHouseError(error: unknown, operation: string): Error {
   if (error instanceof DependencyError || error instanceof RejectedError) return error;
@@ -155,7 +155,7 @@ export function toClickHouseError(error: unknown, operation: string): Error {
       { cause: error, details: { operation } },
     );
   }
-  // Proxies and load balancers answer 502/503/504 with bodies that carry no ClickHouse code,
+  // Proxies and load balancers return 502/503/504 with bodies that carry no ClickHouse code,
   // and the client gives no HTTP status, so any other failure counts as a dependency failure.
   return new DependencyError(
     ClickHouseErrorCodes.badResponse,

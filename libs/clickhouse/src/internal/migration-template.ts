@@ -23,7 +23,7 @@ const PLACEHOLDER = /\{\{\s*([a-z_]+)(?:\s+([^{}]*?))?\s*\}\}/g;
 /** First server version where `LowCardinality` works without a setting. */
 const LOW_CARDINALITY_VERSION = { major: 19, minor: 3 };
 
-/** What a migration is rendered for. */
+/** Target of a rendering: the database, the server version and the file name. */
 export interface RenderContext {
   /** The database every statement writes to; a plain identifier. */
   database: string;
@@ -42,15 +42,15 @@ function invalid(context: RenderContext, line: number | undefined, problem: stri
 /** Keeps the lines whose `@if` block applies to the server version and drops directive lines. */
 function applyDirectives(text: string, context: RenderContext): string {
   const lines = text.split('\n');
-  const kept: string[] = [];
+  const keptLines: string[] = [];
   let block: { line: number; active: boolean; inElse: boolean } | undefined;
 
   lines.forEach((line, index) => {
     const lineNumber = index + 1;
     const directive = DIRECTIVE.exec(line);
     if (directive === null) {
-      if (block === undefined || block.active) kept.push(line);
-      else kept.push('');
+      if (block === undefined || block.active) keptLines.push(line);
+      else keptLines.push('');
       return;
     }
     const [, name, rest = ''] = directive;
@@ -92,12 +92,12 @@ function applyDirectives(text: string, context: RenderContext): string {
       throw invalid(context, lineNumber, `unknown directive @${name}; expected @if, @else or @end`);
     }
     // Blank lines keep the line numbers of later statements unchanged.
-    kept.push('');
+    keptLines.push('');
   });
 
   if (block !== undefined)
     throw invalid(context, block.line, '-- @if block is never closed with -- @end');
-  return kept.join('\n');
+  return keptLines.join('\n');
 }
 
 function replacePlaceholders(statement: string, context: RenderContext): string {

@@ -38,7 +38,7 @@ export interface Migration {
   checksum: string;
 }
 
-/** What `runMigrations` did. */
+/** Outcome of one `runMigrations` call. */
 export interface MigrationReport {
   database: string;
   /** The `SELECT version()` text of the server. */

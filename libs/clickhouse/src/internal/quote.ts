@@ -78,7 +78,7 @@ export function quoteString(value: string | Uint8Array): string {
 
 /**
  * Quotes a value for the right-hand side of `LIKE`: escapes `\`, `%` and `_` at the pattern
- * level, adds the wildcards that `match` asks for, then quotes the result with
+ * level, adds the wildcards that `match` selects, then quotes the result with
  * `quoteString`. `exact` matches the whole value, `prefix` values that start with it,
  * `suffix` values that end with it and `contains` values that contain it.
  */
@@ -190,14 +190,14 @@ export function quoteIdentifier(name: string, allowed: Iterable<string>): string
 
 /**
  * Checks that a name written in code (a database, table or column name) is a plain
- * identifier, `[A-Za-z_][A-Za-z0-9_]*`, and returns it in backquotes. `what` names the
+ * identifier, `[A-Za-z_][A-Za-z0-9_]*`, and returns it in backquotes. `label` names the
  * option for the error message. Throws `InputError` `CIEM_CLICKHOUSE_INVALID_IDENTIFIER`.
  */
-export function quotePlainIdentifier(name: string, what: string): string {
+export function quotePlainIdentifier(name: string, label: string): string {
   if (typeof name !== 'string' || !PLAIN_IDENTIFIER.test(name)) {
     throw new InputError(
       ClickHouseErrorCodes.invalidIdentifier,
-      `${what} must be a plain identifier matching [A-Za-z_][A-Za-z0-9_]*, received ${describeValue(name)}`,
+      `${label} must be a plain identifier matching [A-Za-z_][A-Za-z0-9_]*, received ${describeValue(name)}`,
     );
   }
   return `\`${name}\``;
@@ -207,9 +207,9 @@ export function quotePlainIdentifier(name: string, what: string): string {
  * Checks a table name written in code, `table` or `database.table`, and returns it quoted,
  * such as `` `ciem`.`events` ``. Throws `InputError` `CIEM_CLICKHOUSE_INVALID_IDENTIFIER`.
  */
-export function quoteTableName(name: string, what = 'table name'): string {
-  if (typeof name !== 'string') return quotePlainIdentifier(name, what);
+export function quoteTableName(name: string, label = 'table name'): string {
+  if (typeof name !== 'string') return quotePlainIdentifier(name, label);
   const parts = name.split('.');
-  if (parts.length > 2) return quotePlainIdentifier(name, what);
-  return parts.map((part) => quotePlainIdentifier(part, what)).join('.');
+  if (parts.length > 2) return quotePlainIdentifier(name, label);
+  return parts.map((part) => quotePlainIdentifier(part, label)).join('.');
 }

@@ -1,0 +1,84 @@
+import { DependencyError, RejectedError } from '@ciem/errors';
+// The boundary rule does not tell test files apart; @ciem/testing is used only by tests.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { clickhouseUrl, randomName } from '@ciem/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createClickHouse } from './client.js';
+
+const database = randomName('ciem_client_test');
+const client = createClickHouse({ url: clickhouseUrl });
+
+afterAll(async () => {
+  await client.command(`DROP DATABASE IF EXISTS ${database}`);
+  await client.close();
+});
+
+describe('createClickHouse against the server', () => {
+  it('reads the server version', async () => {
+    const version = await client.serverVersion();
+    expect(version.major).toBeGreaterThanOrEqual(18);
+    expect(version.text).toMatch(/^\d+\.\d+/);
+  });
+
+  it('answers ping', async () => {
+    await expect(client.ping()).resolves.toBeUndefined();
+  });
+
+  it('rejects a syntax error', async () => {
+    const error = await client.query('SELEC 1').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RejectedError);
+    expect((error as RejectedError).details.clickhouse_code).toBe(62);
+  });
+
+  it('rejects an unknown table', async () => {
+    const error = await client
+      .query(`SELECT 1 FROM ${database}.missing`)
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RejectedError);
+    expect([60, 81]).toContain((error as RejectedError).details.clickhouse_code);
+  });
+
+  it('reports an error raised mid-result', async () => {
+    // throwIf fails on the row where x = 5000, after the server produced earlier rows.
+    const error = await client
+      .query('SELECT throwIf(number = 5000) AS x FROM system.numbers LIMIT 10000', {
+        settings: { max_block_size: '100' },
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RejectedError);
+    expect((error as RejectedError).details.clickhouse_code).toBe(395);
+  });
+
+  it('creates a missing database for a client bound to it', async () => {
+    const bound = createClickHouse({ url: clickhouseUrl, database });
+    try {
+      await bound.ensureDatabase(database);
+      await bound.command('CREATE TABLE IF NOT EXISTS t (a String, n UInt64) ENGINE = Memory');
+      await bound.insert('t', [{ a: "it's", n: '18446744073709551615' }], { columns: ['a', 'n'] });
+      const rows = await bound.query<{ a: string; n: string }>('SELECT a, n FROM t');
+      expect(rows).toEqual([{ a: "it's", n: '18446744073709551615' }]);
+    } finally {
+      await bound.close();
+    }
+  });
+
+  it('rejects data of the wrong type', async () => {
+    await client.command(`CREATE TABLE IF NOT EXISTS ${database}.typed (n UInt32) ENGINE = Memory`);
+    const error = await client
+      .insert(`${database}.typed`, [{ n: 'not a number' }], { columns: ['n'] })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RejectedError);
+  });
+
+  it('retries a refused connection', async () => {
+    // Port 1 on loopback has no listener, so the connection is refused.
+    const nowhere = createClickHouse({ url: 'http://127.0.0.1:1', requestTimeoutMs: 2_000 });
+    try {
+      const error = await nowhere.query('SELECT 1').catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DependencyError);
+      await expect(nowhere.ping()).rejects.toBeInstanceOf(DependencyError);
+    } finally {
+      await nowhere.close();
+    }
+  });
+});
