@@ -4,7 +4,7 @@
 #
 #   bash deploy/local/kafka.sh install   # resolve the broker jars from Maven Central
 #   bash deploy/local/kafka.sh start     # format storage on first start, start, wait until ready
-#   bash deploy/local/kafka.sh status    # exit 0 when running and answering
+#   bash deploy/local/kafka.sh status    # exit 0 when running and accepting connections
 #   bash deploy/local/kafka.sh stop      # SIGTERM by pid, SIGKILL after a deadline
 #
 # Every subcommand is safe to run again. State lives under .var/kafka/ (ignored by git):

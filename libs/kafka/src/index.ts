@@ -1,5 +1,5 @@
 /**
- * Kafka adapter of the platform. The rest of the code sees only these types, never the
+ * Kafka adapter of the platform. The rest of the code uses only these types, never the
  * client library behind them (kafkajs 2.2), so the client can be replaced.
  *
  * Contract: producers are idempotent and write with acks=all; consumers commit offsets only

@@ -1,4 +1,4 @@
-import { ConfigResourceTypes } from 'kafkajs';
+import { ConfigResourceTypes } from './kafkajs.js';
 import type { Admin, ITopicConfig } from 'kafkajs';
 import { KafkaErrorCodes, wrapKafkaError } from './errors.js';
 import type { KafkaLogger, PartitionLag } from './types.js';
@@ -26,7 +26,8 @@ export interface KafkaAdmin {
   /** Lists topic names, internal topics excluded. Throws `DependencyError` `CIEM_KAFKA_ADMIN_FAILED`. */
   listTopics(): Promise<string[]>;
   /**
-   * Describes existing topics with the given configuration names. Throws `DependencyError`
+   * Describes existing topics, in the order of `names`, with the given configuration names.
+   * Throws `DependencyError`
    * `CIEM_KAFKA_TOPIC_NOT_FOUND` when one of them does not exist.
    */
   describeTopics(
@@ -125,17 +126,23 @@ export async function createAdmin(admin: Admin, logger: KafkaLogger): Promise<Ka
             configNames: [...configNames],
           })),
         });
-        return metadata.topics.map((topic) => {
-          const resource = configs.resources.find((entry) => entry.resourceName === topic.name);
+        const byName = new Map(metadata.topics.map((topic) => [topic.name, topic]));
+        // The broker returns topics in its own order, so they are put back in the requested order.
+        return names.flatMap((name) => {
+          const topic = byName.get(name);
+          if (!topic) return [];
+          const resource = configs.resources.find((entry) => entry.resourceName === name);
           const values: Record<string, string> = {};
           for (const entry of resource?.configEntries ?? [])
             values[entry.configName] = entry.configValue;
-          return {
-            name: topic.name,
-            partitions: topic.partitions.length,
-            replicationFactor: topic.partitions[0]?.replicas.length ?? 0,
-            configs: values,
-          };
+          return [
+            {
+              name,
+              partitions: topic.partitions.length,
+              replicationFactor: topic.partitions[0]?.replicas.length ?? 0,
+              configs: values,
+            },
+          ];
         });
       }),
 

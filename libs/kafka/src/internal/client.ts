@@ -1,4 +1,4 @@
-import { Kafka } from 'kafkajs';
+import { Kafka } from './kafkajs.js';
 import type { Admin, KafkaConfig } from 'kafkajs';
 import { createAdmin, fetchLagWith } from './admin.js';
 import type { KafkaAdmin } from './admin.js';
@@ -31,7 +31,7 @@ export interface KafkaClientOptions {
   sasl?: SaslOptions;
   /** Time allowed for a TCP connection to a broker. */
   connectionTimeoutMs?: number;
-  /** Time allowed for a broker to answer a request. */
+  /** Time allowed for a broker to respond to a request. */
   requestTimeoutMs?: number;
   /**
    * Called with a copy of every outgoing message's headers before it is sent; returns the

@@ -7,7 +7,7 @@ import type { BackoffOptions } from './backoff.js';
 import { KafkaErrorCodes, invalidOption, wrapKafkaError } from './errors.js';
 import type { KafkaLogger, PartitionLag, ReceivedBatch, ReceivedMessage } from './types.js';
 
-/** What a batch handler can do while it works. */
+/** Controls available to a batch handler while it works. */
 export interface BatchControl {
   /** Tells the group coordinator this member is alive; call it during long batches. */
   heartbeat(): Promise<void>;
@@ -28,7 +28,7 @@ export type BatchHandler = (batch: ReceivedBatch, control: BatchControl) => Prom
 export interface ConsumerOptions {
   groupId: string;
   topics: readonly string[];
-  /** Where a group without committed offsets starts: the oldest retained message, or only new ones (default). */
+  /** Start position of a group without committed offsets: the oldest retained message, or only new ones (default). */
   fromBeginning?: boolean;
   handleBatch: BatchHandler;
   /** Time without heartbeats after which the coordinator drops this member. Kafka's default range is 6 000 to 300 000. */
@@ -111,8 +111,9 @@ function validate(options: ConsumerOptions): void {
  *
  * When the handler throws:
  * - a retriable error (`DependencyError`): the partition is rewound to the batch's first
- *   offset and the same messages are delivered again after a capped, jittered back-off that
- *   grows with each consecutive failure of that partition; a warning is logged each time;
+ *   offset, and the same messages are delivered again after a capped, jittered back-off.
+ *   The back-off grows with each consecutive failure of that partition, and each failure
+ *   logs a warning.
  * - any other error (`InputError`, `TypeError`, ...): a bug or a bad record the handler should
  *   have dead-lettered, which a redelivery cannot fix. The error is logged, the consumer stops
  *   without committing the batch, and `done` rejects. The batch goes to the next member of
@@ -195,6 +196,9 @@ export async function runConsumer(
   const handleBatch = async (
     batch: Batch,
     resolveOffset: (offset: string) => void,
+    commit: (offsets: {
+      topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>;
+    }) => Promise<void>,
     heartbeat: () => Promise<void>,
     isStopping: () => boolean,
   ): Promise<void> => {
@@ -248,7 +252,9 @@ export async function runConsumer(
     resolveOffset(lastOffset);
     const next = (BigInt(lastOffset) + 1n).toString();
     try {
-      await consumer.commitOffsets([{ topic, partition, offset: next }]);
+      // The batch's own commit function, unlike consumer.commitOffsets, still commits once
+      // stop() has begun, which is what lets stop() finish and commit the batch in flight.
+      await commit({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
     } catch (error) {
       logger.warn(
         {
@@ -276,11 +282,18 @@ export async function runConsumer(
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        commitOffsetsIfNecessary,
+        heartbeat,
+        isRunning,
+        isStale,
+      }) => {
         const isStopping = (): boolean => stopping || !isRunning() || isStale();
         // A stale batch was fetched before a rewind of its partition; it arrives again later.
         if (batch.isEmpty() || isStopping()) return;
-        await handleBatch(batch, resolveOffset, heartbeat, isStopping);
+        await handleBatch(batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isStopping);
       },
     });
   } catch (error) {

@@ -14,7 +14,7 @@ export const DEAD_LETTER_HEADERS = Object.freeze({
   errorMessage: 'error.message',
   /** The stage that failed, such as `normalizer`. */
   stage: 'stage',
-  /** Where the record was read: topic, partition and offset (decimal strings). */
+  /** Position the record was read from: topic, partition and offset (decimal strings). */
   originalTopic: 'original.topic',
   originalPartition: 'original.partition',
   originalOffset: 'original.offset',
@@ -33,7 +33,7 @@ export interface DeadLetterOriginal {
   headers?: MessageHeaders;
 }
 
-/** What to publish to the dead-letter topic. */
+/** A record to publish to the dead-letter topic, with its error and stage. */
 export interface DeadLetter {
   dlqTopic: string;
   original: DeadLetterOriginal;

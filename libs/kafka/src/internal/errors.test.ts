@@ -1,11 +1,9 @@
 import { ConfigError, DependencyError, RejectedError } from '@ciem/errors';
-import {
-  KafkaJSConnectionError,
-  KafkaJSNumberOfRetriesExceeded,
-  KafkaJSProtocolError,
-} from 'kafkajs';
+import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { wrapKafkaError } from './errors.js';
+
+const { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } = kafkajs;
 
 // Protocol error shapes as kafkajs builds them from the broker's error codes
 // (Kafka protocol guide, "Error Codes": MESSAGE_TOO_LARGE is 10, UNKNOWN_TOPIC_OR_PARTITION 3).

@@ -78,8 +78,8 @@ export function protocolErrorTypes(error: unknown): Set<string> {
   return types;
 }
 
-function hasAny(types: Set<string>, wanted: Set<string>): boolean {
-  for (const type of types) if (wanted.has(type)) return true;
+function hasAny(types: Set<string>, candidates: Set<string>): boolean {
+  for (const type of types) if (candidates.has(type)) return true;
   return false;
 }
 
@@ -130,7 +130,7 @@ export function wrapKafkaError(
     return new DependencyError(
       KafkaErrorCodes.topicNotFound,
       `${operation} failed (${where}): topic or partition not found (${reason}); ` +
-        'create the topics with ensureTopics before producing, topic auto-creation is off',
+        'create the topics with ensureTopics first, because topic auto-creation is off',
       { cause: error, details },
     );
   }

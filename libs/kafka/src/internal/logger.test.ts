@@ -1,4 +1,4 @@
-import { logLevel } from 'kafkajs';
+import { logLevel } from './kafkajs.js';
 import { describe, expect, it } from 'vitest';
 import { createLogCreator } from './logger.js';
 import type { KafkaLogger } from './types.js';

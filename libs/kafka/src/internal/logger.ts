@@ -1,4 +1,4 @@
-import { logLevel as kafkajsLevels } from 'kafkajs';
+import { logLevel as kafkajsLevels } from './kafkajs.js';
 import type { LogEntry, logCreator } from 'kafkajs';
 import type { KafkaLogger } from './types.js';
 
@@ -17,7 +17,7 @@ export function toKafkajsLevel(level: KafkaLogLevel): number {
 }
 
 /**
- * kafkajs messages that do not mean what their level says here, with the level they get:
+ * kafkajs messages whose level overstates their meaning here, with the level they get:
  * - `[Connection] Response ...` errors are per-request failures (coordinator loading, leader
  *   moved) that kafkajs retries itself, so they are warnings until the retries run out.
  * - The idempotent-producer warning about limited retries: this library limits them on

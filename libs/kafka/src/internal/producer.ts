@@ -1,4 +1,4 @@
-import { CompressionTypes, Partitioners } from 'kafkajs';
+import { CompressionTypes, Partitioners } from './kafkajs.js';
 import type { Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
 import { chunkMessages } from './batching.js';
 import { KafkaErrorCodes, invalidOption, wrapKafkaError } from './errors.js';

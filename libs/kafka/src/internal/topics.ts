@@ -37,7 +37,7 @@ function checkTopicName(name: string, what: string): void {
 /**
  * Returns the platform's topic names with `prefix` put in front of each (for example
  * `staging.` gives `staging.ciem.dlq`). Throws `ConfigError` `CIEM_KAFKA_INVALID_TOPIC_NAME`
- * when the prefix holds characters Kafka rejects.
+ * when the prefix contains characters Kafka rejects.
  */
 export function topicNames(prefix = ''): TopicNames {
   checkTopicName(prefix, 'topic prefix');
@@ -83,7 +83,7 @@ export interface TopicMismatch {
   actual: string;
 }
 
-/** What `ensureTopics` did. */
+/** Outcome of `ensureTopics`: topics created, topics found, differences found. */
 export interface EnsureTopicsReport {
   created: string[];
   existing: string[];

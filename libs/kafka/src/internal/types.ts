@@ -36,7 +36,7 @@ export interface ReceivedBatch {
   messages: ReceivedMessage[];
 }
 
-/** What the broker acknowledged for one partition of a `send`. */
+/** The broker's acknowledgement for one partition of a `send`. */
 export interface PartitionAck {
   topic: string;
   partition: number;
