@@ -1,0 +1,324 @@
+import { createHash } from 'node:crypto';
+import { describeValue } from '@ciem/errors';
+import { SCHEMA_VERSION } from '@ciem/events';
+import type {
+  Action,
+  NormalizationError,
+  NormalizationReason,
+  NormalizedEvent,
+  Resource,
+} from '@ciem/events';
+import { gcpPermissionVisibility } from '@ciem/permission-map';
+import type { NormalizeContext, NormalizeResult } from '../context.js';
+import {
+  getPath,
+  isObject,
+  readArray,
+  readBoolean,
+  readObject,
+  readString,
+  readTime,
+} from '../read-field.js';
+import type { JsonObject } from '../read-field.js';
+import { parseLogName } from './log-name.js';
+import type { LogNameParts } from './log-name.js';
+import { delegationOf, principalOf } from './principal.js';
+import { resultOf } from './status.js';
+
+const AUDIT_LOG_TYPE = 'google.cloud.audit.AuditLog';
+/** LogEntry payloads other than `protoPayload`: such entries are not audit logs. */
+const OTHER_PAYLOADS = ['jsonPayload', 'textPayload'];
+
+/**
+ * Normalizes one Cloud Logging `LogEntry` whose `protoPayload` is a
+ * `google.cloud.audit.AuditLog` ("Cloud Audit Logs" and the AuditLog reference).
+ *
+ * - `event_id` is `insertId`; an entry without one gets the hex SHA-256 of `logName`,
+ *   `timestamp`, `methodName`, `resourceName` and the principal, so replays keep one id.
+ * - `log_type` is the audit stream named by the `logName` suffix (`activity`,
+ *   `data_access`, `system_event`, `policy`).
+ * - `account_id` is the project id (`resource.labels.project_id` or the `logName`
+ *   project). Entries logged on an organization, folder or billing account get that
+ *   parent as `organizations/<id>`, `folders/<id>` or `billingAccounts/<id>`.
+ * - `tenant_id` is `organizations/<id>` when the entry names its organization.
+ * - Permissions are every `authorizationInfo[].permission`, once each, in log order.
+ *   Without any, the action is `unmapped`, except System Event entries, which Google
+ *   writes for its own actions (`no-permission`).
+ *
+ * Does not throw for bad input: an entry that is not an object, carries another payload
+ * type, or lacks `methodName` or a timestamp comes back as a NormalizationError.
+ */
+export function normalizeGcpAuditEntry(record: unknown, ctx: NormalizeContext): NormalizeResult {
+  if (!isObject(record)) {
+    return invalid(
+      ctx,
+      'wrong-type',
+      null,
+      `GCP audit log entry must be a JSON object (a LogEntry), received ${describeValue(record)}; ` +
+        'pass one entry, not an array or a Pub/Sub envelope.',
+    );
+  }
+
+  const payload = readObject(record, 'protoPayload');
+  if (payload === undefined) return missingPayload(ctx, record);
+  const payloadType = readString(payload, '@type');
+  if (payloadType !== undefined && !payloadType.endsWith(AUDIT_LOG_TYPE)) {
+    return invalid(
+      ctx,
+      'not-an-event',
+      'protoPayload.@type',
+      `GCP log entry field \`protoPayload.@type\` must name ${AUDIT_LOG_TYPE}, received ` +
+        `${describeValue(payloadType)}; route only Cloud Audit Logs to this normalizer.`,
+    );
+  }
+
+  const methodName = readString(payload, 'methodName');
+  if (methodName === undefined) {
+    return missingField(
+      ctx,
+      payload,
+      'methodName',
+      'protoPayload.methodName',
+      'a method name such as google.iam.admin.v1.CreateRole',
+    );
+  }
+
+  // `receiveTimestamp` (when Logging received the entry) replaces a missing `timestamp`.
+  const timeField = getPath(record, 'timestamp') == null ? 'receiveTimestamp' : 'timestamp';
+  const eventTime = readTime(record, timeField);
+  if (eventTime === undefined) {
+    const present = getPath(record, timeField) != null;
+    return missingField(
+      ctx,
+      record,
+      present ? timeField : 'timestamp',
+      present ? timeField : 'timestamp',
+      'an RFC 3339 timestamp (or `receiveTimestamp` when `timestamp` is absent)',
+    );
+  }
+
+  const logName = readString(record, 'logName');
+  const logParts = logName === undefined ? undefined : parseLogName(logName);
+  const logType = logParts?.auditLogType;
+
+  const authenticationInfo = readObject(payload, 'authenticationInfo');
+  const principal = principalOf(authenticationInfo);
+  const delegation = delegationOf(principal, authenticationInfo, readObject(payload, 'metadata'));
+
+  const checks = readArray(payload, 'authorizationInfo').filter(isObject);
+  const anyNotGranted = checks.some((check) => readBoolean(check, 'granted') === false);
+  const result = resultOf(readObject(payload, 'status'), anyNotGranted);
+  const resourceName = readString(payload, 'resourceName');
+
+  const event: NormalizedEvent = {
+    schema_version: SCHEMA_VERSION,
+    event_id:
+      readString(record, 'insertId') ??
+      deriveEventId([
+        logName ?? '',
+        readString(record, timeField) ?? '',
+        methodName,
+        resourceName ?? '',
+        principal.id,
+      ]),
+    provider: 'gcp',
+    event_time: eventTime,
+    ingest_time: ctx.ingestTime,
+    log_type: logType ?? null,
+    account_id: accountOf(record, logParts),
+    tenant_id: tenantOf(record, logParts),
+    region: regionOf(record, payload),
+    principal,
+    session: delegation.session,
+    actor: delegation.actor,
+    access_key_id: readString(authenticationInfo, 'serviceAccountKeyName') ?? null,
+    mfa: null,
+    action: actionOf(record, payload, methodName, checks, logType),
+    read_only: readOnlyOf(checks, methodName),
+    category: logType === 'data_access' ? 'data' : 'management',
+    resources: resourcesOf(record, resourceName, checks),
+    outcome: result.outcome,
+    error_code: result.errorCode,
+    error_message: result.errorMessage,
+    source_ip: readString(payload, 'requestMetadata.callerIp') ?? null,
+    user_agent: readString(payload, 'requestMetadata.callerSuppliedUserAgent') ?? null,
+    via_service: null,
+    vpc_endpoint: null,
+    // NOTE: a long-running operation logs a first and a last entry under one `operation.id`.
+    // Both count as uses when both list permissions, because no phase is set for GCP.
+    phase: null,
+    correlation_id: readString(record, 'operation.id') ?? null,
+    raw_ref: ctx.rawRef,
+  };
+  return event;
+}
+
+/** Derives an event id as the hex SHA-256 of the identifying fields, in a fixed order. */
+export function deriveEventId(fields: readonly string[]): string {
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+}
+
+function actionOf(
+  record: JsonObject,
+  payload: JsonObject,
+  methodName: string,
+  checks: JsonObject[],
+  logType: string | undefined,
+): Action {
+  const permissions = [
+    ...new Set(
+      checks
+        .map((check) => readString(check, 'permission'))
+        .filter((permission): permission is string => permission !== undefined),
+    ),
+  ];
+  const first = permissions[0];
+  let mapping: Action['mapping'] = 'unmapped';
+  let visibility: Action['visibility'] = logType === 'data_access' ? 'data-event' : 'logged';
+  if (first !== undefined) {
+    mapping = 'mapped';
+    visibility = gcpPermissionVisibility(first, { logType });
+  } else if (logType === 'system_event') {
+    // Google writes System Event entries for its own actions, which use no permission.
+    mapping = 'no-permission';
+  }
+  return {
+    service:
+      readString(payload, 'serviceName') ?? readString(record, 'resource.labels.service') ?? '',
+    operation: methodName,
+    permissions,
+    mapping,
+    visibility,
+  };
+}
+
+function accountOf(record: JsonObject, logParts: LogNameParts | undefined): string {
+  const projectId = readString(record, 'resource.labels.project_id');
+  if (projectId !== undefined) return projectId;
+  if (logParts === undefined) return '';
+  if (logParts.containerKind === 'projects') return logParts.containerId;
+  return `${logParts.containerKind}/${logParts.containerId}`;
+}
+
+function tenantOf(record: JsonObject, logParts: LogNameParts | undefined): string | null {
+  const organizationId =
+    readString(record, 'resource.labels.organization_id') ??
+    (logParts?.containerKind === 'organizations' ? logParts.containerId : undefined);
+  return organizationId === undefined ? null : `organizations/${organizationId}`;
+}
+
+/** Location labels of the monitored resource, else the resource's only current location. */
+function regionOf(record: JsonObject, payload: JsonObject): string | null {
+  for (const label of ['location', 'zone', 'region']) {
+    const value = readString(record, `resource.labels.${label}`);
+    if (value !== undefined) return value;
+  }
+  const locations = readArray(payload, 'resourceLocation.currentLocations');
+  const [only] = locations;
+  return locations.length === 1 && typeof only === 'string' && only !== '' ? only : null;
+}
+
+/**
+ * Lists `resourceName` and each `authorizationInfo[].resource` once, as logged (relative
+ * names such as `projects/p/zones/z/instances/i`). `authorizationInfo[].resourceAttributes.type`
+ * types a checked resource; the monitored resource type (`resource.type`) types the rest.
+ */
+function resourcesOf(
+  record: JsonObject,
+  resourceName: string | undefined,
+  checks: JsonObject[],
+): Resource[] {
+  // NOTE: ids stay relative as logged, so they do not equal the full resource names
+  // (`//compute.googleapis.com/projects/...`) that Cloud Asset Inventory uses.
+  const monitoredType = readString(record, 'resource.type') ?? null;
+  const resources = new Map<string, Resource>();
+  if (resourceName !== undefined)
+    resources.set(resourceName, { id: resourceName, type: monitoredType });
+  for (const check of checks) {
+    const id = readString(check, 'resource');
+    if (id === undefined || resources.has(id)) continue;
+    resources.set(id, { id, type: readString(check, 'resourceAttributes.type') ?? monitoredType });
+  }
+  return [...resources.values()];
+}
+
+const READ_METHOD_VERBS =
+  /^(get|list|search|query|lookup|read|batchget|aggregatedlist|testiampermissions|fetch|export|access)/;
+const WRITE_METHOD_VERBS =
+  /^(create|insert|update|patch|delete|set|add|remove|put|write|undelete|move|enable|disable|start|stop|reset|resize|attach|detach|import|cancel|publish|acknowledge)/;
+
+/**
+ * Reads `authorizationInfo[].permissionType`: any ADMIN_WRITE or DATA_WRITE makes the call
+ * a write, only reads make it read-only. Without permission types, the verb that starts
+ * the last part of `methodName` decides, and an unknown verb gives null.
+ */
+function readOnlyOf(checks: JsonObject[], methodName: string): boolean | null {
+  const types = checks
+    .map((check) => readString(check, 'permissionType')?.toUpperCase())
+    .filter((type): type is string => type !== undefined);
+  if (types.length > 0) {
+    if (types.some((type) => type.endsWith('_WRITE'))) return false;
+    if (types.every((type) => type.endsWith('_READ'))) return true;
+  }
+  const verb = (methodName.split('.').pop() ?? '').toLowerCase();
+  if (READ_METHOD_VERBS.test(verb)) return true;
+  if (WRITE_METHOD_VERBS.test(verb)) return false;
+  return null;
+}
+
+function missingPayload(ctx: NormalizeContext, record: JsonObject): NormalizationError {
+  const otherPayload = OTHER_PAYLOADS.find((key) => getPath(record, key) !== undefined);
+  if (otherPayload !== undefined) {
+    return invalid(
+      ctx,
+      'not-an-event',
+      otherPayload,
+      `GCP log entry carries \`${otherPayload}\`, not an AuditLog \`protoPayload\`: expected a ` +
+        'Cloud Audit Logs entry; narrow the log sink filter to logName:"cloudaudit.googleapis.com".',
+    );
+  }
+  return missingField(ctx, record, 'protoPayload', 'protoPayload', 'an AuditLog object');
+}
+
+/** Reports a missing field, or a field of the wrong type when the entry contains another value. */
+function missingField(
+  ctx: NormalizeContext,
+  parent: JsonObject,
+  key: string,
+  fieldPath: string,
+  expected: string,
+): NormalizationError {
+  const raw = getPath(parent, key);
+  if (raw !== undefined && raw !== null) {
+    return invalid(
+      ctx,
+      'wrong-type',
+      fieldPath,
+      `GCP audit log entry field \`${fieldPath}\` must be ${expected}, received ` +
+        `${describeValue(raw)}; fix the exporter or dead-letter the entry.`,
+    );
+  }
+  return invalid(
+    ctx,
+    'missing-field',
+    fieldPath,
+    `GCP audit log entry has no \`${fieldPath}\`: expected ${expected}, received an object with ` +
+      `keys ${describeValue(Object.keys(parent))}; check that the input is a Cloud Audit Logs LogEntry.`,
+  );
+}
+
+function invalid(
+  ctx: NormalizeContext,
+  reason: NormalizationReason,
+  field: string | null,
+  message: string,
+): NormalizationError {
+  return {
+    kind: 'normalization-error',
+    provider: 'gcp',
+    reason,
+    field,
+    message: `${message} (record ${ctx.rawRef})`,
+    raw_ref: ctx.rawRef,
+  };
+}
