@@ -62,6 +62,17 @@ export default tseslint.config(
     },
   },
   {
+    // Tests may use the shared test helpers and any library, whatever the kind of the code
+    // they test.
+    files: ['**/*.test.ts', 'test/**/*.ts', '**/bench/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { allow: [], depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['*'] }] },
+      ],
+    },
+  },
+  {
     // Domain libraries never read the environment or the clock; time and settings come in
     // through their options.
     files: ['libs/{events,permission-map,normalize,simulator}/src/**/*.ts'],

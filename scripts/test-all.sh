@@ -32,6 +32,8 @@ done
 echo "== License check"
 node scripts/check-licenses.mjs
 echo "== Lint and format"
+# Nx computes the project graph that the module-boundaries lint rule reads.
+npx nx show projects >/dev/null
 npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 echo "== Type check"

@@ -1,6 +1,5 @@
 import { RejectedError } from '@ciem/errors';
 // The boundary rule does not tell test files apart; @ciem/testing is used only by tests.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { clickhouseUrl, randomName, waitFor } from '@ciem/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBatchWriter } from './batch-writer.js';

@@ -1,6 +1,5 @@
 import { DependencyError, RejectedError } from '@ciem/errors';
 // The boundary rule does not tell test files apart; @ciem/testing is used only by tests.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { clickhouseUrl, randomName } from '@ciem/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from './client.js';

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '@ciem/errors';
 // The boundary rule does not tell test files apart; @ciem/testing is used only by tests.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { clickhouseUrl, randomName } from '@ciem/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from './client.js';

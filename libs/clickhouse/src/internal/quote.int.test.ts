@@ -1,5 +1,4 @@
 // The boundary rule does not tell test files apart; @ciem/testing is used only by tests.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { clickhouseUrl } from '@ciem/testing';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
