@@ -3,7 +3,6 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DependencyError } from '@ciem/errors';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test helpers, used only by tests
 import { kafkaBrokers, randomName, repoRoot, waitFor } from '@ciem/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkaClient, ensureTopics } from './index.js';

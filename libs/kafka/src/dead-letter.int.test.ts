@@ -1,6 +1,5 @@
 import { Buffer } from 'node:buffer';
 import { InputError } from '@ciem/errors';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test helpers, used only by tests
 import { kafkaBrokers, randomName, waitFor } from '@ciem/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test helpers, used only by tests
 import { kafkaBrokers, randomName } from '@ciem/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkaClient, ensureTopics } from './index.js';

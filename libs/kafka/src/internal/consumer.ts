@@ -150,6 +150,8 @@ export async function runConsumer(
   done.catch(() => {});
   const consecutiveFailures = new Map<string, number>();
 
+  // NOTE: stop() has no deadline of its own: it waits for the handler in flight, so a
+  // handler that never settles keeps it pending. Callers race it with their shutdown timeout.
   const stop = (): Promise<void> => {
     stopping = true;
     stopPromise ??= (async () => {

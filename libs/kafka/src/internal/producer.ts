@@ -134,6 +134,9 @@ export async function createProducer(
           ...(options.gzip ? { compression: CompressionTypes.GZIP } : {}),
         });
       } catch (error) {
+        // NOTE: a request that timed out may still have been written, and the new producer
+        // session cannot recognise it, so retrying such a send can duplicate records. The
+        // platform's sinks are idempotent for that reason.
         needsNewSession = true;
         throw wrapKafkaError(
           error,
