@@ -6,7 +6,7 @@ export const TOPICS = {
   rawAwsCloudTrail: 'ciem.raw.aws.cloudtrail',
   rawAzureActivity: 'ciem.raw.azure.activity',
   rawGcpAudit: 'ciem.raw.gcp.audit',
-  normalizedEvents: 'ciem.events.normalized',
+  eventsNormalized: 'ciem.events.normalized',
   deadLetter: 'ciem.dlq',
   entitlements: 'ciem.entitlements',
   recommendations: 'ciem.recommendations',

@@ -1,18 +1,13 @@
+import { TOPICS as CONTRACT_TOPICS } from '@ciem/events';
 import { ConfigError, describeValue } from '@ciem/errors';
 import type { KafkaAdmin, NewTopic } from './admin.js';
 import { KafkaErrorCodes, invalidOption } from './errors.js';
 
-/** Topic names of the platform without prefix. Keys, values and retention are in the design's topic table. */
-export const TOPICS = Object.freeze({
-  rawAwsCloudTrail: 'ciem.raw.aws.cloudtrail',
-  rawAzureActivity: 'ciem.raw.azure.activity',
-  rawGcpAudit: 'ciem.raw.gcp.audit',
-  eventsNormalized: 'ciem.events.normalized',
-  deadLetter: 'ciem.dlq',
-  entitlements: 'ciem.entitlements',
-  recommendations: 'ciem.recommendations',
-  alerts: 'ciem.alerts',
-});
+/**
+ * Topic names of the platform without prefix, from the event contract in `@ciem/events`.
+ * Keys, values and retention are in the design's topic table.
+ */
+export const TOPICS = CONTRACT_TOPICS;
 
 export type TopicKey = keyof typeof TOPICS;
 export type TopicNames = Readonly<Record<TopicKey, string>>;
