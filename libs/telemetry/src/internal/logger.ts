@@ -45,7 +45,10 @@ export interface LoggerOptions {
   service: string;
   /** Lowest level written; `info` by default. */
   level?: LogLevel;
-  /** Destination of the lines; standard output by default. Tests pass a stream to capture lines. */
+  /**
+   * Destination of the lines; by default standard output written synchronously. Tests pass a
+   * stream to capture lines.
+   */
   destination?: DestinationStream;
   /** Extra field paths to redact, in pino's path syntax. */
   redact?: readonly string[];
@@ -76,7 +79,10 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: [...REDACTED_PATHS, ...(options.redact ?? [])], censor: '[REDACTED]' },
       mixin: traceFields,
     },
-    options.destination,
+    // Synchronous writes keep every line, in order, up to process.exit. With sonic-boom's
+    // asynchronous mode, a write waiting on a full pipe (EAGAIN) was flushed after later
+    // lines at exit, so a shutdown log came out of order.
+    options.destination ?? pino.destination({ dest: 1, sync: true }),
   );
 }
 
