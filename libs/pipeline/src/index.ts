@@ -1,0 +1,6 @@
+export { runEmbedded } from './internal/run-embedded.js';
+export type { EmbeddedRunOptions } from './internal/run-embedded.js';
+export type { RunSummary, RunProgress, ProviderCounts } from './internal/run-summary.js';
+export { InProcessBus } from './internal/bus.js';
+export type { BusMessage, BusHandler } from './internal/bus.js';
+export { resolveInputs } from './internal/inputs.js';

@@ -1,0 +1,39 @@
+/** Counts for one provider across the embedded run. */
+export interface ProviderCounts {
+  /** Records the readers produced, valid or not. */
+  read: number;
+  normalized: number;
+  dead_lettered: number;
+  /** Normalized events whose call could not be mapped to a permission. */
+  unmapped: number;
+}
+
+/** What `runEmbedded` did, written to `summary.json` and printed by `ciem run`. */
+export interface RunSummary {
+  files: number;
+  bytes_read: number;
+  duration_ms: number;
+  /** Keyed by provider; `unknown` holds records whose provider could not be told. */
+  providers: Record<string, ProviderCounts>;
+  principals: number;
+  permissions_used: number;
+  /** Dead-lettered records per reason. */
+  dead_letter_reasons: Record<string, number>;
+  /** Unmapped calls by `service operation`, most frequent first, at most 50. */
+  top_unmapped: Array<{ call: string; count: number }>;
+  outputs: Record<string, string>;
+}
+
+/** Progress of a long run, reported at most once per interval. */
+export interface RunProgress {
+  files_done: number;
+  files_total: number;
+  bytes_read: number;
+  records_read: number;
+  elapsed_ms: number;
+}
+
+/** Returns counts with every field at zero. */
+export function emptyCounts(): ProviderCounts {
+  return { read: 0, normalized: 0, dead_lettered: 0, unmapped: 0 };
+}

@@ -1,0 +1,123 @@
+import type { RunProgress, RunSummary } from '@ciem/pipeline';
+import { runEmbedded } from '@ciem/pipeline';
+import { InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import path from 'node:path';
+import { ProgressLine, formatBytes, formatCount } from '../progress.js';
+
+/** Registers `ciem run`: every stage in one process over local files. */
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'Run the whole pipeline in one process: read log files, normalize them, keep permission usage and write the results to a folder.',
+    )
+    .argument(
+      '<inputs...>',
+      'log files, folders (read recursively) or glob patterns; .json, .json.gz, .ndjson, .jsonl',
+    )
+    .option('-o, --out <dir>', 'output folder', 'ciem-out')
+    .option('--batch-size <records>', 'records per in-process batch', parsePositiveInteger, 1000)
+    .option('--json', 'print the summary as JSON instead of a table')
+    .addHelpText(
+      'after',
+      '\nOutputs: events.ndjson (normalized events), dlq.ndjson (rejected records with reasons),\nusage.csv (per principal and permission), principals.csv and summary.json.',
+    )
+    .action(
+      async (inputs: string[], options: { out: string; batchSize: number; json?: boolean }) => {
+        const progress = new ProgressLine();
+        const summary = await runEmbedded({
+          inputs,
+          outputDir: path.resolve(options.out),
+          batchSize: options.batchSize,
+          onProgress: (state) => progress.update(describeProgress(state)),
+        });
+        progress.done();
+        process.stdout.write(
+          options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary),
+        );
+      },
+    );
+}
+
+function describeProgress(state: RunProgress): string {
+  const seconds = Math.max(state.elapsed_ms / 1000, 0.001);
+  return `reading file ${Math.min(state.files_done + 1, state.files_total)}/${state.files_total} · ${formatBytes(state.bytes_read)} · ${formatCount(state.records_read)} records · ${formatCount(Math.round(state.records_read / seconds))} records/s`;
+}
+
+/** Renders the summary a person reads at a glance. */
+export function formatRunSummary(summary: RunSummary): string {
+  const lines: string[] = [];
+  lines.push(
+    `Read ${formatCount(summary.files)} files (${formatBytes(summary.bytes_read)}) in ${(summary.duration_ms / 1000).toFixed(1)} s.`,
+    '',
+  );
+  const header = ['provider', 'read', 'normalized', 'dead-lettered', 'unmapped calls'];
+  const rows = Object.entries(summary.providers).map(([provider, counts]) => [
+    provider,
+    formatCount(counts.read),
+    formatCount(counts.normalized),
+    formatCount(counts.dead_lettered),
+    formatCount(counts.unmapped),
+  ]);
+  const total = Object.values(summary.providers).reduce(
+    (sum, counts) => ({
+      read: sum.read + counts.read,
+      normalized: sum.normalized + counts.normalized,
+      dead_lettered: sum.dead_lettered + counts.dead_lettered,
+      unmapped: sum.unmapped + counts.unmapped,
+    }),
+    { read: 0, normalized: 0, dead_lettered: 0, unmapped: 0 },
+  );
+  rows.push([
+    'total',
+    formatCount(total.read),
+    formatCount(total.normalized),
+    formatCount(total.dead_lettered),
+    formatCount(total.unmapped),
+  ]);
+  lines.push(...formatTable(header, rows), '');
+  lines.push(
+    `Principals seen: ${formatCount(summary.principals)}. Distinct permissions used: ${formatCount(summary.permissions_used)}.`,
+  );
+  const reasons = Object.entries(summary.dead_letter_reasons);
+  if (reasons.length > 0) {
+    lines.push(
+      `Dead-lettered by reason: ${reasons.map(([reason, count]) => `${reason} ${formatCount(count)}`).join(', ')}.`,
+    );
+  }
+  if (summary.top_unmapped.length > 0) {
+    const top = summary.top_unmapped
+      .slice(0, 5)
+      .map((entry) => `${entry.call} (${formatCount(entry.count)})`);
+    lines.push(`Most frequent unmapped calls: ${top.join(', ')}.`);
+  }
+  lines.push('', 'Outputs:');
+  for (const [name, file] of Object.entries(summary.outputs))
+    lines.push(`  ${name.padEnd(13)} ${file}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function formatTable(header: string[], rows: string[][]): string[] {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const render = (cells: string[]): string =>
+    cells
+      .map((cell, column) =>
+        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+      )
+      .join('  ');
+  return [render(header), render(widths.map((width) => '-'.repeat(width))), ...rows.map(render)];
+}
+
+/** Parses a whole number ≥ 1 for a command-line option; commander reports the message. */
+export function parsePositiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) {
+    throw new InvalidArgumentError(
+      `expected a whole number of 1 or more, received ${JSON.stringify(value)}`,
+    );
+  }
+  return parsed;
+}

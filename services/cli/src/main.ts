@@ -1,0 +1,45 @@
+import { CiemError, messageOf } from '@ciem/errors';
+import { Command, CommanderError } from 'commander';
+import { registerNormalizeCommand } from './commands/normalize.js';
+import { registerRunCommand } from './commands/run.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+
+/**
+ * Builds the `ciem` program. Each subcommand lives in `commands/` and only parses options
+ * and prints; the work is done by the libraries.
+ */
+export function buildProgram(): Command {
+  const program = new Command('ciem')
+    .description(
+      'Cloud entitlement management: compare the permissions identities use with the ones they hold.',
+    )
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerNormalizeCommand(program);
+  registerRunCommand(program);
+  for (const command of program.commands)
+    command.exitOverride().showHelpAfterError('(run with --help for usage)');
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version requests end through the same path with exit code 0.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    const code = error instanceof CiemError ? `${error.code}: ` : '';
+    process.stderr.write(`ciem: ${code}${messageOf(error)}\n`);
+    if (!(error instanceof CiemError) && error instanceof Error && error.stack) {
+      process.stderr.write(`${error.stack}\n`);
+    }
+    return EXIT_FAILURE;
+  }
+}
+
+process.exitCode = await main(process.argv);
