@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { AWS_CREATE_FUNCTION, AWS_GROUPS } from './catalog/aws-catalog.js';
 import { createMemorySink } from './memory-sink.js';
 import { simulateEstate } from './simulate.js';
 import type { SimulateOptions } from './options.js';
@@ -24,6 +25,11 @@ function digest(files: Map<string, string>): Map<string, string> {
   for (const [path, text] of files) out.set(path, createHash('sha256').update(text).digest('hex'));
   return out;
 }
+
+/** CloudTrail event name to the IAM actions it exercises, from the simulator's catalog. */
+const AWS_PERMISSIONS = new Map<string, readonly string[]>(
+  [...AWS_GROUPS.flatMap((g) => g.calls), AWS_CREATE_FUNCTION].map((c) => [c.name, c.permissions]),
+);
 
 interface LogRecord {
   provider: 'aws' | 'azure' | 'gcp';
@@ -72,19 +78,36 @@ function readActivity(files: Map<string, string>): LogRecord[] {
   return out;
 }
 
+/** Reads a nested field of parsed JSON, or undefined when any step is missing. */
+function field(value: unknown, ...keys: string[]): unknown {
+  let current = value;
+  for (const key of keys) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
 /** Returns the principal id a record names, in the ground truth's form. */
 function principalOf(entry: LogRecord): string | undefined {
-  const r = entry.record as Record<string, any>;
+  const r = entry.record;
   if (entry.provider === 'aws') {
-    const identity = r.userIdentity ?? {};
-    if (identity.type === 'IAMUser') return identity.arn;
-    if (identity.type === 'AssumedRole') return identity.sessionContext?.sessionIssuer?.arn;
+    const type = field(r, 'userIdentity', 'type');
+    if (type === 'IAMUser') return field(r, 'userIdentity', 'arn') as string;
+    if (type === 'AssumedRole')
+      return field(r, 'userIdentity', 'sessionContext', 'sessionIssuer', 'arn') as string;
     return undefined;
   }
   if (entry.provider === 'azure') {
-    return r.identity?.claims?.['http://schemas.microsoft.com/identity/claims/objectidentifier'];
+    return field(
+      r,
+      'identity',
+      'claims',
+      'http://schemas.microsoft.com/identity/claims/objectidentifier',
+    ) as string;
   }
-  const email = r.protoPayload?.authenticationInfo?.principalEmail as string | undefined;
+  const email = field(r, 'protoPayload', 'authenticationInfo', 'principalEmail') as
+    string | undefined;
   if (!email) return undefined;
   return email.endsWith('.gserviceaccount.com') ? `serviceAccount:${email}` : `user:${email}`;
 }
@@ -213,15 +236,16 @@ describe('simulateEstate', () => {
     for (const entry of readActivity(sink.files)) {
       const id = principalOf(entry);
       if (!id) continue;
-      const r = entry.record as Record<string, any>;
+      const r = entry.record;
+      const authorization = (field(r, 'protoPayload', 'authorizationInfo') ?? []) as Array<{
+        permission: string;
+      }>;
       const names =
         entry.provider === 'aws'
-          ? [r.eventName]
+          ? (AWS_PERMISSIONS.get(String(r.eventName)) ?? [])
           : entry.provider === 'azure'
             ? [String(r.operationName).toLowerCase()]
-            : (r.protoPayload.authorizationInfo ?? []).map(
-                (a: { permission: string }) => a.permission,
-              );
+            : authorization.map((a) => a.permission);
       const set = used.get(id) ?? new Set<string>();
       for (const name of names) set.add(name);
       used.set(id, set);
@@ -229,6 +253,7 @@ describe('simulateEstate', () => {
     for (const principal of truth.principals) {
       const seen = used.get(principal.id) ?? new Set<string>();
       for (const permission of principal.unusedPermissions as string[]) {
+        if (principal.provider === 'aws') expect(seen.has(permission), permission).toBe(false);
         if (principal.provider === 'azure')
           expect(seen.has(permission.toLowerCase()), permission).toBe(false);
         if (principal.provider === 'gcp') expect(seen.has(permission), permission).toBe(false);

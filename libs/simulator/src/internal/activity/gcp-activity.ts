@@ -1,6 +1,6 @@
 import { GCP_DATA_RESOURCES, gcpCall } from '../catalog/gcp-catalog.js';
 import type { ApiCall } from '../catalog/types.js';
-import type { GcpProject, Principal } from '../estate/model.js';
+import type { GcpProject } from '../estate/model.js';
 import { Prng } from '../prng.js';
 import { BufferedFile } from '../sink.js';
 import { dayParts, notePlanted, withAttackSteps } from './context.js';
