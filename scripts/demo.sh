@@ -10,4 +10,5 @@ estate=".var/demo/estate"
 out=".var/demo/out"
 rm -rf "$estate" "$out"
 npx ciem simulate --out "$estate" --seed 42 --principals 60 --days 14
-npx ciem run "$estate" --out "$out"
+# The estate also holds grants and ground truth; the activity logs are what `run` reads.
+npx ciem run "$estate/aws/cloudtrail" "$estate/azure/activity" "$estate/gcp/audit" --out "$out"

@@ -2,7 +2,8 @@ import { CiemError, messageOf } from '@ciem/errors';
 import { Command, CommanderError } from 'commander';
 import { registerNormalizeCommand } from './commands/normalize.js';
 import { registerRunCommand } from './commands/run.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { registerSimulateCommand } from './commands/simulate.js';
+import { EXIT_CONFIG_INVALID, EXIT_OK, EXIT_RUNTIME_FAILURE } from '@ciem/runtime';
 
 /**
  * Builds the `ciem` program. Each subcommand lives in `commands/` and only parses options
@@ -18,11 +19,17 @@ export function buildProgram(): Command {
     .exitOverride();
   registerNormalizeCommand(program);
   registerRunCommand(program);
+  registerSimulateCommand(program);
   for (const command of program.commands)
     command.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }
 
+/**
+ * Runs the command line and returns the exit code: 0 when the command succeeded, 1 when it
+ * ran and failed (an unreadable input, a failed dependency, a bug), 2 when the command line
+ * itself is invalid and nothing was done. The services use the same codes.
+ */
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
@@ -31,14 +38,14 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version requests end through the same path with exit code 0.
-      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+      return error.exitCode === 0 ? EXIT_OK : EXIT_CONFIG_INVALID;
     }
     const code = error instanceof CiemError ? `${error.code}: ` : '';
     process.stderr.write(`ciem: ${code}${messageOf(error)}\n`);
     if (!(error instanceof CiemError) && error instanceof Error && error.stack) {
       process.stderr.write(`${error.stack}\n`);
     }
-    return EXIT_FAILURE;
+    return EXIT_RUNTIME_FAILURE;
   }
 }
 

@@ -127,23 +127,26 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<RunSumma
     });
   };
 
+  // Batches span files so thousands of small delivery files cost no more bus round trips
+  // than one large file of the same records.
+  let rawBatches = new Map<string, BusMessage<RawMessage>[]>();
+  let deadBatch: BusMessage<DeadLetterMessage>[] = [];
+  let pending = 0;
+  const flush = async (): Promise<void> => {
+    const batches = rawBatches;
+    const dead = deadBatch;
+    rawBatches = new Map();
+    deadBatch = [];
+    pending = 0;
+    for (const [topic, batch] of batches) await bus.publish(topic, batch);
+    await bus.publish(TOPICS.deadLetter, dead);
+  };
+
   for (const [index, file] of files.entries()) {
     const source = createReadStream(file);
     source.on('data', (chunk) => {
       bytesRead += chunk.length;
     });
-    let rawBatches = new Map<string, BusMessage<RawMessage>[]>();
-    let deadBatch: BusMessage<DeadLetterMessage>[] = [];
-    let pending = 0;
-    const flush = async (): Promise<void> => {
-      const batches = rawBatches;
-      const dead = deadBatch;
-      rawBatches = new Map();
-      deadBatch = [];
-      pending = 0;
-      for (const [topic, batch] of batches) await bus.publish(topic, batch);
-      await bus.publish(TOPICS.deadLetter, dead);
-    };
     for await (const item of readRecords(source, { name: file })) {
       recordsRead += 1;
       if (isNormalizationError(item)) {
@@ -163,9 +166,9 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<RunSumma
         reportProgress(index);
       }
     }
-    await flush();
     reportProgress(index + 1);
   }
+  await flush();
   reportProgress(files.length, true);
 
   await eventsWriter.close();
