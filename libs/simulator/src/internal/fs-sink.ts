@@ -3,7 +3,17 @@ import path from 'node:path';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
+import type { ZlibOptions } from 'node:zlib';
 import type { EstateFile, EstateSink } from './sink.js';
+
+const STREAM_BUFFER_BYTES = 1024 * 1024;
+
+// zlib streams pass their options on to `Transform`, so `highWaterMark` applies, although
+// the `ZlibOptions` type does not declare it.
+const GZIP_OPTIONS: ZlibOptions & { highWaterMark: number } = {
+  level: 6,
+  highWaterMark: STREAM_BUFFER_BYTES,
+};
 
 export interface DirectorySinkOptions {
   /**
@@ -14,7 +24,7 @@ export interface DirectorySinkOptions {
 }
 
 /**
- * An `EstateSink` that writes under `dir`, creating folders as needed. Writes honour
+ * Creates an `EstateSink` that writes under `dir`, creating folders as needed. Writes honour
  * back-pressure, so a slow disk slows the generator instead of filling memory.
  */
 export function createDirectorySink(dir: string, options: DirectorySinkOptions = {}): EstateSink {
@@ -36,8 +46,10 @@ export function createDirectorySink(dir: string, options: DirectorySinkOptions =
         mkdirSync(folder, { recursive: true });
         made.add(folder);
       }
-      const file = createWriteStream(target);
-      const head: Writable = compressed ? createGzip({ level: 6 }) : file;
+      // Buffers of 1 MiB let the generator run ahead of the disk instead of waiting on
+      // every 256 KiB chunk.
+      const file = createWriteStream(target, { highWaterMark: STREAM_BUFFER_BYTES });
+      const head: Writable = compressed ? createGzip(GZIP_OPTIONS) : file;
       if (compressed) head.pipe(file);
       return {
         async write(chunk: string): Promise<void> {

@@ -9,9 +9,9 @@ const ALL_GROUPS = [...AWS_GROUPS, ...AZURE_GROUPS, ...GCP_GROUPS];
 const DAY_MS = 86_400_000;
 
 /**
- * Builds `ground-truth.json`: per principal, its profile and the permission groups it was
- * granted but never used; per planted attack, its principal, time window and event ids.
- * Groups exercised by a planted attack count as used.
+ * Builds `ground-truth.json`. For each principal it lists the profile and the permission
+ * groups and permissions that were granted but never used. For each planted attack it lists
+ * the principal, the time window and the event ids. Groups a planted attack used count as used.
  */
 export function buildGroundTruth(
   estate: Estate,
@@ -32,7 +32,9 @@ export function buildGroundTruth(
     seed: estate.seed,
     start: new Date(estate.start).toISOString(),
     days: estate.days,
-    principals: estate.principals.map((principal) => principalTruth(principal, attackGroups, iso)),
+    principals: estate.principals.map((principal) =>
+      principalTruth(principal, attackGroups, iso, estate.days),
+    ),
     attacks: attacks.map((attack) => {
       const times = attack.events.map((e) => e.time).sort();
       return {
@@ -53,6 +55,7 @@ function principalTruth(
   principal: Principal,
   attackGroups: ReadonlyMap<string, Set<string>>,
   iso: (day: number) => string,
+  days: number,
 ): Record<string, unknown> {
   const used = new Set(principal.usedGroups.map((g) => g.id));
   for (const id of attackGroups.get(principal.key) ?? []) used.add(id);
@@ -63,6 +66,7 @@ function principalTruth(
       const group = ALL_GROUPS.find((g) => g.id === id);
       return { group: id, permissions: group ? permissionsOf([group]) : [] };
     });
+
   const granted = new Set<string>();
   for (const group of ALL_GROUPS) {
     if (group.provider !== principal.provider) continue;
@@ -75,6 +79,7 @@ function principalTruth(
   const unusedPermissions = [...granted].filter((p) => !usedPermissions.has(p)).sort();
   // The profile was planned from whole groups; at permission level a principal with nothing
   // unused is right-sized and one with unused permissions is over-privileged.
+
   let profile = principal.profile;
   if (profile === 'over-privileged' && unusedPermissions.length === 0) profile = 'right-sized';
   if (profile === 'right-sized' && unusedPermissions.length > 0) profile = 'over-privileged';
@@ -91,11 +96,12 @@ function principalTruth(
     unusedPermissionGroups: unused,
     unusedPermissions,
   };
+
   if (principal.profile === 'dormant') {
     const { lastDay, wakeDay } = principal.window;
     truth.dormant = {
       lastActiveDay: iso(lastDay),
-      silentDays: (wakeDay ?? Infinity) === Infinity ? null : (wakeDay as number) - lastDay - 1,
+      silentDays: (wakeDay ?? days) - lastDay - 1,
       wakeDay: wakeDay === undefined ? null : iso(wakeDay),
     };
   }

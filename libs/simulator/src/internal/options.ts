@@ -1,7 +1,7 @@
 import type { Provider } from './catalog/types.js';
 import { invalidOption } from './errors.js';
 
-/** What to simulate. Times are epoch milliseconds; the library never reads the clock. */
+/** Options of one simulation. Times are epoch milliseconds, because the library never reads the clock. */
 export interface SimulateOptions {
   /** Seed of every random choice: the same options give byte-identical output. */
   seed: number | string;

@@ -179,7 +179,8 @@ describe('simulateEstate', () => {
         const entry = found[0] as LogRecord;
         expect(entry.provider).toBe(attack.provider);
         expect(principalOf(entry)).toBe(attack.principal);
-        expect(entry.time >= attack.start && entry.time <= attack.end).toBe(true);
+        expect(entry.time >= attack.start, `${event.eventId} before start`).toBe(true);
+        expect(entry.time <= attack.end, `${event.eventId} after end`).toBe(true);
         expect(entry.time).toBe(event.time);
       }
     }

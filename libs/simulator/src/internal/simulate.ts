@@ -16,7 +16,7 @@ import { BufferedFile, writeJsonFile } from './sink.js';
 import type { EstateSink, WriteStats } from './sink.js';
 import { buildTeams } from './teams.js';
 
-/** What one run wrote. `bytes` counts UTF-8 bytes handed to the sink, before any compression. */
+/** Totals of one run. `bytes` counts UTF-8 bytes handed to the sink, before any compression. */
 export interface SimulationSummary {
   files: number;
   bytes: number;

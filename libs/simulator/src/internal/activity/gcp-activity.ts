@@ -343,8 +343,15 @@ function buildLogEntry(
     insertId: rng.chars(12, 'abcdefghijklmnopqrstuvwxyz0123456789'),
     resource: { type: target.resourceType, labels: target.labels },
     timestamp,
-    severity: denied ? 'ERROR' : call.data ? 'INFO' : 'NOTICE',
+    severity: severityOf(call, denied),
     logName: `projects/${project.id}/logs/cloudaudit.googleapis.com%2F${log}`,
     receiveTimestamp: gcpTime(planned.time + 150 + rng.int(900), rng),
   };
+}
+
+/** Returns the LogEntry severity: denials are errors, writes notices, data access info. */
+function severityOf(call: ApiCall, denied: boolean): string {
+  if (denied) return 'ERROR';
+  if (call.data) return 'INFO';
+  return 'NOTICE';
 }

@@ -320,7 +320,7 @@ function buildOne(
     archetype.assumedBy === 'cross-account'
       ? (accounts.find((a) => a.id !== account.id) ?? account)
       : undefined;
-  const window = activityWindowFor(rng, requestedProfile, context.days, index);
+  const window = activityWindowFor(requestedProfile, context.days, index);
   const rate = Math.min(8, rng.pareto(0.6, 1.6));
 
   return {

@@ -164,7 +164,7 @@ export function buildAzurePrincipals(
       home: subscription.id,
       human,
       profile,
-      window: activityWindowFor(rng, profile, context.days, i),
+      window: activityWindowFor(profile, context.days, i),
       rate: Math.min(8, rng.pareto(0.6, 1.6)),
       utcOffsetHours: human ? rng.pick([-5, 0, 1, 2, 5.5]) : 0,
       ips: human ? humanIps(rng, teamIndex) : workloadIps(rng),

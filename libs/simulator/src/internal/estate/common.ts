@@ -61,16 +61,9 @@ export function personName(rng: Prng, used: Set<string>): string {
   }
 }
 
-/** UTC offsets (hours) of the offices humans work from. */
-const UTC_OFFSETS = [-8, -5, -5, 0, 1, 1, 2, 5.5, 9];
-
-export function pickUtcOffset(rng: Prng): number {
-  return rng.pick(UTC_OFFSETS);
-}
-
 /**
- * Profiles cycle in a fixed pattern so that even a small estate contains each of them; the
- * pattern is offset per provider by the caller's index.
+ * Profiles cycle in a fixed pattern, so even a small estate contains each of them. Each
+ * provider starts the pattern at a different index.
  */
 const PROFILE_PATTERN: readonly Profile[] = [
   'over-privileged',
@@ -91,20 +84,16 @@ export function profileFor(index: number): Profile {
 
 /**
  * Chooses the days a principal is active. Dormant principals are active for the first
- * third of the period, then silent for at least half of it; every other one wakes up on the
- * last day. Never-used principals have an empty window.
+ * third of the period and then silent for at least half of it. Every other dormant one
+ * wakes up on the last day, if that still leaves half the period silent. Never-used
+ * principals have an empty window.
+ * NOTE: with fewer than 3 days a dormant principal is silent for less than a day or not at all.
  */
-export function activityWindowFor(
-  rng: Prng,
-  profile: Profile,
-  days: number,
-  index: number,
-): ActivityWindow {
+export function activityWindowFor(profile: Profile, days: number, index: number): ActivityWindow {
   if (profile === 'never-used') return { firstDay: days, lastDay: -1, wakeDay: undefined };
   if (profile !== 'dormant') return { firstDay: 0, lastDay: days - 1, wakeDay: undefined };
   const lastDay = Math.max(0, Math.floor(days / 3) - 1);
   const wakes = index % 2 === 0 && days - lastDay - 2 >= Math.ceil(days / 2);
-  void rng;
   return { firstDay: 0, lastDay, wakeDay: wakes ? days - 1 : undefined };
 }
 

@@ -154,7 +154,7 @@ export function buildGcpPrincipals(
       home: project.id,
       human,
       profile,
-      window: activityWindowFor(rng, profile, context.days, i),
+      window: activityWindowFor(profile, context.days, i),
       rate: Math.min(8, rng.pareto(0.6, 1.6)),
       utcOffsetHours: human ? rng.pick([-8, -5, 0, 1, 9]) : 0,
       ips: human ? humanIps(rng, teamIndex) : workloadIps(rng),
