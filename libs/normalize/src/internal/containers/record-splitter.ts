@@ -15,6 +15,11 @@ const OPEN_BRACE = 0x7b;
  *   read as JSON Lines ({@link LineSplitter}), where a broken line costs only that line.
  *   Otherwise later values are framed by structure too (concatenated pretty-printed JSON).
  * - Any other input is read as JSON Lines from the start.
+ *
+ * NOTE: A first line that opens a bracket and never closes it, such as a truncated
+ * `{"eventName": {`, keeps the input in framing mode. The lines after it are then framed
+ * as part of that value and end in one `invalid-json` error instead of being read one by
+ * one.
  */
 export class RecordSplitter {
   private readonly maxRecordBytes: number;
