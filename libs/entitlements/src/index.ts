@@ -30,7 +30,74 @@ export { principalToJson, streamSnapshotJson } from './internal/model/snapshot-s
 export type { AnyPrincipalEntitlements, SnapshotHeader } from './internal/model/snapshot-stream.js';
 
 // AWS
+export { parseAwsAuthorizationDetails } from './internal/aws/authorization-details.js';
+export type {
+  AwsAuthorizationDetails,
+  AwsAuthorizationDetailsInput,
+  AwsGroupDetail,
+  AwsInlinePolicy,
+  AwsManagedPolicy,
+  AwsRoleDetail,
+  AwsUserDetail,
+} from './internal/aws/authorization-details.js';
+export { parseAwsOrganizationPolicies } from './internal/aws/organization-policies.js';
+export type {
+  AwsNamedPolicy,
+  AwsOrganizationPolicies,
+} from './internal/aws/organization-policies.js';
+export { parsePolicyDocument } from './internal/aws/policy-document.js';
+export type {
+  AwsPolicyDocument,
+  AwsPrincipalElement,
+  AwsStatement,
+} from './internal/aws/policy-document.js';
+export { evaluateAwsEntitlements } from './internal/aws/evaluate-aws.js';
+export type {
+  AwsEntitlementsResult,
+  AwsEvaluationOptions,
+  AwsEvaluationStats,
+} from './internal/aws/evaluate-aws.js';
+export type { AwsAssumeRoleEdge } from './internal/aws/findings.js';
+export type { AwsTrustEdge, AwsTrusteeKind } from './internal/aws/trust-policy.js';
+export { ESCALATION_METHODS } from './internal/aws/escalation-methods.js';
+export type { EscalationMethod } from './internal/aws/escalation-methods.js';
+export { AwsEntitlementsErrorCode } from './internal/aws/errors.js';
 
 // Azure
+export { readAzureExports, emptyAzureExport } from './internal/azure/azure-export.js';
+export type {
+  AzureDirectoryObject,
+  AzureExport,
+  AzureOperation,
+} from './internal/azure/azure-export.js';
+export type {
+  AzureDenyAssignment,
+  AzurePermissionBlock,
+  AzureRoleAssignment,
+  AzureRoleDefinition,
+} from './internal/azure/azure-records.js';
+export {
+  azureCatalogFromOperations,
+  azureCatalogFromRoleDefinitions,
+  isAzurePattern,
+  matchesAzurePattern,
+} from './internal/azure/azure-actions.js';
+export type { AzureOperationCatalog } from './internal/azure/azure-actions.js';
+export {
+  azureScopeCovers,
+  azureScopeLevel,
+  normalizeAzureScope,
+} from './internal/azure/azure-scope.js';
+export type { AzureScopeLevel } from './internal/azure/azure-scope.js';
+export { evaluateAzureEntitlements } from './internal/azure/azure-entitlements.js';
+export type {
+  AzureEvaluation,
+  AzureEvaluationOptions,
+  AzureEvaluationStats,
+} from './internal/azure/azure-entitlements.js';
+
+// Export files and problems (Azure, GCP)
+export { ExportProblemCode, parseExportText } from './internal/snapshot/export-documents.js';
+export type { ExportDocument, ExportProblem } from './internal/snapshot/export-documents.js';
 
 // GCP

@@ -63,10 +63,12 @@ export function parseExportText(
   text: string,
 ): { documents: ExportDocument[]; problems: ExportProblem[] } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let wholeFileError: Error;
   try {
     return { documents: [{ source, value: JSON.parse(body) as unknown }], problems: [] };
-  } catch {
+  } catch (error) {
     // Not one JSON value: read it as NDJSON below.
+    wholeFileError = error as Error;
   }
 
   const documents: ExportDocument[] = [];
@@ -78,6 +80,22 @@ export function parseExportText(
     try {
       documents.push({ source, value: JSON.parse(line) as unknown, line: index + 1 });
     } catch (error) {
+      if (documents.length === 0 && problems.length === 0) {
+        // The first value is broken: a damaged JSON document, not NDJSON with one bad line,
+        // so one problem for the file says more than one per line.
+        return {
+          documents: [],
+          problems: [
+            {
+              code: ExportProblemCode.invalidJson,
+              source,
+              record: 'document',
+              field: '',
+              message: `${source} is not JSON or NDJSON (${wholeFileError.message}); expected one JSON document per file or one JSON value per line`,
+            },
+          ],
+        };
+      }
       problems.push({
         code: ExportProblemCode.invalidJson,
         source,
