@@ -121,7 +121,7 @@ export class PermissionSetCache {
 
   /**
    * Returns the set stored under `key`, creating it lazily from `expand` on first use. Keys
-   * starting with `-` or `&` are reserved for derived sets.
+   * starting with `-`, `&` or `|` are reserved for derived sets.
    */
   intern(key: string, expand: () => Iterable<number>): PermissionSet {
     const known = this.sets.get(key);
@@ -152,6 +152,18 @@ export class PermissionSetCache {
       const [small, large] = first.size <= second.size ? [first, second] : [second, first];
       for (const id of small.ids()) if (large.has(id)) result.push(id);
       return result;
+    });
+  }
+
+  /** Returns the union of `sets`, interned (order does not matter). */
+  union(sets: readonly PermissionSet[]): PermissionSet {
+    const distinct = [...new Set(sets.filter((set) => set.id !== 0))].sort((a, b) => a.id - b.id);
+    if (distinct.length === 0) return this.empty;
+    if (distinct.length === 1) return distinct[0] as PermissionSet;
+    return this.intern(`|${distinct.map((set) => set.id).join(',')}`, () => {
+      const ids: number[] = [];
+      for (const set of distinct) for (const id of set.ids()) ids.push(id);
+      return ids;
     });
   }
 
