@@ -4,3 +4,4 @@ export type { RunSummary, RunProgress, ProviderCounts } from './internal/run-sum
 export { InProcessBus } from './internal/bus.js';
 export type { BusMessage, BusHandler } from './internal/bus.js';
 export { resolveInputs } from './internal/inputs.js';
+export * from './internal/distributed/index.js';

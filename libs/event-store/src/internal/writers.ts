@@ -1,0 +1,60 @@
+import type { BatchWriter, ClickHouse, ClickHouseLogger, RetryOptions } from '@ciem/clickhouse';
+import { createBatchWriter } from '@ciem/clickhouse';
+import type { DeadLetterRow } from './dead-letter-row.js';
+import { DEAD_LETTER_COLUMNS } from './dead-letter-row.js';
+import type { EventRow } from './event-row.js';
+import { EVENT_COLUMNS } from './event-row.js';
+
+/** Options of `createEventWriter` and `createDeadLetterWriter`. */
+export interface StoreWriterOptions<Row extends object> {
+  client: Pick<ClickHouse, 'insert'>;
+  /** Database that holds the tables, as `runMigrations` created them. */
+  database: string;
+  /** Rows per INSERT. */
+  maxRows: number;
+  /** Maximum time a row waits in the buffer before its batch is written, in milliseconds. */
+  maxWaitMs: number;
+  /** Rows held in memory before `add()` waits; `4 × maxRows` by default. */
+  maxBufferedRows?: number;
+  /** Retry timing of failed INSERTs; unlimited attempts by default (see `RetryOptions`). */
+  retry?: RetryOptions;
+  /** Receives rows ClickHouse refused for good; see `BatchWriterOptions.onRejected`. */
+  onRejected?: (rows: Row[], error: Error) => void | Promise<void>;
+  logger?: ClickHouseLogger;
+}
+
+function writerFor<Row extends object>(
+  table: string,
+  columns: readonly string[],
+  options: StoreWriterOptions<Row>,
+): BatchWriter<Row> {
+  // The batch writer checks that `database.table` is made of plain identifiers.
+  return createBatchWriter<Row>({
+    client: options.client,
+    table: `${options.database}.${table}`,
+    columns,
+    maxRows: options.maxRows,
+    maxWaitMs: options.maxWaitMs,
+    maxBufferedRows: options.maxBufferedRows ?? options.maxRows * 4,
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+    ...(options.onRejected === undefined ? {} : { onRejected: options.onRejected }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
+}
+
+/**
+ * Creates the batch writer of the `events` table. `flush()` resolving means every row added
+ * before is written (or handed to `onRejected`), so a consumer commits its offsets after it.
+ * Throws `ConfigError` `CIEM_CLICKHOUSE_INVALID_OPTION` for invalid options and `InputError`
+ * `CIEM_CLICKHOUSE_INVALID_IDENTIFIER` for a database name that is not a plain identifier.
+ */
+export function createEventWriter(options: StoreWriterOptions<EventRow>): BatchWriter<EventRow> {
+  return writerFor('events', EVENT_COLUMNS, options);
+}
+
+/** Creates the batch writer of the `dlq_events` table; see `createEventWriter`. */
+export function createDeadLetterWriter(
+  options: StoreWriterOptions<DeadLetterRow>,
+): BatchWriter<DeadLetterRow> {
+  return writerFor('dlq_events', DEAD_LETTER_COLUMNS, options);
+}
