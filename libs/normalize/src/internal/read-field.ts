@@ -13,18 +13,47 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The other spellings of a key that real exports use: all lower case, and PascalCase. */
+const keyVariants = new Map<string, readonly [string, string]>();
+
+function variantsOf(key: string): readonly [string, string] {
+  let variants = keyVariants.get(key);
+  if (variants === undefined) {
+    variants = [key.toLowerCase(), key.charAt(0).toUpperCase() + key.slice(1)];
+    // Keys are literals in the normalizers, so the cache stays small; the cap guards
+    // against a caller that builds keys from data.
+    if (keyVariants.size < 10_000) keyVariants.set(key, variants);
+  }
+  return variants;
+}
+
 /**
- * Returns the property `key` of `object`, falling back to a case-insensitive match because
- * copies re-ingested by some pipelines lower-case every key (`eventname`, `insertid`).
+ * Returns the own property `key` of `object`, or its all-lower-case or PascalCase spelling:
+ * copies re-ingested by some pipelines lower-case every key (`eventname`, `insertid`), and
+ * some exports capitalize them (`Level`, `Properties`). Looking up the two spellings
+ * directly, instead of scanning every key on a miss, keeps missing optional fields cheap.
+ * Only own properties count, so a key such as `constructor` never reads the prototype.
  */
 export function getProperty(object: unknown, key: string): unknown {
   if (!isObject(object)) return undefined;
-  if (key in object) return object[key];
-  const lowered = key.toLowerCase();
-  for (const candidate of Object.keys(object)) {
-    if (candidate.toLowerCase() === lowered) return object[candidate];
-  }
+  if (Object.hasOwn(object, key)) return object[key];
+  const [lower, pascal] = variantsOf(key);
+  if (lower !== key && Object.hasOwn(object, lower)) return object[lower];
+  if (pascal !== key && Object.hasOwn(object, pascal)) return object[pascal];
   return undefined;
+}
+
+const splitPaths = new Map<string, readonly string[]>();
+
+function splitPath(path: string): readonly string[] {
+  let keys = splitPaths.get(path);
+  if (keys === undefined) {
+    keys = path.split('.');
+    // Paths are literals in the normalizers, so the cache stays small; the cap guards
+    // against a caller that builds paths from data.
+    if (splitPaths.size < 10_000) splitPaths.set(path, keys);
+  }
+  return keys;
 }
 
 /**
@@ -33,7 +62,7 @@ export function getProperty(object: unknown, key: string): unknown {
  */
 export function getPath(root: unknown, path: string): unknown {
   let current: unknown = root;
-  for (const key of path.split('.')) {
+  for (const key of splitPath(path)) {
     if (typeof current === 'string') current = parseJsonObject(current);
     current = getProperty(current, key);
     if (current === undefined || current === null) return current;
