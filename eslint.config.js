@@ -62,6 +62,13 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node.js scripts run outside the TypeScript build.
+    files: ['**/*.mjs', 'services/*/bin/*.js'],
+    languageOptions: {
+      globals: { console: 'readonly', process: 'readonly', URL: 'readonly' },
+    },
+  },
+  {
     // Tests may use the shared test helpers and any library, whatever the kind of the code
     // they test.
     files: ['**/*.test.ts', 'test/**/*.ts', '**/bench/**/*.ts'],
