@@ -101,3 +101,25 @@ export { ExportProblemCode, parseExportText } from './internal/snapshot/export-d
 export type { ExportDocument, ExportProblem } from './internal/snapshot/export-documents.js';
 
 // GCP
+export { emptyGcpExport, readGcpExports, toFullResourceName } from './internal/gcp/gcp-export.js';
+export type {
+  GcpBinding,
+  GcpCondition,
+  GcpExport,
+  GcpPolicy,
+  GcpRoleDefinition,
+} from './internal/gcp/gcp-export.js';
+export { parseGcpMember } from './internal/gcp/gcp-members.js';
+export type { GcpMember } from './internal/gcp/gcp-members.js';
+export {
+  buildGcpHierarchy,
+  gcpResourceCovers,
+  gcpResourceLevel,
+} from './internal/gcp/gcp-hierarchy.js';
+export type { GcpHierarchy, GcpResourceLevel } from './internal/gcp/gcp-hierarchy.js';
+export { evaluateGcpEntitlements, gcpGrantGroupsOn } from './internal/gcp/gcp-entitlements.js';
+export type {
+  GcpEvaluation,
+  GcpEvaluationOptions,
+  GcpEvaluationStats,
+} from './internal/gcp/gcp-entitlements.js';
