@@ -10,8 +10,8 @@ export const IngestErrorCodes = {
   checkpointCorrupt: 'CIEM_INGEST_CHECKPOINT_CORRUPT',
   /** A record belongs to another provider than the topic it was read for (InputError, dead-lettered). */
   wrongProvider: 'CIEM_INGEST_WRONG_PROVIDER',
-  /** Reading a source failed after part of it was published (InputError, dead-lettered). */
-  sourceUnreadable: 'CIEM_INGEST_SOURCE_UNREADABLE',
+  /** A record is larger than a raw topic message may be (RejectedError, dead-lettered without its value). */
+  recordTooLarge: 'CIEM_INGEST_RECORD_TOO_LARGE',
 } as const;
 
 /** One of {@link IngestErrorCodes}. */

@@ -87,5 +87,9 @@ export async function ingestRecords(options: IngestRecordsOptions): Promise<Inge
   }
 
   const published = await publisher.publishStream(accepted());
-  return { records: published.records, bytes: published.bytes, deadLettered };
+  return {
+    records: published.records,
+    bytes: published.bytes,
+    deadLettered: deadLettered + published.deadLettered,
+  };
 }

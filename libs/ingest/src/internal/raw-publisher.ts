@@ -1,12 +1,12 @@
 import { Buffer } from 'node:buffer';
-import { errorTypeOf } from '@ciem/errors';
+import { RejectedError, errorTypeOf } from '@ciem/errors';
 import { RAW_TOPIC_BY_PROVIDER } from '@ciem/events';
 import type { Provider } from '@ciem/events';
 import { publishToDeadLetter, topicNames } from '@ciem/kafka';
 import type { KafkaProducer, OutgoingMessage } from '@ciem/kafka';
 import { injectTraceHeaders } from '@ciem/telemetry';
 import type { Logger, MetricsRegistry } from '@ciem/telemetry';
-import { invalidOption } from './errors.js';
+import { IngestErrorCodes, invalidOption } from './errors.js';
 import { InFlightLimiter } from './in-flight-limiter.js';
 import { ingestMetrics } from './ingest-metrics.js';
 import type { IngestMetrics } from './ingest-metrics.js';
@@ -44,8 +44,12 @@ export interface IngestDeadLetter {
 
 /** Counts of one `publish` or `publishStream` call, all acknowledged by Kafka. */
 export interface PublishReport {
+  /** Records on the raw topic. */
   records: number;
+  /** Bytes of those records. */
   bytes: number;
+  /** Records larger than `maxRecordBytes`, sent to the dead-letter topic without their value. */
+  deadLettered: number;
 }
 
 /** Options of {@link createRawPublisher}. Sizes in bytes. */
@@ -65,6 +69,12 @@ export interface RawPublisherOptions {
   maxBatchRecords?: number;
   /** Most record bytes in one Kafka send (default 1 MiB); the producer splits requests further. */
   maxBatchBytes?: number;
+  /**
+   * Largest record sent to the raw topic (default 1,000,000 bytes, under the broker's default
+   * `message.max.bytes` of 1 MiB with room for headers). Larger records are dead-lettered
+   * without their value, with `CIEM_INGEST_RECORD_TOO_LARGE`.
+   */
+  maxRecordBytes?: number;
   /** Most records sent but not yet acknowledged, across all callers (default 5,000). */
   maxInFlightRecords?: number;
   /** Most record bytes sent but not yet acknowledged, across all callers (default 16 MiB). */
@@ -104,7 +114,8 @@ export interface RawPublisher {
    * Writes one record to the dead-letter topic with stage `ingest` (or the `stage` option),
    * the error headers, and the `source`, `raw_ref` and `ingest_time` headers. The original
    * position headers are the raw topic with partition and offset `-1`: the record was never
-   * on Kafka. Resolves once Kafka acknowledged it; rejects with the producer's error.
+   * on Kafka. A value the broker rejects as too large is replaced by none. Resolves once
+   * Kafka acknowledged it; rejects with the producer's error.
    */
   deadLetter(letter: IngestDeadLetter): Promise<void>;
   /** Records and bytes sent but not yet acknowledged. */
@@ -135,6 +146,7 @@ export function createRawPublisher(options: RawPublisherOptions): RawPublisher {
   const stage = options.stage ?? 'ingest';
   const maxBatchRecords = positiveInteger('maxBatchRecords', options.maxBatchRecords, 500);
   const maxBatchBytes = positiveInteger('maxBatchBytes', options.maxBatchBytes, 1024 * 1024);
+  const maxRecordBytes = positiveInteger('maxRecordBytes', options.maxRecordBytes, 1_000_000);
   const limiter = new InFlightLimiter(
     positiveInteger('maxInFlightRecords', options.maxInFlightRecords, 5_000),
     positiveInteger('maxInFlightBytes', options.maxInFlightBytes, 16 * 1024 * 1024),
@@ -199,13 +211,30 @@ export function createRawPublisher(options: RawPublisherOptions): RawPublisher {
         failure ??= { error };
       });
     };
-    const report: PublishReport = { records: 0, bytes: 0 };
+    const report: PublishReport = { records: 0, bytes: 0, deadLettered: 0 };
     let batch: PreparedBatch = { messages: [], bytes: 0 };
     let ingestTime = String(now());
 
     for await (const record of records) {
       if (failure !== undefined) break;
       const bytes = Buffer.byteLength(record.value);
+      if (bytes > maxRecordBytes) {
+        metrics?.countReceived(1, labels);
+        metrics?.countReceivedBytes(bytes, labels);
+        await deadLetter({
+          value: null,
+          key: record.key !== undefined ? record.key : recordKey(record.parsed),
+          source: record.source,
+          rawRef: record.rawRef,
+          error: new RejectedError(
+            IngestErrorCodes.recordTooLarge,
+            `Record ${record.rawRef} has ${bytes} bytes, more than the ${maxRecordBytes} bytes a raw topic message may hold; it was dead-lettered without its value. Read it from ${record.source}, or raise maxRecordBytes together with the topic's max.message.bytes.`,
+            { details: { raw_ref: record.rawRef } },
+          ),
+        });
+        report.deadLettered += 1;
+        continue;
+      }
       if (
         batch.messages.length > 0 &&
         (batch.messages.length >= maxBatchRecords || batch.bytes + bytes > maxBatchBytes)
@@ -228,42 +257,63 @@ export function createRawPublisher(options: RawPublisherOptions): RawPublisher {
     return report;
   };
 
+  async function deadLetter(letter: IngestDeadLetter): Promise<void> {
+    const value =
+      letter.value === null || Buffer.isBuffer(letter.value)
+        ? letter.value
+        : Buffer.from(letter.value, 'utf8');
+    const send = (bytes: Buffer | null) =>
+      publishToDeadLetter(producer, {
+        dlqTopic: deadLetterTopic,
+        stage,
+        error: letter.error,
+        original: {
+          topic,
+          partition: -1,
+          offset: '-1',
+          key: letter.key ?? null,
+          value: bytes,
+          headers: injectTraceHeaders({
+            [RAW_HEADERS.source]: letter.source,
+            [RAW_HEADERS.rawRef]: letter.rawRef,
+            [RAW_HEADERS.ingestTime]: String(now()),
+          }),
+        },
+      });
+    try {
+      try {
+        await send(value);
+      } catch (error) {
+        // A broken record can be larger than the broker's message.max.bytes. Retrying
+        // with the same bytes would fail for ever and block the source, so the letter
+        // goes without its value; source and raw_ref still locate the original.
+        if (!(error instanceof RejectedError) || value === null) throw error;
+        logger?.warn(
+          {
+            topic: deadLetterTopic,
+            source: letter.source,
+            raw_ref: letter.rawRef,
+            bytes: value.length,
+          },
+          'dead letter rejected by Kafka; sent again without its value',
+        );
+        await send(null);
+      }
+    } catch (error) {
+      metrics?.countError(errorTypeOf(error), { provider, topic: deadLetterTopic });
+      throw error;
+    }
+    metrics?.countDeadLettered(1, labels);
+    metrics?.countError(errorTypeOf(letter.error), labels);
+  }
+
   return {
     provider,
     topic,
     deadLetterTopic,
     publish: (records) => publishStream(records),
     publishStream,
-    async deadLetter(letter) {
-      const value =
-        letter.value === null || Buffer.isBuffer(letter.value)
-          ? letter.value
-          : Buffer.from(letter.value, 'utf8');
-      try {
-        await publishToDeadLetter(producer, {
-          dlqTopic: deadLetterTopic,
-          stage,
-          error: letter.error,
-          original: {
-            topic,
-            partition: -1,
-            offset: '-1',
-            key: letter.key ?? null,
-            value,
-            headers: injectTraceHeaders({
-              [RAW_HEADERS.source]: letter.source,
-              [RAW_HEADERS.rawRef]: letter.rawRef,
-              [RAW_HEADERS.ingestTime]: String(now()),
-            }),
-          },
-        });
-      } catch (error) {
-        metrics?.countError(errorTypeOf(error), { provider, topic: deadLetterTopic });
-        throw error;
-      }
-      metrics?.countDeadLettered(1, labels);
-      metrics?.countError(errorTypeOf(letter.error), labels);
-    },
+    deadLetter,
     inFlight: () => limiter.current,
   };
 }
