@@ -96,9 +96,26 @@ export type {
   AzureEvaluationStats,
 } from './internal/azure/azure-entitlements.js';
 
-// Export files and problems (Azure, GCP)
+// Export files, problems, snapshots and their difference (all providers)
 export { ExportProblemCode, parseExportText } from './internal/snapshot/export-documents.js';
 export type { ExportDocument, ExportProblem } from './internal/snapshot/export-documents.js';
+export {
+  detectExportProvider,
+  evaluateExportDocuments,
+} from './internal/snapshot/evaluate-exports.js';
+export type {
+  CollectedSnapshot,
+  EvaluateExportsOptions,
+  ExportsEvaluation,
+} from './internal/snapshot/evaluate-exports.js';
+export { diffSnapshots } from './internal/snapshot/snapshot-diff.js';
+export type { DiffInput, PrincipalDiff, SnapshotDiff } from './internal/snapshot/snapshot-diff.js';
+export {
+  SnapshotErrorCode,
+  isSnapshotValue,
+  parseSnapshotJson,
+  readPrincipalEntitlements,
+} from './internal/snapshot/snapshot-json.js';
 
 // GCP
 export { emptyGcpExport, readGcpExports, toFullResourceName } from './internal/gcp/gcp-export.js';

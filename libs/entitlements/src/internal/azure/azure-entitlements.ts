@@ -305,7 +305,7 @@ function unknownRoleProblem(assignment: AzureRoleAssignment): ExportProblem {
   const name = assignment.roleDefinitionName === '' ? '' : ` (${assignment.roleDefinitionName})`;
   return {
     code: ExportProblemCode.unknownRole,
-    source: assignment.origin,
+    source: assignment.source,
     record: assignment.id,
     field: 'roleDefinitionId',
     message: `role definition ${assignment.roleDefinitionId}${name} of assignment ${assignment.id} is not in the export; its grant holds the role id instead of operations. Export the definitions with \`az role definition list\``,

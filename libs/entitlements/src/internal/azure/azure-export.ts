@@ -134,7 +134,13 @@ function readRecord(
     add(into.denyAssignments, readDenyAssignment(record), into, document, index);
   } else if (isRoleAssignmentRecord(record)) {
     const origin = `${document.source} ${position}`;
-    add(into.roleAssignments, readRoleAssignment(record, origin), into, document, index);
+    add(
+      into.roleAssignments,
+      readRoleAssignment(record, document.source, origin),
+      into,
+      document,
+      index,
+    );
   } else if (isRoleDefinitionRecord(record)) {
     add(into.roleDefinitions, readRoleDefinition(record), into, document, index);
   } else if (Array.isArray(record.operations) || Array.isArray(record.resourceTypes)) {

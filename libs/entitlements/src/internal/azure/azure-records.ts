@@ -41,6 +41,8 @@ export interface AzureRoleAssignment {
   /** ABAC condition expression (Azure RBAC conditions), when the assignment has one. */
   readonly condition?: string;
   readonly conditionVersion?: string;
+  /** File the assignment was read from. */
+  readonly source: string;
   /** File and record the assignment was read from. */
   readonly origin: string;
 }
@@ -132,6 +134,7 @@ export function isDenyAssignmentRecord(record: JsonObject): boolean {
 /** Reads a role assignment from an `az role assignment list` object or an ARM REST object. */
 export function readRoleAssignment(
   record: JsonObject,
+  source: string,
   origin: string,
 ): RecordResult<AzureRoleAssignment> {
   const properties = armProperties(record);
@@ -164,6 +167,7 @@ export function readRoleAssignment(
       scope,
       ...(condition === '' ? {} : { condition }),
       ...(conditionVersion === '' ? {} : { conditionVersion }),
+      source,
       origin,
     },
   };

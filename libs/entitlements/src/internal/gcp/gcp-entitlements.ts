@@ -98,7 +98,7 @@ export function evaluateGcpEntitlements(
       unknownRoles.add(role);
       problems.push({
         code: ExportProblemCode.unknownRole,
-        source: policy.origin,
+        source: policy.source,
         record: policy.resource,
         field: 'role',
         message: `role ${role} bound on ${policy.resource} is not defined in the export; its grants hold the role name instead of permissions. Export it with \`gcloud iam roles describe ${role}\``,
@@ -134,7 +134,7 @@ export function evaluateGcpEntitlements(
         if (member === undefined) {
           problems.push({
             code: ExportProblemCode.invalidRecord,
-            source: policy.origin,
+            source: policy.source,
             record: policy.resource,
             field: 'members',
             message: `member ${JSON.stringify(raw)} of ${binding.role} on ${policy.resource} is not an IAM principal identifier such as "user:name@example.com"; it was skipped`,

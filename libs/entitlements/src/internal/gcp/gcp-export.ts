@@ -31,6 +31,8 @@ export interface GcpPolicy {
   readonly bindings: readonly GcpBinding[];
   /** Full names of the resource's ancestors, nearest first, itself excluded. */
   readonly ancestors: readonly string[];
+  /** File the policy was read from. */
+  readonly source: string;
   /** File and record the policy was read from. */
   readonly origin: string;
 }
@@ -235,6 +237,7 @@ function readPolicy(
     assetType: String(record.asset_type ?? record.assetType ?? ''),
     bindings,
     ancestors,
+    source: document.source,
     origin: `${document.source} ${position}`,
   });
 }
