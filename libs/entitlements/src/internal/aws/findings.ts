@@ -4,7 +4,7 @@ import type { AwsActionSets } from './action-sets.js';
 import { accountOfArn } from './authorization-details.js';
 import { ESCALATION_METHODS } from './escalation-methods.js';
 import type { EscalationMethod } from './escalation-methods.js';
-import { overlapsResource } from './resource-pattern.js';
+import { matchesResource, overlapsResource } from './resource-pattern.js';
 import type { AwsTrustEdge } from './trust-policy.js';
 
 /** A principal of the estate that may assume a role: both trust and identity policy allow it. */
@@ -41,6 +41,17 @@ class GrantIndex {
       : { holding: 'conditional', resource: conditional };
   }
 
+  /** Returns the groups that hold `action` on any resource, unconditional ones first. */
+  holdingGroups(groups: readonly GrantGroup[], action: string): GrantGroup[] {
+    const id = this.actions.idOf(action);
+    if (id === undefined) return [];
+    const holding = groups.filter((group) => group.permissions.has(id));
+    return [
+      ...holding.filter((group) => !group.conditional),
+      ...holding.filter((group) => group.conditional),
+    ];
+  }
+
   /**
    * True when the groups allow every IAM action on every resource without condition, the
    * test for admin-equivalent access: a principal that can run any IAM action can grant
@@ -58,6 +69,48 @@ class GrantIndex {
   }
 }
 
+/**
+ * Finds estate members that a resource pattern matches, memoized per pattern so a pattern
+ * shared by thousands of principals is matched against the estate once.
+ */
+class TargetFinder {
+  private readonly memo = new Map<string, readonly string[]>();
+
+  constructor(private readonly lists: ReadonlyMap<string, readonly string[]>) {}
+
+  /** Returns up to two ARNs of list `name` that `pattern` matches, in list order. */
+  matching(name: string, pattern: string): readonly string[] {
+    const key = `${name}\u0000${pattern}`;
+    const known = this.memo.get(key);
+    if (known !== undefined) return known;
+    const found: string[] = [];
+    // The literal text before the first wildcard must start every ARN the pattern matches,
+    // which rules out most patterns (other services, other resource types) without a scan.
+    const wildcard = pattern.search(/[*?]/);
+    const prefix = wildcard < 0 ? pattern : pattern.slice(0, wildcard);
+    for (const arn of this.lists.get(name) ?? []) {
+      if (!arn.startsWith(prefix) || !matchesResource(pattern, arn)) continue;
+      found.push(arn);
+      if (found.length === 2) break;
+    }
+    this.memo.set(key, found);
+    return found;
+  }
+
+  /** Returns the first ARN of list `name` reached by a group other than `exclude`. */
+  firstTarget(
+    groups: readonly GrantGroup[],
+    name: string,
+    exclude: string,
+  ): { arn: string; conditional: boolean } | undefined {
+    for (const group of groups) {
+      const arn = this.matching(name, group.resource).find((candidate) => candidate !== exclude);
+      if (arn !== undefined) return { arn, conditional: group.conditional };
+    }
+    return undefined;
+  }
+}
+
 function severityOf(
   holding: Holding,
   unconditional: FindingSeverity,
@@ -70,51 +123,37 @@ function escalationFinding(
   principal: CompactPrincipalEntitlements,
   method: EscalationMethod,
   index: GrantIndex,
-  estate: readonly CompactPrincipalEntitlements[],
-  admins: ReadonlySet<string>,
-  trustEdges: readonly AwsTrustEdge[],
+  targets: TargetFinder,
 ): Finding | undefined {
   const account = principal.account_id;
   let holding: Holding = 'yes';
   let target: string | undefined;
   for (const action of method.permissions) {
-    const pattern = /^(iam|sts):/i.test(action) ? method.targetPattern(account) : '*';
-    let result = index.holds(principal.grant_groups, action, pattern);
-    if (result.holding !== 'no' && method.otherUsersOnly === true) {
-      // The method needs a user other than the caller within the granted resource.
-      const other = estate.find(
-        (candidate) =>
-          candidate.principal_type === 'user' &&
-          candidate.principal_id !== principal.principal_id &&
-          index.holds(principal.grant_groups, action, candidate.principal_id).holding !== 'no',
-      );
-      result =
-        other === undefined
-          ? { holding: 'no' }
-          : {
-              ...index.holds(principal.grant_groups, action, other.principal_id),
-              resource: other.principal_id,
-            };
+    if (action === 'iam:PassRole' && method.passRoleTo !== undefined) {
+      // The passed role must be one the service may assume and that holds admin access.
+      const groups = index.holdingGroups(principal.grant_groups, action);
+      const role = targets.firstTarget(groups, `admin-roles:${method.passRoleTo}`, '');
+      // NOTE: passing a role that is not admin-equivalent is not reported, even when that
+      // role holds permissions the principal lacks.
+      if (role === undefined) return undefined;
+      if (role.conditional) holding = 'conditional';
+      target = role.arn;
+      continue;
     }
+    if (method.otherUsersOnly === true) {
+      // The method needs a user other than the caller within the granted resource.
+      const groups = index.holdingGroups(principal.grant_groups, action);
+      const user = targets.firstTarget(groups, 'users', principal.principal_id);
+      if (user === undefined) return undefined;
+      if (user.conditional) holding = 'conditional';
+      target ??= user.arn;
+      continue;
+    }
+    const pattern = /^(iam|sts):/i.test(action) ? method.targetPattern(account) : '*';
+    const result = index.holds(principal.grant_groups, action, pattern);
     if (result.holding === 'no') return undefined;
     if (result.holding === 'conditional') holding = 'conditional';
     target ??= result.resource;
-  }
-
-  if (method.passRoleTo !== undefined) {
-    // The passed role must be one the service may assume and that holds admin access.
-    const service = method.passRoleTo;
-    const role = trustEdges.find(
-      (edge) =>
-        edge.trusteeKind === 'service' &&
-        edge.trustee === service &&
-        admins.has(edge.role) &&
-        index.holds(principal.grant_groups, 'iam:PassRole', edge.role).holding !== 'no',
-    );
-    // NOTE: passing a role that is not admin-equivalent is not reported, even when that
-    // role holds permissions the principal lacks.
-    if (role === undefined) return undefined;
-    target = role.role;
   }
 
   return {
@@ -136,6 +175,12 @@ function assumeRoleEdgesOf(
   index: GrantIndex,
 ): AwsAssumeRoleEdge[] {
   const byId = new Map(principals.map((principal) => [principal.principal_id, principal]));
+  const byAccount = new Map<string, CompactPrincipalEntitlements[]>();
+  for (const principal of principals) {
+    const list = byAccount.get(principal.account_id) ?? [];
+    list.push(principal);
+    byAccount.set(principal.account_id, list);
+  }
   const edges = new Map<string, AwsAssumeRoleEdge>();
   const add = (from: string, to: string, conditional: boolean): void => {
     if (from === to) return;
@@ -164,9 +209,11 @@ function assumeRoleEdgesOf(
     }
     if (edge.trusteeKind !== 'account' && edge.trusteeKind !== 'public') continue;
     // Trusting an account (or anyone) delegates to the identity policies of its principals.
-    const trustedAccount = edge.trusteeKind === 'account' ? accountOfArn(edge.trustee) : undefined;
-    for (const source of principals) {
-      if (trustedAccount !== undefined && source.account_id !== trustedAccount) continue;
+    const sources =
+      edge.trusteeKind === 'account'
+        ? (byAccount.get(accountOfArn(edge.trustee)) ?? [])
+        : principals;
+    for (const source of sources) {
       const holding = index.holds(source.grant_groups, 'sts:AssumeRole', edge.role).holding;
       if (holding !== 'no')
         add(source.principal_id, edge.role, edge.conditional || holding === 'conditional');
@@ -250,10 +297,28 @@ export function findAwsRisks(
   );
   const assumeRoleEdges = assumeRoleEdgesOf(principals, trustEdges, index);
   const next = new Map<string, AwsAssumeRoleEdge[]>();
-  for (const edge of assumeRoleEdges) next.set(edge.from, [...(next.get(edge.from) ?? []), edge]);
+  for (const edge of assumeRoleEdges) {
+    const list = next.get(edge.from) ?? [];
+    list.push(edge);
+    next.set(edge.from, list);
+  }
   const trustByRole = new Map<string, AwsTrustEdge[]>();
-  for (const edge of trustEdges)
-    trustByRole.set(edge.role, [...(trustByRole.get(edge.role) ?? []), edge]);
+  const lists = new Map<string, string[]>([['users', []]]);
+  for (const principal of principals) {
+    if (principal.principal_type === 'user') lists.get('users')?.push(principal.principal_id);
+  }
+  for (const edge of trustEdges) {
+    const list = trustByRole.get(edge.role) ?? [];
+    list.push(edge);
+    trustByRole.set(edge.role, list);
+    if (edge.trusteeKind === 'service' && admins.has(edge.role)) {
+      const key = `admin-roles:${edge.trustee}`;
+      const roles = lists.get(key) ?? [];
+      roles.push(edge.role);
+      lists.set(key, roles);
+    }
+  }
+  const targets = new TargetFinder(lists);
 
   for (const principal of principals) {
     const admin = admins.has(principal.principal_id);
@@ -266,7 +331,7 @@ export function findAwsRisks(
       });
     } else {
       for (const method of ESCALATION_METHODS) {
-        const finding = escalationFinding(principal, method, index, principals, admins, trustEdges);
+        const finding = escalationFinding(principal, method, index, targets);
         if (finding !== undefined) principal.findings.push(finding);
       }
       for (const chain of chainsToAdmins(principal.principal_id, next, admins)) {

@@ -102,8 +102,26 @@ export class PermissionSet {
 
 /** Sorts and deduplicates ids into a new array. */
 export function toSortedIds(ids: Iterable<number>): Uint32Array {
-  const sorted = Uint32Array.from(new Set(ids)).sort();
-  return sorted;
+  const sorted = Uint32Array.from(ids).sort();
+  let length = 0;
+  for (let index = 0; index < sorted.length; index += 1) {
+    const id = sorted[index] as number;
+    if (length === 0 || sorted[length - 1] !== id) sorted[length++] = id;
+  }
+  return length === sorted.length ? sorted : sorted.slice(0, length);
+}
+
+/** Returns the ids of sorted `left` that are (`keep` true) or are not in sorted `right`. */
+function mergeFilter(left: Uint32Array, right: Uint32Array, keep: boolean): Uint32Array {
+  const result = new Uint32Array(left.length);
+  let length = 0;
+  let j = 0;
+  for (const id of left) {
+    while (j < right.length && (right[j] as number) < id) j += 1;
+    const present = j < right.length && right[j] === id;
+    if (present === keep) result[length++] = id;
+  }
+  return length === result.length ? result : result.slice(0, length);
 }
 
 /**
@@ -124,9 +142,13 @@ export class PermissionSetCache {
    * starting with `-`, `&` or `|` are reserved for derived sets.
    */
   intern(key: string, expand: () => Iterable<number>): PermissionSet {
+    return this.internSorted(key, () => toSortedIds(expand()));
+  }
+
+  private internSorted(key: string, expand: () => Uint32Array): PermissionSet {
     const known = this.sets.get(key);
     if (known !== undefined) return known;
-    const set = new PermissionSet(this.sets.size, key, this.table, () => toSortedIds(expand()));
+    const set = new PermissionSet(this.sets.size, key, this.table, expand);
     this.sets.set(key, set);
     return set;
   }
@@ -135,11 +157,9 @@ export class PermissionSetCache {
   difference(left: PermissionSet, right: PermissionSet): PermissionSet {
     if (right.id === 0 || left.id === 0) return left;
     if (left.id === right.id) return this.empty;
-    return this.intern(`-${left.id},${right.id}`, () => {
-      const result: number[] = [];
-      for (const id of left.ids()) if (!right.has(id)) result.push(id);
-      return result;
-    });
+    return this.internSorted(`-${left.id},${right.id}`, () =>
+      mergeFilter(left.ids(), right.ids(), false),
+    );
   }
 
   /** Returns `left` intersected with `right`, interned (order of operands does not matter). */
@@ -147,12 +167,9 @@ export class PermissionSetCache {
     if (left.id === right.id) return left;
     if (left.id === 0 || right.id === 0) return this.empty;
     const [first, second] = left.id < right.id ? [left, right] : [right, left];
-    return this.intern(`&${first.id},${second.id}`, () => {
-      const result: number[] = [];
-      const [small, large] = first.size <= second.size ? [first, second] : [second, first];
-      for (const id of small.ids()) if (large.has(id)) result.push(id);
-      return result;
-    });
+    return this.internSorted(`&${first.id},${second.id}`, () =>
+      mergeFilter(first.ids(), second.ids(), true),
+    );
   }
 
   /** Returns the union of `sets`, interned (order does not matter). */
@@ -160,10 +177,14 @@ export class PermissionSetCache {
     const distinct = [...new Set(sets.filter((set) => set.id !== 0))].sort((a, b) => a.id - b.id);
     if (distinct.length === 0) return this.empty;
     if (distinct.length === 1) return distinct[0] as PermissionSet;
-    return this.intern(`|${distinct.map((set) => set.id).join(',')}`, () => {
-      const ids: number[] = [];
-      for (const set of distinct) for (const id of set.ids()) ids.push(id);
-      return ids;
+    return this.internSorted(`|${distinct.map((set) => set.id).join(',')}`, () => {
+      const all = new Uint32Array(distinct.reduce((sum, set) => sum + set.size, 0));
+      let offset = 0;
+      for (const set of distinct) {
+        all.set(set.ids(), offset);
+        offset += set.size;
+      }
+      return toSortedIds(all);
     });
   }
 
