@@ -1,0 +1,23 @@
+/**
+ * The entitlements adapters: reads IAM export files for `evaluateExportDocuments`, and
+ * writes snapshots to the compacted `ciem.entitlements` topic (one JSON message per
+ * principal, keyed by principal id) and to the ClickHouse `entitlements` table
+ * (schemas/clickhouse/0004_entitlements.sql, one row per principal and grant). Checked
+ * against Kafka 4.1 and ClickHouse 18.16.
+ */
+export { readExportFiles } from './internal/export-files.js';
+export type { ExportFiles } from './internal/export-files.js';
+export { ENTITLEMENT_COLUMNS, toEntitlementRows } from './internal/entitlement-row.js';
+export type { EntitlementRow } from './internal/entitlement-row.js';
+export {
+  ENTITLEMENT_HEADERS,
+  createEntitlementWriter,
+  encodeEntitlementMessage,
+  publishSnapshot,
+  writeSnapshotRows,
+} from './internal/snapshot-sinks.js';
+export type {
+  EntitlementWriterOptions,
+  PublishSnapshotOptions,
+} from './internal/snapshot-sinks.js';
+export { EntitlementsStoreErrorCode } from './internal/errors.js';
