@@ -19,13 +19,13 @@ export class AwsActionSets {
     return new Set(this.unknownIds.keys());
   }
 
-  /** Every action of the catalog (`*`). */
+  /** Returns the set of every catalog action (`*`). */
   all(): PermissionSet {
     this.allActions ??= this.fromPatterns(['*']);
     return this.allActions;
   }
 
-  /** The set of actions that `Action: patterns` matches. */
+  /** Returns the set of actions that `Action: patterns` matches. */
   fromPatterns(patterns: readonly string[]): PermissionSet {
     const normalized = [...new Set(patterns.map((pattern) => pattern.trim().toLowerCase()))].sort();
     if (normalized.includes('*')) {
@@ -38,12 +38,12 @@ export class AwsActionSets {
     });
   }
 
-  /** The set of actions that `NotAction: patterns` matches: every catalog action but those. */
+  /** Returns the set `NotAction: patterns` matches, which is every catalog action but those. */
   fromNotPatterns(patterns: readonly string[]): PermissionSet {
     return this.cache.difference(this.all(), this.fromPatterns(patterns));
   }
 
-  /** True when the catalog or a policy literal maps `action` to `id`. */
+  /** Returns the id of `action` (any case), or `undefined` when no policy named it. */
   idOf(action: string): number | undefined {
     const entry = lookupAwsAction(action);
     if (entry !== undefined) return this.cache.table.idOf(entry.action);

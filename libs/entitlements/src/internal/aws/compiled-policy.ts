@@ -2,7 +2,7 @@ import type { PermissionSet } from '../model/permission-set.js';
 import type { AwsActionSets } from './action-sets.js';
 import type { AwsPolicyDocument, AwsStatement } from './policy-document.js';
 
-/** Which policy type a statement comes from, as the evaluation logic names them. */
+/** Policy type a statement comes from, as the AWS evaluation logic names them. */
 export type AwsPolicyKind = 'identity' | 'boundary' | 'scp' | 'rcp';
 
 /** A statement with its actions expanded to a shared permission set. */

@@ -58,7 +58,7 @@ export function allowGroups(statements: readonly CompiledStatement[]): WorkingGr
 
 type Coverage = 'full' | 'partial' | 'none';
 
-/** How much of a group's resources a statement's Resource or NotResource reaches. */
+/** Classifies how much of a group's resources a statement's Resource or NotResource reaches. */
 function coverage(group: WorkingGroup, statement: CompiledStatement): Coverage {
   if (statement.resources !== undefined) {
     if (statement.resources.some((pattern) => coversResource(pattern, group.resource))) {
@@ -185,7 +185,7 @@ function conditionsJson(group: WorkingGroup): string | undefined {
 }
 
 /**
- * Serializes working groups into grant groups. Actions a principal holds unconditionally on
+ * Serializes working groups into grant groups. Actions a principal has unconditionally on
  * a resource are dropped from conditional groups on the same resource, and identical groups
  * (same set, resource, origin and conditions) are kept once.
  */

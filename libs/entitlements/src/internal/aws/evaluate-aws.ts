@@ -53,7 +53,7 @@ export interface AwsEvaluationStats {
 export interface AwsEntitlementsResult {
   /** Users and roles, in input order (users first), with grants and findings. */
   readonly principals: readonly CompactPrincipalEntitlements[];
-  /** Who may assume each role, from trust policies. */
+  /** Trust policy edges: the trustees that may assume each role. */
   readonly trustEdges: readonly AwsTrustEdge[];
   /** Principal-to-role assumptions that both trust and identity policies allow. */
   readonly assumeRoleEdges: readonly AwsAssumeRoleEdge[];
@@ -127,7 +127,7 @@ export function evaluateAwsEntitlements(
     organizations.set(entry.accountId, {
       key: entry.accountId,
       scpAllows: scps.flatMap((policy) => policy.allows),
-      // NOTE: RCP denies are applied to every grant whose actions they name; the RCP's own
+      // NOTE: RCP denies are applied to every grant whose actions they name. The RCP's own
       // Principal element and the list of services RCPs support are not checked.
       denies: [...scps, ...rcps].flatMap((policy) => policy.denies),
       limited: scps.length > 0,

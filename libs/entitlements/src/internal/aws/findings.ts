@@ -17,7 +17,7 @@ export interface AwsAssumeRoleEdge {
 
 type Holding = 'yes' | 'conditional' | 'no';
 
-/** Answers "may this principal call this action on this resource pattern" from its groups. */
+/** Checks whether grant groups allow an action on a resource pattern. */
 class GrantIndex {
   private readonly adminByGroups = new WeakMap<readonly GrantGroup[], boolean>();
 
@@ -130,11 +130,11 @@ function escalationFinding(
   let target: string | undefined;
   for (const action of method.permissions) {
     if (action === 'iam:PassRole' && method.passRoleTo !== undefined) {
-      // The passed role must be one the service may assume and that holds admin access.
+      // The passed role must trust the service and have admin access.
       const groups = index.holdingGroups(principal.grant_groups, action);
       const role = targets.firstTarget(groups, `admin-roles:${method.passRoleTo}`, '');
       // NOTE: passing a role that is not admin-equivalent is not reported, even when that
-      // role holds permissions the principal lacks.
+      // role has permissions the principal lacks.
       if (role === undefined) return undefined;
       if (role.conditional) holding = 'conditional';
       target = role.arn;
@@ -197,7 +197,7 @@ function assumeRoleEdgesOf(
       const source = byId.get(edge.trustee);
       if (source === undefined) continue;
       // A trust policy that names a principal of the role's own account is enough on its
-      // own; a principal from another account also needs an identity policy allowing it.
+      // own. A principal from another account also needs an identity policy allowing it.
       if (source.account_id === roleAccount) {
         add(source.principal_id, edge.role, edge.conditional);
         continue;
@@ -268,9 +268,12 @@ function exposureFindings(
         path: ['*', role.principal_id],
       });
     } else if (edge.crossAccount) {
+      // An admin role open to another account is high whatever the condition.
+      let severity: FindingSeverity = edge.conditional ? 'low' : 'medium';
+      if (admin) severity = 'high';
       findings.push({
         kind: 'cross-account-exposure',
-        severity: admin ? 'high' : edge.conditional ? 'low' : 'medium',
+        severity,
         summary: `Role ${role.principal_name} can be assumed from account ${accountOfArn(edge.trustee)}${admin ? ' and holds admin access' : ''}`,
         path: [edge.trustee, role.principal_id],
       });

@@ -31,8 +31,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Decodes a policy document given as an object, as JSON text, or as URL-encoded JSON text
- * (the IAM API returns documents RFC 3986-encoded; the AWS CLI and boto3 decode them).
+ * Decodes a policy document given as an object, as JSON text, or as URL-encoded JSON text.
+ * The IAM API returns documents RFC 3986-encoded, and the AWS CLI and boto3 decode them.
  */
 export function decodePolicyDocument(value: unknown, source: string, field: string): unknown {
   if (typeof value !== 'string') return value;

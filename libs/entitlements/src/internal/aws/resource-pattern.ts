@@ -40,7 +40,7 @@ function globMatch(
 /**
  * Returns true when every resource `inner` can match is also matched by `outer`. A literal
  * character of `outer` never covers a wildcard of `inner`, and `?` in `outer` covers only a
- * literal or `?`, so the answer may be false for some equal sets (sound, not complete).
+ * literal or `?`, so the result may be false for some equal sets (sound, not complete).
  */
 export function coversResource(outer: string, inner: string): boolean {
   if (outer === '*' || outer === inner) return true;

@@ -1,8 +1,8 @@
 /**
  * Interned permission sets. A catalog expansion such as AdministratorAccess (`*` on `*`,
- * about 22 000 AWS actions) is computed once, stored as sorted integer ids, and shared by
- * every principal that holds it, so 10 000 administrators cost 10 000 references rather
- * than 10 000 copies of the action list.
+ * about 22 000 AWS actions) is computed once and stored as sorted integer ids. Every
+ * principal granted it shares that one copy, so 10 000 administrators cost 10 000
+ * references rather than 10 000 copies of the action list.
  */
 
 /**
@@ -64,7 +64,7 @@ export class PermissionSet {
     else this.expanded = ids;
   }
 
-  /** The sorted ids, computing them on the first call. */
+  /** Returns the sorted ids, computing them on the first call. */
   ids(): Uint32Array {
     if (this.expanded === undefined) {
       const resolve = this.resolve;
@@ -79,7 +79,7 @@ export class PermissionSet {
     return this.ids().length;
   }
 
-  /** True when the set holds the id (binary search). */
+  /** Returns true when the set contains the id (binary search). */
   has(id: number): boolean {
     const ids = this.ids();
     let low = 0;

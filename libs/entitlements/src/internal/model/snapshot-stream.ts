@@ -16,8 +16,8 @@ function isCompact(principal: AnyPrincipalEntitlements): principal is CompactPri
 export function principalToJson(principal: AnyPrincipalEntitlements): string {
   if (!isCompact(principal)) return JSON.stringify(principal);
 
-  // The header fields are serialized from the expanded form without grants; grants are
-  // appended one by one so no Grant[] of the whole principal is held at once.
+  // The header fields are serialized from the expanded form without grants. Grants are
+  // appended one by one, so no Grant[] of the whole principal exists at once.
   const { grants: _grants, ...header } = toPrincipalEntitlements({
     ...principal,
     grant_groups: [],
