@@ -232,6 +232,31 @@ describe('evaluateAwsEntitlements statements', () => {
     expect(grantsOf(result, USER_A)).toEqual([]);
   });
 
+  it('applies Deny with NotResource', () => {
+    const result = evaluate({
+      UserDetailList: [
+        user('a', {
+          inline: {
+            guard: policy(
+              { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
+              { Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::private/*' },
+              { Effect: 'Deny', Action: 's3:*', NotResource: 'arn:aws:s3:::public/*' },
+            ),
+          },
+        }),
+      ],
+    });
+    const grants = grantsOf(result, USER_A);
+    // The deny reaches every resource but public/*: GetObject on * survives only for
+    // public/*, so it stays conditional; PutObject on private/* is denied outright.
+    expect(grants.map((grant) => [grant.permission, grant.resource, grant.conditional])).toEqual([
+      ['s3:GetObject', '*', true],
+    ]);
+    expect(JSON.parse(grants[0]?.conditions ?? '{}').LimitedBy[0].NotResource).toEqual([
+      'arn:aws:s3:::public/*',
+    ]);
+  });
+
   it('keeps conditions of Allow statements', () => {
     const condition = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
     const result = evaluate({

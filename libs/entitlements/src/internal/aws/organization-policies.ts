@@ -69,6 +69,8 @@ function parseNamedPolicies(
  * A `<policy>` is a policy document (object or JSON text), or `{ "Name", "Content" }`, or
  * the output of `aws organizations describe-policy`. Every SCP listed is treated as attached
  * at one level, so an action passes when any of them allows it and none denies it.
+ * NOTE: AWS requires an Allow at every level from the root to the account. This format
+ * flattens the levels, so list only the SCPs of the level that allows least.
  * Throws `CIEM_ENTITLEMENTS_AWS_INVALID_ORGANIZATION_POLICIES` naming the field.
  */
 export function parseAwsOrganizationPolicies(

@@ -21,10 +21,14 @@ export type EntitlementProvider = 'aws' | 'azure' | 'gcp';
  *   patterns in `conditions` under `"NotResource"`.
  * - `conditional`: the grant holds only under a condition, or is partly removed by a deny
  *   whose resource or condition only partly overlaps it.
- * - `conditions`: JSON text of the condition blocks that apply (AWS `Condition` objects,
- *   Azure role assignment conditions, GCP binding conditions).
- * - `via`: where the grant comes from: an AWS policy ARN or `inline:<policy name>`, an Azure
- *   role assignment id, a GCP binding `role@resource`.
+ * - `conditions`: JSON text of what the grant depends on. For AWS it is an object with
+ *   `Condition` (the Allow statement's block), `NotResource` (excluded patterns) and
+ *   `LimitedBy` (the denies, boundaries and SCPs that only partly apply, each with `kind`,
+ *   `effect`, `via` and its `Resource`, `NotResource` and `Condition`). For Azure and GCP it
+ *   is the role assignment or binding condition.
+ * - `via`: where the grant comes from: an AWS policy ARN, `inline:<policy name>` or, for a
+ *   group's inline policy, `inline:<group name>/<policy name>`; an Azure role assignment id;
+ *   a GCP binding `role@resource`.
  * - `data_action`: true for Azure `dataActions` (and GCP data-access permissions where known).
  */
 export interface Grant {
