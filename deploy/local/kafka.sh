@@ -19,6 +19,9 @@
 #   CIEM_LOCAL_KAFKA_START_TIMEOUT_S  seconds to wait for the broker to answer (default 90)
 #   CIEM_LOCAL_KAFKA_STOP_TIMEOUT_S   seconds between SIGTERM and SIGKILL (default 60)
 #   CIEM_LOCAL_KAFKA_MAVEN_REPO       local Maven repository (default: Maven's own, ~/.m2)
+#   CIEM_LOCAL_KAFKA_STATE_DIR        folder of data/, logs/, server.properties, cluster-id and
+#                                     kafka.pid (default .var/kafka). With other ports, it runs a
+#                                     second broker beside the default one; the jars stay shared.
 set -euo pipefail
 
 readonly SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -37,11 +40,12 @@ readonly STOP_TIMEOUT_S="${CIEM_LOCAL_KAFKA_STOP_TIMEOUT_S:-60}"
 readonly VAR_DIR="${REPO_ROOT}/.var/kafka"
 readonly LIBS_DIR="${VAR_DIR}/libs"
 readonly VERSION_MARKER="${LIBS_DIR}/.installed-version"
-readonly DATA_DIR="${VAR_DIR}/data"
-readonly LOGS_DIR="${VAR_DIR}/logs"
-readonly CONFIG_FILE="${VAR_DIR}/server.properties"
-readonly CLUSTER_ID_FILE="${VAR_DIR}/cluster-id"
-readonly PID_FILE="${VAR_DIR}/kafka.pid"
+readonly STATE_DIR="${CIEM_LOCAL_KAFKA_STATE_DIR:-${VAR_DIR}}"
+readonly DATA_DIR="${STATE_DIR}/data"
+readonly LOGS_DIR="${STATE_DIR}/logs"
+readonly CONFIG_FILE="${STATE_DIR}/server.properties"
+readonly CLUSTER_ID_FILE="${STATE_DIR}/cluster-id"
+readonly PID_FILE="${STATE_DIR}/kafka.pid"
 
 log() { printf 'kafka.sh: %s\n' "$*"; }
 fail() {
