@@ -1,5 +1,6 @@
 import type { RunProgress, RunSummary } from '@ciem/pipeline';
-import { runEmbedded } from '@ciem/pipeline';
+import { runDistributed, runEmbedded } from '@ciem/pipeline';
+import { ConfigError } from '@ciem/errors';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import path from 'node:path';
@@ -19,25 +20,62 @@ export function registerRunCommand(program: Command): void {
     .option('-o, --out <dir>', 'output folder', 'ciem-out')
     .option('--batch-size <records>', 'records per in-process batch', parsePositiveInteger, 1000)
     .option('--json', 'print the summary as JSON instead of a table')
+    .option(
+      '--kafka <brokers>',
+      'run the stages against Kafka at these comma-separated host:port bootstrap servers (needs --clickhouse)',
+    )
+    .option('--clickhouse <url>', 'ClickHouse HTTP endpoint of the event store (needs --kafka)')
+    .option('--database <name>', 'ClickHouse database, created when missing', 'ciem')
+    .option('--topic-prefix <prefix>', 'put in front of every Kafka topic name', '')
+    .option('--group <id>', 'consumer group of the normalizer stage', 'ciem-run')
     .addHelpText(
       'after',
       '\nOutputs: events.ndjson (normalized events), dlq.ndjson (rejected records with reasons),\nusage.csv (per principal and permission), principals.csv and summary.json.',
     )
-    .action(
-      async (inputs: string[], options: { out: string; batchSize: number; json?: boolean }) => {
-        const progress = new ProgressLine();
-        const summary = await runEmbedded({
-          inputs,
-          outputDir: path.resolve(options.out),
-          batchSize: options.batchSize,
-          onProgress: (state) => progress.update(describeProgress(state)),
-        });
-        progress.done();
-        process.stdout.write(
-          options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary),
+    .action(async (inputs: string[], options: RunOptions) => {
+      if ((options.kafka === undefined) !== (options.clickhouse === undefined)) {
+        throw new ConfigError(
+          'CIEM_RUN_INVALID_OPTIONS',
+          '--kafka and --clickhouse go together: give both to run against the servers, or neither for the embedded mode',
         );
-      },
-    );
+      }
+      const progress = new ProgressLine();
+      const onProgress = (state: RunProgress): void => progress.update(describeProgress(state));
+      const summary =
+        options.kafka !== undefined && options.clickhouse !== undefined
+          ? await runDistributed({
+              inputs,
+              brokers: options.kafka.split(',').map((broker) => broker.trim()),
+              clickhouseUrl: options.clickhouse,
+              database: options.database,
+              topicPrefix: options.topicPrefix,
+              groupId: options.group,
+              batchSize: options.batchSize,
+              onProgress,
+            })
+          : await runEmbedded({
+              inputs,
+              outputDir: path.resolve(options.out),
+              batchSize: options.batchSize,
+              onProgress,
+            });
+      progress.done();
+      process.stdout.write(
+        options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary),
+      );
+    });
+}
+
+/** Options of `ciem run` as commander parses them. */
+interface RunOptions {
+  out: string;
+  batchSize: number;
+  json?: boolean;
+  kafka?: string;
+  clickhouse?: string;
+  database: string;
+  topicPrefix: string;
+  group: string;
 }
 
 function describeProgress(state: RunProgress): string {
@@ -77,6 +115,14 @@ export function formatRunSummary(summary: RunSummary): string {
     formatCount(total.unmapped),
   ]);
   lines.push(...formatTable(header, rows), '');
+  // The event store keeps one row per event id, so in the Kafka and ClickHouse mode records
+  // that repeat an event id count once as normalized.
+  const collapsed = total.read - total.normalized - total.dead_lettered;
+  if (collapsed > 0) {
+    lines.push(
+      `${formatCount(collapsed)} records repeated an event id already stored and count once as normalized.`,
+    );
+  }
   lines.push(
     `Principals seen: ${formatCount(summary.principals)}. Distinct permissions used: ${formatCount(summary.permissions_used)}.`,
   );

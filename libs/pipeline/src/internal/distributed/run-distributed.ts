@@ -39,7 +39,7 @@ export interface DistributedRunOptions {
   /** Maximum wait for the normalizer to catch up after publishing; 10 minutes by default. */
   catchUpTimeoutMs?: number;
   onProgress?: (progress: RunProgress) => void;
-  /** Receives the stages' log lines; warnings and errors on standard error by default. */
+  /** Receives the stages' log lines; errors on standard error by default. */
   logger?: Logger;
   /** Clock for `ingest_time` and durations. */
   now?: () => number;
@@ -70,7 +70,7 @@ export async function runDistributed(options: DistributedRunOptions): Promise<Ru
   const files = await resolveInputs(options.inputs);
   const logger =
     options.logger ??
-    createLogger({ service: 'ciem-run', level: 'warn', destination: process.stderr });
+    createLogger({ service: 'ciem-run', level: 'error', destination: process.stderr });
   const topics = topicNames(options.topicPrefix ?? '');
   const groupId = options.groupId ?? 'ciem-run';
 
@@ -282,7 +282,7 @@ async function countStored(
     `SELECT provider, uniqExact(event_id) AS normalized, uniqExactIf(event_id, mapping = 'unmapped') AS unmapped FROM ${events} GROUP BY provider`,
   );
   const [totals] = await clickhouse.query<{ principals: string; permissions: string }>(
-    `SELECT uniqExact(principal_id) AS principals, uniqExactIf(permission, permission != '') AS permissions FROM ${events} LEFT ARRAY JOIN permissions AS permission`,
+    `SELECT uniqExact(principal_id) AS principals, uniqExactArray(permissions) AS permissions FROM ${events}`,
   );
   const unmapped = await clickhouse.query<{ call: string; c: string }>(
     `SELECT concat(provider, ' ', service, ' ', operation) AS call, uniqExact(event_id) AS c FROM ${events} WHERE mapping = 'unmapped' GROUP BY call ORDER BY c DESC, call LIMIT 50`,
