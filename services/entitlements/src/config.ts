@@ -1,0 +1,164 @@
+import { setting } from '@ciem/config';
+import { serviceSettings } from '@ciem/runtime';
+
+/** Configuration of the entitlements service: the shared service settings plus its own. */
+export const entitlementsSchema = {
+  ...serviceSettings,
+  schedule: setting.enum({
+    env: 'CIEM_ENTITLEMENTS_SCHEDULE',
+    description:
+      '`once` collects one snapshot per provider and exits 0; `interval` collects again every `CIEM_ENTITLEMENTS_INTERVAL_MS` until stopped.',
+    values: ['once', 'interval'] as const,
+    default: 'once',
+  }),
+  intervalMs: setting.duration({
+    env: 'CIEM_ENTITLEMENTS_INTERVAL_MS',
+    description: 'Time from the start of one collection to the start of the next, with `interval`.',
+    default: 3_600_000,
+    min: 1_000,
+  }),
+  awsSource: setting.enum({
+    env: 'CIEM_ENTITLEMENTS_AWS_SOURCE',
+    description:
+      '`files` reads `CIEM_ENTITLEMENTS_AWS_DIR`; `api` calls GetAccountAuthorizationDetails with the SDK default credentials; `off` skips AWS.',
+    values: ['off', 'files', 'api'] as const,
+    default: 'off',
+  }),
+  awsDir: setting.string({
+    env: 'CIEM_ENTITLEMENTS_AWS_DIR',
+    description:
+      'Folder of GetAccountAuthorizationDetails exports (`.json`, `.ndjson`, `.gz`), read recursively.',
+    optional: true,
+  }),
+  awsRegion: setting.string({
+    env: 'CIEM_ENTITLEMENTS_AWS_REGION',
+    description: 'Region the IAM API requests are signed for, with source `api`.',
+    default: 'us-east-1',
+  }),
+  awsEndpoint: setting.url({
+    env: 'CIEM_ENTITLEMENTS_AWS_ENDPOINT',
+    description: 'IAM endpoint override with source `api`, such as a local test server.',
+    optional: true,
+  }),
+  azureSource: setting.enum({
+    env: 'CIEM_ENTITLEMENTS_AZURE_SOURCE',
+    description:
+      '`files` reads `CIEM_ENTITLEMENTS_AZURE_DIR`; `off` skips Azure. `api` is not supported yet and fails at start.',
+    values: ['off', 'files', 'api'] as const,
+    default: 'off',
+  }),
+  azureDir: setting.string({
+    env: 'CIEM_ENTITLEMENTS_AZURE_DIR',
+    description:
+      'Folder of `az role assignment list`, `az role definition list`, provider operation, group member and ARM REST exports, read recursively.',
+    optional: true,
+  }),
+  azureCatalogFromRoles: setting.boolean({
+    env: 'CIEM_ENTITLEMENTS_AZURE_CATALOG_FROM_ROLES_ENABLED',
+    description:
+      'Expands Azure wildcards against the operations the exported role definitions name when no provider operation list is exported.',
+    default: false,
+  }),
+  azureAccountId: setting.string({
+    env: 'CIEM_ENTITLEMENTS_AZURE_ACCOUNT_ID',
+    description:
+      'Azure snapshot `account_id`, such as the tenant id; by default the subscription when there is one, else `tenant`.',
+    optional: true,
+  }),
+  gcpSource: setting.enum({
+    env: 'CIEM_ENTITLEMENTS_GCP_SOURCE',
+    description:
+      '`files` reads `CIEM_ENTITLEMENTS_GCP_DIR`; `off` skips GCP. `api` is not supported yet and fails at start.',
+    values: ['off', 'files', 'api'] as const,
+    default: 'off',
+  }),
+  gcpDir: setting.string({
+    env: 'CIEM_ENTITLEMENTS_GCP_DIR',
+    description:
+      'Folder of Cloud Asset Inventory, getIamPolicy, role and group member exports, read recursively.',
+    optional: true,
+  }),
+  gcpAccountId: setting.string({
+    env: 'CIEM_ENTITLEMENTS_GCP_ACCOUNT_ID',
+    description:
+      'GCP snapshot `account_id`; by default the organization when the export shows one, else the project.',
+    optional: true,
+  }),
+  kafkaEnabled: setting.boolean({
+    env: 'CIEM_ENTITLEMENTS_KAFKA_ENABLED',
+    description: 'Publishes each snapshot to the compacted entitlements topic.',
+    default: true,
+  }),
+  kafkaBrokers: setting.list({
+    env: 'CIEM_KAFKA_BROKERS',
+    description: 'Kafka bootstrap servers as comma-separated `host:port`.',
+    default: ['127.0.0.1:9092'],
+    minItems: 1,
+  }),
+  topicPrefix: setting.string({
+    env: 'CIEM_KAFKA_TOPIC_PREFIX',
+    description:
+      'Put in front of every topic name, such as `staging.` for `staging.ciem.entitlements`.',
+    default: '',
+    nonEmpty: false,
+  }),
+  topicsCreate: setting.boolean({
+    env: 'CIEM_KAFKA_TOPICS_CREATE_ENABLED',
+    description:
+      'Creates the entitlements topic at start when missing; an existing topic is compared, never changed.',
+    default: true,
+  }),
+  topicPartitions: setting.integer({
+    env: 'CIEM_KAFKA_TOPICS_PARTITIONS',
+    description: 'Partitions of the topic created at start.',
+    default: 6,
+    min: 1,
+    unit: 'partitions',
+  }),
+  topicReplicationFactor: setting.integer({
+    env: 'CIEM_KAFKA_TOPICS_REPLICATION_FACTOR',
+    description: 'Replicas of each partition of the topic created at start.',
+    default: 1,
+    min: 1,
+    unit: 'replicas',
+  }),
+  clickhouseEnabled: setting.boolean({
+    env: 'CIEM_ENTITLEMENTS_CLICKHOUSE_ENABLED',
+    description: 'Writes each snapshot to the ClickHouse `entitlements` table.',
+    default: true,
+  }),
+  clickhouseUrl: setting.url({
+    env: 'CIEM_CLICKHOUSE_URL',
+    description: 'ClickHouse HTTP endpoint.',
+    default: 'http://127.0.0.1:8123',
+  }),
+  clickhouseDatabase: setting.string({
+    env: 'CIEM_CLICKHOUSE_DATABASE',
+    description: 'ClickHouse database of the `entitlements` table.',
+    default: 'ciem',
+  }),
+  clickhouseUser: setting.string({
+    env: 'CIEM_CLICKHOUSE_USER',
+    description: 'ClickHouse user.',
+    default: 'default',
+  }),
+  clickhousePassword: setting.string({
+    env: 'CIEM_CLICKHOUSE_PASSWORD',
+    description: 'ClickHouse password.',
+    secret: true,
+    optional: true,
+    nonEmpty: false,
+  }),
+  batchMaxRows: setting.integer({
+    env: 'CIEM_CLICKHOUSE_BATCH_MAX_ROWS',
+    description: 'Rows per ClickHouse INSERT.',
+    default: 10_000,
+    min: 1,
+    unit: 'rows',
+  }),
+  migrations: setting.boolean({
+    env: 'CIEM_MIGRATIONS_ENABLED',
+    description: 'Applies the ClickHouse migrations at start (idempotent).',
+    default: true,
+  }),
+};
