@@ -1,5 +1,6 @@
 import { CiemError, messageOf } from '@ciem/errors';
 import { Command, CommanderError } from 'commander';
+import { registerEntitlementsCommand } from './commands/entitlements.js';
 import { registerNormalizeCommand } from './commands/normalize.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSimulateCommand } from './commands/simulate.js';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerEntitlementsCommand(program);
   registerNormalizeCommand(program);
   registerRunCommand(program);
   registerSimulateCommand(program);

@@ -1,0 +1,39 @@
+import { diffSnapshots, evaluateExportDocuments } from '@ciem/entitlements';
+import { describe, expect, it } from 'vitest';
+import { formatDiff, formatSummary } from './entitlements.js';
+
+const policy = (members: string[]) => ({
+  source: 'policy.json',
+  value: {
+    resource: 'projects/shop',
+    policy: { bindings: [{ role: 'roles/owner', members }] },
+  },
+});
+
+describe('entitlements command output', () => {
+  it('summarizes each principal', () => {
+    const evaluation = evaluateExportDocuments([policy(['user:a@example.com'])], { takenAt: 0 });
+    const text = formatSummary(evaluation);
+    expect(text).toContain('gcp shop: 1 principals');
+    expect(text).toMatch(/user:a@example\.com\s+user\s+1\s+yes\s+critical admin-equivalent/);
+    expect(text).toContain('problems: 1');
+  });
+
+  it('lists added grants in a diff', () => {
+    const before = evaluateExportDocuments([policy(['user:a@example.com'])], { takenAt: 0 });
+    const after = evaluateExportDocuments([policy(['user:a@example.com', 'user:b@example.com'])], {
+      takenAt: 1,
+    });
+    const text = formatDiff(
+      diffSnapshots(
+        { principals: before.snapshots.flatMap((snapshot) => snapshot.principals) },
+        { principals: after.snapshots.flatMap((snapshot) => snapshot.principals) },
+      ),
+    );
+    expect(text).toContain('added gcp user:b@example.com (user)');
+    expect(text).toContain(
+      '  + roles/owner on //cloudresourcemanager.googleapis.com/projects/shop',
+    );
+    expect(text).toContain('1 principals added, 0 removed; 1 grants added, 0 removed');
+  });
+});
