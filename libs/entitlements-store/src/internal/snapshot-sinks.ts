@@ -48,9 +48,13 @@ export interface PublishSnapshotOptions {
 
 /**
  * Writes a snapshot to the entitlements topic, one message per principal, and resolves
- * once every message is acknowledged (acks=all). Returns the number of messages. A
- * principal's message holds all of its grants, so one principal must fit in the
- * producer's request limit. Throws the producer's errors (`DependencyError` to retry).
+ * once every message is acknowledged (acks=all). Returns the number of messages. Throws
+ * the producer's errors (`DependencyError` to retry).
+ *
+ * NOTE: one message contains all of a principal's grants. An administrator expanded to
+ * tens of thousands of operations makes megabytes of JSON, so it fits the broker's
+ * `message.max.bytes` only with a compressing producer (`gzip: true`). A principal still
+ * too large after compression is rejected with `CIEM_KAFKA_MESSAGE_TOO_LARGE`.
  */
 export async function publishSnapshot(
   options: PublishSnapshotOptions,

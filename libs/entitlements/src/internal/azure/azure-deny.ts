@@ -56,8 +56,8 @@ function denyMatch(deny: AzureDenyAssignment, name: string, dataAction: boolean)
 /**
  * Removes what deny assignments take from one principal's grant groups (Azure RBAC
  * documentation, "Understand Azure deny assignments"). A deny at the grant's scope or
- * above removes the denied operations; a deny below the grant's scope, or one that may
- * cover only part of a pattern, leaves the operations in a separate conditional group whose
+ * above removes the denied operations. A deny below the grant's scope, or one that may
+ * cover only part of a pattern, moves the operations to a separate conditional group. Its
  * `conditions` name the deny assignment. Groups no deny touches are returned as they are,
  * still shared with other principals.
  */

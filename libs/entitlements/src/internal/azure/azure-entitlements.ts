@@ -23,7 +23,7 @@ export interface AzureEvaluationOptions {
   /** Snapshot time, in milliseconds since the Unix epoch. */
   readonly takenAt: number;
   /**
-   * Snapshot `account_id`: a tenant id, say. By default the subscription when every
+   * Snapshot `account_id`, such as a tenant id. By default the subscription when every
    * assignment sits in one, else `tenant`.
    */
   readonly accountId?: string;
@@ -97,8 +97,8 @@ interface PrincipalState {
  * scope, lower-cased; it applies to everything below that scope (`azureScopeCovers`).
  * Members of a group get the group's grant groups, shared, and findings that show the
  * group in their path. Assignments with an ABAC condition give conditional grants whose
- * `conditions` hold `{"condition", "conditionVersion"}`; a wildcard that `notActions` may
- * cut into gives a conditional grant whose `conditions` hold `{"notActions"}`.
+ * `conditions` contain `{"condition", "conditionVersion"}`. A wildcard that `notActions`
+ * may cut into gives a conditional grant whose `conditions` contain `{"notActions"}`.
  */
 export function evaluateAzureEntitlements(
   exported: AzureExport,

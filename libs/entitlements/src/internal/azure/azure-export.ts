@@ -33,7 +33,7 @@ export interface AzureOperation {
 
 /**
  * Everything read from a set of Azure exports, sorted into kinds. Documents may come in
- * any order and mix kinds; `readAzureExports` tells them apart by their fields.
+ * any order and mix kinds, because `readAzureExports` sorts them by their fields.
  */
 export interface AzureExport {
   readonly roleAssignments: AzureRoleAssignment[];
