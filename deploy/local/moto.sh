@@ -4,8 +4,8 @@
 # clients point at http://127.0.0.1:<port> with the dummy credentials testing/testing.
 #
 #   bash deploy/local/moto.sh install   # create a venv and pip install 'moto[server]==5.*'
-#   bash deploy/local/moto.sh start     # start moto_server in the background, wait until it answers
-#   bash deploy/local/moto.sh status    # exit 0 when running and answering
+#   bash deploy/local/moto.sh start     # start moto_server in the background, wait until it responds
+#   bash deploy/local/moto.sh status    # exit 0 when running and responding
 #   bash deploy/local/moto.sh stop      # SIGTERM by pid, SIGKILL after a deadline
 #
 # Every subcommand is safe to run again. State lives under .var/moto/ (ignored by git):
@@ -16,7 +16,7 @@
 #   CIEM_LOCAL_MOTO_PORT             port moto_server listens on (default 5000)
 #   CIEM_LOCAL_MOTO_VERSION          pip requirement of moto (default "5.*")
 #   CIEM_LOCAL_MOTO_PYTHON           Python 3.9+ interpreter used to create the venv (default python3)
-#   CIEM_LOCAL_MOTO_START_TIMEOUT_S  seconds to wait for the server to answer (default 60)
+#   CIEM_LOCAL_MOTO_START_TIMEOUT_S  seconds to wait for the server to respond (default 60)
 #   CIEM_LOCAL_MOTO_STOP_TIMEOUT_S   seconds between SIGTERM and SIGKILL (default 15)
 set -euo pipefail
 
@@ -46,7 +46,7 @@ if ! [[ "${PORT}" =~ ^[0-9]+$ ]] || ((PORT < 1 || PORT > 65535)); then
   fail "CIEM_LOCAL_MOTO_PORT must be a TCP port number from 1 to 65535, got '${PORT}'"
 fi
 
-# True when moto answers its own dashboard API on 127.0.0.1:$PORT.
+# True when moto responds to its own dashboard API on 127.0.0.1:$PORT.
 server_answers() {
   "${VENV_DIR}/bin/python" - "${HOST}" "${PORT}" <<'PY' >/dev/null 2>&1
 import sys, urllib.request
@@ -110,7 +110,7 @@ wait_until_ready() {
     fi
     sleep 0.5
   done
-  fail "moto_server (pid ${pid}) did not answer on ${HOST}:${PORT} within ${START_TIMEOUT_S} s; it is left running, see ${LOG_FILE} and run 'stop'"
+  fail "moto_server (pid ${pid}) did not respond on ${HOST}:${PORT} within ${START_TIMEOUT_S} s; it is left running, see ${LOG_FILE} and run 'stop'"
 }
 
 cmd_start() {

@@ -31,9 +31,9 @@ export interface LookupPollerOptions {
   checkpointKey?: string;
   /** Time left for events to become visible in LookupEvents before their second is read (default 10 minutes). */
   delayMs?: number;
-  /** Longest window read at once (default 5 minutes); a long backlog is read in windows this long. */
+  /** Maximum window read at once (default 5 minutes); a long backlog is read in windows this long. */
   maxWindowMs?: number;
-  /** Most events kept of one window; a window with more is halved and read again (default 10,000). */
+  /** Maximum events kept of one window; a window with more is halved and read again (default 10,000). */
   maxWindowEvents?: number;
   /** Start of the first window, before now, when there is no checkpoint (default 1 hour). */
   lookbackMs?: number;

@@ -8,8 +8,8 @@ export interface S3ObjectRef {
 }
 
 /**
- * What an SQS message body announces: the objects to read (possibly none, for S3 test events,
- * removals and SNS subscription confirmations), and the shape it came in.
+ * The content of an SQS message body: the objects to read (possibly none, for S3 test
+ * events, removals and SNS subscription confirmations) and the body's format.
  */
 export interface ParsedNotification {
   objects: S3ObjectRef[];

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { CiemError, errorCodeOf, errorTypeOf, messageOf } from '@ciem/errors';
+import { CiemError, DependencyError, errorCodeOf, errorTypeOf, messageOf } from '@ciem/errors';
 import { isCloudTrailDigest } from '@ciem/ingest';
 import type { RawPublisher } from '@ciem/ingest';
 import { computeBackoffMs, defaultBackoff } from '@ciem/kafka';
@@ -14,7 +14,7 @@ import type { Stage, StageContext, StageHealth } from '@ciem/runtime';
 import { createRateLimitedLog } from '@ciem/telemetry';
 import type { Logger, StageMetrics } from '@ciem/telemetry';
 import { isProgrammingError } from './aws-errors.js';
-import { invalidOption } from './errors.js';
+import { IngestAwsErrorCodes, invalidOption } from './errors.js';
 import { parseNotification } from './notification.js';
 import type { S3ObjectRef } from './notification.js';
 import { ingestS3Object, s3Url } from './s3-object.js';
@@ -67,6 +67,16 @@ function checkInteger(name: string, value: number, min: number, max: number): nu
     throw invalidOption(name, `an integer from ${min} to ${max}`, value);
   }
   return value;
+}
+
+/** Wraps a failed SQS request in a coded, retriable error; bugs pass through unchanged. */
+function sqsFailed(action: string, queueUrl: string, error: unknown): unknown {
+  if (isProgrammingError(error)) return error;
+  return new DependencyError(
+    IngestAwsErrorCodes.sqsFailed,
+    `${action} on ${queueUrl} failed: ${messageOf(error)}; it is tried again`,
+    { cause: error, details: { queue_url: queueUrl } },
+  );
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -180,9 +190,13 @@ export function createSqsIngestStage(options: SqsIngestOptions): SqsIngestStage 
         deadLettered += report.deadLettered;
       }
 
-      await sqs.send(
-        new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
-      );
+      try {
+        await sqs.send(
+          new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
+        );
+      } catch (error) {
+        throw sqsFailed('DeleteMessage', queueUrl, error);
+      }
       stats.deleted += 1;
       logger.debug(
         {
@@ -243,10 +257,11 @@ export function createSqsIngestStage(options: SqsIngestOptions): SqsIngestStage 
           context.fail(error);
           break;
         }
-        lastReceiveError = messageOf(error);
-        metrics?.countError(errorTypeOf(error), labels);
+        const failure = sqsFailed('ReceiveMessage', queueUrl, error);
+        lastReceiveError = messageOf(failure);
+        metrics?.countError(errorTypeOf(failure), labels);
         failureLog.log(
-          { queue_url: queueUrl, err: lastReceiveError },
+          { queue_url: queueUrl, code: errorCodeOf(failure), err: lastReceiveError },
           'receiving from SQS failed; retrying',
         );
         await sleep(computeBackoffMs(attempt, receiveBackoff, error), stopController.signal);

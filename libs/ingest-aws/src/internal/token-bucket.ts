@@ -55,8 +55,8 @@ export class TokenBucket {
   }
 
   /**
-   * Empties the bucket, so the next request waits a full refill: used after the API answered
-   * with a throttling error, which means another client spent the shared limit.
+   * Empties the bucket, so the next request waits a full refill. Call it after a throttling
+   * error, which means another client spent the shared limit.
    */
   drain(): void {
     this.refill();

@@ -15,7 +15,7 @@ export const motoEndpoint = `http://127.0.0.1:${process.env.CIEM_LOCAL_MOTO_PORT
 /** Region every test uses. */
 export const testRegion = 'us-east-1';
 
-/** Throws a message saying how to start moto when it does not answer. */
+/** Throws an error saying how to start moto when moto does not respond. */
 export async function requireMoto(): Promise<void> {
   try {
     const response = await fetch(`${motoEndpoint}/moto-api/data.json`, {
@@ -26,6 +26,6 @@ export async function requireMoto(): Promise<void> {
     // Reported below.
   }
   throw new Error(
-    `moto is not answering at ${motoEndpoint}; run 'bash deploy/local/moto.sh install' and 'bash deploy/local/moto.sh start' first`,
+    `moto is not responding at ${motoEndpoint}; run 'bash deploy/local/moto.sh install' and 'bash deploy/local/moto.sh start' first`,
   );
 }

@@ -35,7 +35,7 @@ export interface LookupEventsFake {
   /** Events served, in any order; add more at any time. */
   readonly events: FakeLookupEvent[];
   readonly requests: FakeLookupRequest[];
-  /** Answers the next `count` requests with `ThrottlingException`. */
+  /** Makes the next `count` requests fail with `ThrottlingException`. */
   throttleNext(count: number): void;
   close(): Promise<void>;
 }
