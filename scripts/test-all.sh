@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The README's test command: installs everything, starts the real Kafka and ClickHouse
-# that deploy/local/ provides, runs the license check, lint, type check and every test,
-# then stops the servers it started. Servers that were already running are left running.
+# The README's test command: installs everything, starts the local servers that
+# deploy/local/ provides (the real Kafka and ClickHouse, moto for the AWS APIs and the Go
+# pstest fake for Pub/Sub), runs the license check, lint, type check and every test, then
+# stops the servers it started. Servers that were already running are left running.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -19,7 +20,7 @@ stop_started() {
 }
 trap stop_started EXIT
 
-for server in kafka clickhouse; do
+for server in kafka clickhouse moto pubsub; do
   bash "deploy/local/$server.sh" install
   if ! bash "deploy/local/$server.sh" status >/dev/null 2>&1; then
     bash "deploy/local/$server.sh" start
