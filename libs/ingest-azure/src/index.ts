@@ -8,6 +8,7 @@
 export { createEventHubIngestStage } from './internal/event-hub-ingest.js';
 export type { EventHubIngestOptions, StartPosition } from './internal/event-hub-ingest.js';
 export type { EventHubSubscriber } from './internal/event-hub-port.js';
+export type { CheckpointStore as EventHubCheckpointStore } from '@azure/event-hubs';
 export { eventBodyBytes, eventSource, readEventRecords } from './internal/event-body.js';
 export { lastOfCompletedPrefix } from './internal/completed-prefix.js';
 export { checkpointKey, createLocalCheckpointStore } from './internal/local-checkpoint-store.js';

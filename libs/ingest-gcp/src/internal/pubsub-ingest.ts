@@ -25,7 +25,7 @@ export interface PubSubIngestOptions {
   name?: string;
   /** Most messages published to Kafka in one batch (default 500). */
   maxBatchMessages?: number;
-  /** Longest time a message waits for its batch to fill, in milliseconds (default 50). */
+  /** Maximum time a message waits for its batch to fill, in milliseconds (default 50). */
   maxBatchWaitMs?: number;
   /**
    * Back-off before a message whose batch Kafka did not acknowledge is nacked for redelivery,

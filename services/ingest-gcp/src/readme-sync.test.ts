@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderConfigTable } from '@ciem/config';
+import { IngestErrorCodes } from '@ciem/ingest';
+import { IngestGcpErrorCodes } from '@ciem/ingest-gcp';
+import { describe, expect, it } from 'vitest';
+import { ingestGcpSchema } from './config.js';
+
+const readme = readFileSync(
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'README.md'),
+  'utf8',
+);
+
+describe('ingest-gcp README', () => {
+  it('contains the generated settings table', () => {
+    expect(readme).toContain(renderConfigTable(ingestGcpSchema));
+  });
+
+  it('lists every gcp ingest error code', () => {
+    for (const code of Object.values(IngestGcpErrorCodes)) {
+      expect(readme).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|`));
+    }
+  });
+
+  it('names the shared ingest codes', () => {
+    for (const code of Object.values(IngestErrorCodes)) expect(readme).toContain(code);
+  });
+});
