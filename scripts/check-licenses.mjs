@@ -6,7 +6,10 @@ import { execFileSync } from 'node:child_process';
 
 import { ALLOWED, isAllowed, licenseOf } from './license-policy.mjs';
 
-const output = execFileSync('npm', ['query', '.prod'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+const output = execFileSync('npm', ['query', '.prod'], {
+  encoding: 'utf8',
+  maxBuffer: 256 * 1024 * 1024,
+});
 const packages = JSON.parse(output);
 const problems = [];
 for (const pkg of packages) {
@@ -17,9 +20,15 @@ for (const pkg of packages) {
 }
 
 if (problems.length > 0) {
-  console.error(`License check failed: ${problems.length} production dependencies carry a license outside the allowed set (${[...ALLOWED].join(', ')}):`);
+  console.error(
+    `License check failed: ${problems.length} production dependencies carry a license outside the allowed set (${[...ALLOWED].join(', ')}):`,
+  );
   for (const problem of problems) console.error(`  ${problem}`);
-  console.error('Replace the dependency, or, if its license is in fact compatible with Apache-2.0, add it to ALLOWED in scripts/check-licenses.mjs with a comment saying why.');
+  console.error(
+    'Replace the dependency, or, if its license is in fact compatible with Apache-2.0, add it to ALLOWED in scripts/check-licenses.mjs with a comment saying why.',
+  );
   process.exit(1);
 }
-console.log(`License check passed: ${packages.length} production packages, all under allowed licenses.`);
+console.log(
+  `License check passed: ${packages.length} production packages, all under allowed licenses.`,
+);

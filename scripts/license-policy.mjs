@@ -20,7 +20,8 @@ export const ALLOWED = new Set([
 export function licenseOf(pkg) {
   if (typeof pkg.license === 'string') return pkg.license;
   if (pkg.license && typeof pkg.license.type === 'string') return pkg.license.type;
-  if (Array.isArray(pkg.licenses)) return pkg.licenses.map((entry) => entry.type ?? entry).join(' OR ');
+  if (Array.isArray(pkg.licenses))
+    return pkg.licenses.map((entry) => entry.type ?? entry).join(' OR ');
   return undefined;
 }
 
@@ -32,4 +33,3 @@ export function isAllowed(expression) {
     .split(/\s+AND\s+/)
     .every((term) => term.split(/\s+OR\s+/).some((id) => ALLOWED.has(id.trim())));
 }
-
