@@ -4,8 +4,46 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NORMALIZATION_REASONS, normalizationErrorCode } from '@ciem/events';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collectSourceCodes, readDocumentedCodes } from './error-codes.js';
+import { collectSourceCodes } from './error-codes.js';
 import type { CodeSite } from './error-codes.js';
+
+/** One row of a table in docs/errors.md. */
+interface DocumentedCode {
+  code: string;
+  /** The `libs/...` or `services/...` folder named in the heading of the row's section. */
+  library: string | undefined;
+  className: string;
+  retriable: string;
+  meaning: string;
+  line: number;
+}
+
+/**
+ * Reads the tables of docs/errors.md: a row is `| \`CIEM_…\` | class | retriable | meaning |`,
+ * and its library is the first `libs/…` or `services/…` path in backticks in the `##`
+ * heading above it.
+ */
+function readDocumentedCodes(markdown: string): DocumentedCode[] {
+  const rows: DocumentedCode[] = [];
+  let library: string | undefined;
+  markdown.split('\n').forEach((text, index) => {
+    if (text.startsWith('## ')) {
+      library = /`((?:libs|services)\/[a-z0-9-]+)`/.exec(text)?.[1];
+      return;
+    }
+    const row = /^\|\s*`(CIEM_[A-Z0-9_]+)`\s*\|([^|]*)\|([^|]*)\|(.*)\|\s*$/.exec(text);
+    if (row === null) return;
+    rows.push({
+      code: row[1] as string,
+      library,
+      className: (row[2] as string).trim(),
+      retriable: (row[3] as string).trim(),
+      meaning: (row[4] as string).trim(),
+      line: index + 1,
+    });
+  });
+  return rows;
+}
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const docsFile = 'docs/errors.md';
@@ -139,10 +177,14 @@ describe('docs/errors.md', () => {
       const dependency = /\bDependencyError\b/.test(row.className);
       const other = /\b(CiemError|ConfigError|InputError|RejectedError)\b/.test(row.className);
       if (dependency && !other && !row.retriable.startsWith('yes')) {
-        return [`${docsFile}:${row.line}: ${row.code} is a DependencyError: write yes.`];
+        return [
+          `${docsFile}:${row.line}: ${row.code} is only a DependencyError, so its retriable column must start with yes.`,
+        ];
       }
       if (!dependency && !row.retriable.startsWith('no')) {
-        return [`${docsFile}:${row.line}: ${row.code} is not a DependencyError: write no.`];
+        return [
+          `${docsFile}:${row.line}: ${row.code} is not a DependencyError, so its retriable column must start with no.`,
+        ];
       }
       return [];
     });

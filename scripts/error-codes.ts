@@ -1,7 +1,7 @@
 /**
- * Collects the error codes the source defines, and the codes docs/errors.md documents, so a
- * test can keep the two in step. The source is parsed with the TypeScript compiler, so
- * comments, TSDoc and template text never count as codes.
+ * Collects the error codes that the libraries and services define, so that
+ * `error-codes.test.ts` can check them against docs/errors.md. The source is parsed with the
+ * TypeScript compiler, so comments, TSDoc and template text never count as codes.
  *
  * A `CIEM_*` string literal in a source file is one of:
  * - a code definition: the first argument of `new XError(...)`, or of `super(...)` in a
@@ -366,42 +366,4 @@ function boundName(node: ts.Node): string | undefined {
     return undefined;
   }
   return `${owner.name.text}.${key}`;
-}
-
-/** One row of a table in docs/errors.md. */
-export interface DocumentedCode {
-  code: string;
-  /** The `libs/...` or `services/...` folder named in the heading of the row's section. */
-  library: string | undefined;
-  className: string;
-  retriable: string;
-  meaning: string;
-  line: number;
-}
-
-/**
- * Reads the tables of docs/errors.md: a row is `| \`CIEM_…\` | class | retriable | meaning |`,
- * and its library is the first `libs/…` or `services/…` path in backticks in the `##`
- * heading above it.
- */
-export function readDocumentedCodes(markdown: string): DocumentedCode[] {
-  const rows: DocumentedCode[] = [];
-  let library: string | undefined;
-  markdown.split('\n').forEach((text, index) => {
-    if (text.startsWith('## ')) {
-      library = /`((?:libs|services)\/[a-z0-9-]+)`/.exec(text)?.[1];
-      return;
-    }
-    const row = /^\|\s*`(CIEM_[A-Z0-9_]+)`\s*\|([^|]*)\|([^|]*)\|(.*)\|\s*$/.exec(text);
-    if (row === null) return;
-    rows.push({
-      code: row[1] as string,
-      library,
-      className: (row[2] as string).trim(),
-      retriable: (row[3] as string).trim(),
-      meaning: (row[4] as string).trim(),
-      line: index + 1,
-    });
-  });
-  return rows;
 }
