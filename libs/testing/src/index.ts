@@ -7,3 +7,5 @@ export {
   sharedDatasetsSkipReason,
 } from './paths.js';
 export { kafkaBrokers, clickhouseUrl } from './servers.js';
+export { startChildService } from './child-service.js';
+export type { ChildService, LogLine } from './child-service.js';

@@ -14,8 +14,8 @@ import { createKafkaClient, topicNames } from '@ciem/kafka';
 import type { KafkaAdmin, KafkaClient, ReceivedMessage } from '@ciem/kafka';
 import { kafkaBrokers, randomName, waitFor } from '@ciem/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startChildService } from '../../../libs/runtime/src/testing/child-service.js';
-import type { ChildService } from '../../../libs/runtime/src/testing/child-service.js';
+import { startChildService } from '@ciem/testing';
+import type { ChildService } from '@ciem/testing';
 
 const main = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.ts');
 const motoEndpoint = `http://127.0.0.1:${process.env.CIEM_LOCAL_MOTO_PORT ?? '5000'}`;

@@ -16,12 +16,8 @@ import type { KafkaClient, ReceivedMessage } from '@ciem/kafka';
 import { createLogger, createMetrics } from '@ciem/telemetry';
 import { kafkaBrokers, randomName, waitFor } from '@ciem/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// NOTE: @ciem/runtime has no package export of its child-process test helper, so it is
-// imported by path until it gets one.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { startChildService } from '../../../libs/runtime/src/testing/child-service.js';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import type { ChildService } from '../../../libs/runtime/src/testing/child-service.js';
+import { startChildService } from '@ciem/testing';
+import type { ChildService } from '@ciem/testing';
 import { ingestAzureSchema } from './config.js';
 import { wireIngestAzure } from './wiring.js';
 

@@ -8,12 +8,8 @@ import { DEAD_LETTER_HEADERS, createKafkaClient, topicNames } from '@ciem/kafka'
 import type { KafkaClient, ReceivedMessage } from '@ciem/kafka';
 import { kafkaBrokers, randomName, waitFor } from '@ciem/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// NOTE: @ciem/runtime has no package export of its child-process test helper, so it is
-// imported by path until it gets one.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { startChildService } from '../../../libs/runtime/src/testing/child-service.js';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import type { ChildService } from '../../../libs/runtime/src/testing/child-service.js';
+import { startChildService } from '@ciem/testing';
+import type { ChildService } from '@ciem/testing';
 
 const main = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.ts');
 const projectId = 'ciem-service-test';

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT_CONFIG_INVALID, EXIT_OK, EXIT_RUNTIME_FAILURE } from '../index.js';
-import type { ChildService, LogLine } from './child-service.js';
-import { exampleServiceMain, startChildService } from './child-service.js';
+import type { ChildService, LogLine } from '@ciem/testing';
+import { startChildService } from '@ciem/testing';
+import { fileURLToPath } from 'node:url';
+
+const exampleServiceMain = fileURLToPath(new URL('./example-service/main.ts', import.meta.url));
 
 const children: ChildService[] = [];
 

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from './paths.js';
 
 /** A JSON log line from a child process. */
 export type LogLine = Record<string, unknown> & { msg?: string; level?: string };
@@ -19,19 +18,6 @@ export interface ChildService {
   /** Settles with the exit code (or signal name) once the child has exited. */
   readonly exited: Promise<number | string>;
 }
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-
-/** Path of the example service's entry point. */
-export const exampleServiceMain = path.join(
-  repoRoot,
-  'libs',
-  'runtime',
-  'src',
-  'testing',
-  'example-service',
-  'main.ts',
-);
 
 /**
  * Starts `node --import tsx <main>` with `env` on top of a minimal environment (no inherited
