@@ -1,4 +1,4 @@
-import { CiemError, messageOf } from '@ciem/errors';
+import { CiemError, ConfigError, messageOf } from '@ciem/errors';
 import { Command, CommanderError } from 'commander';
 import { registerEntitlementsCommand } from './commands/entitlements.js';
 import { registerNormalizeCommand } from './commands/normalize.js';
@@ -44,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
     }
     const code = error instanceof CiemError ? `${error.code}: ` : '';
     process.stderr.write(`ciem: ${code}${messageOf(error)}\n`);
+    // Invalid options found after parsing (a missing partner option, say) are usage errors too.
+    if (error instanceof ConfigError) return EXIT_CONFIG_INVALID;
     if (!(error instanceof CiemError) && error instanceof Error && error.stack) {
       process.stderr.write(`${error.stack}\n`);
     }

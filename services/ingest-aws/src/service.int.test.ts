@@ -81,8 +81,8 @@ function serviceEnv(prefix: string, extra: Record<string, string>): Record<strin
     CIEM_AWS_ENDPOINT_URL: motoEndpoint,
     CIEM_KAFKA_BROKERS: kafkaBrokers.join(','),
     CIEM_KAFKA_TOPIC_PREFIX: prefix,
-    CIEM_KAFKA_CREATE_TOPICS_ENABLED: 'true',
-    CIEM_KAFKA_TOPIC_PARTITIONS: '2',
+    CIEM_KAFKA_TOPICS_CREATE_ENABLED: 'true',
+    CIEM_KAFKA_TOPICS_PARTITIONS: '2',
     CIEM_PROBE_PORT: '0',
     ...extra,
   };

@@ -69,8 +69,8 @@ function kafkaEnv(prefix: string): Record<string, string> {
   return {
     CIEM_KAFKA_BROKERS: kafkaBrokers.join(','),
     CIEM_KAFKA_TOPIC_PREFIX: prefix,
-    CIEM_KAFKA_CREATE_TOPICS_ENABLED: 'true',
-    CIEM_KAFKA_TOPIC_PARTITIONS: '2',
+    CIEM_KAFKA_TOPICS_CREATE_ENABLED: 'true',
+    CIEM_KAFKA_TOPICS_PARTITIONS: '2',
     CIEM_PROBE_PORT: '0',
   };
 }

@@ -100,8 +100,8 @@ describe('ingest-gcp service', () => {
     const service = startChildService(main, {
       CIEM_KAFKA_BROKERS: kafkaBrokers.join(','),
       CIEM_KAFKA_TOPIC_PREFIX: prefix,
-      CIEM_KAFKA_CREATE_TOPICS_ENABLED: 'true',
-      CIEM_KAFKA_TOPIC_PARTITIONS: '2',
+      CIEM_KAFKA_TOPICS_CREATE_ENABLED: 'true',
+      CIEM_KAFKA_TOPICS_PARTITIONS: '2',
       CIEM_PROBE_PORT: '0',
       CIEM_INGEST_GCP_PROJECT: projectId,
       CIEM_INGEST_GCP_SUBSCRIPTION: subscription,

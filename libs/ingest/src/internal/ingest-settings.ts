@@ -19,20 +19,20 @@ export const ingestSettings = {
     nonEmpty: false,
   }),
   kafkaCreateTopics: setting.boolean({
-    env: 'CIEM_KAFKA_CREATE_TOPICS_ENABLED',
+    env: 'CIEM_KAFKA_TOPICS_CREATE_ENABLED',
     description:
       'Creates the raw and dead-letter topics at start when missing; leave it off when an operator manages topics.',
     default: false,
   }),
   kafkaTopicPartitions: setting.integer({
-    env: 'CIEM_KAFKA_TOPIC_PARTITIONS',
+    env: 'CIEM_KAFKA_TOPICS_PARTITIONS',
     description: 'Partitions of topics created at start.',
     default: 6,
     min: 1,
     unit: 'partitions',
   }),
   kafkaReplicationFactor: setting.integer({
-    env: 'CIEM_KAFKA_REPLICATION_FACTOR',
+    env: 'CIEM_KAFKA_TOPICS_REPLICATION_FACTOR',
     description: 'Replication factor of topics created at start.',
     default: 1,
     min: 1,
