@@ -25,3 +25,15 @@ export {
   decodeNormalizedEvent,
 } from './internal/avro-codec.js';
 export { TOPICS, RAW_TOPIC_BY_PROVIDER } from './internal/topics.js';
+export {
+  ALERT_SEVERITIES,
+  ALERT_SCHEMA_VERSION,
+  ALERT_MAX_EVIDENCE_EVENTS,
+  ALERT_MAX_SOURCE_IPS,
+  ALERT_SCHEMA_PATH,
+  alertSchema,
+  computeAlertId,
+  encodeAlert,
+  decodeAlert,
+} from './internal/alert.js';
+export type { Alert, AlertSeverity } from './internal/alert.js';
