@@ -1,0 +1,158 @@
+import type { RightsizingResult } from '@ciem/rightsizing';
+import type { ReportModel } from './report-model.js';
+import { DOCUMENT_KINDS, teamOf } from './report-model.js';
+import { renderScoreChart } from './svg-chart.js';
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Escapes text for HTML element content and quoted attribute values. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
+}
+
+function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+const STYLE = `
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1d2430;background:#fff}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d8dde6;padding-bottom:4px}
+.meta{color:#5b6677;font-size:13px}
+.headline{display:grid;grid-template-columns:repeat(5,1fr);gap:10px;margin:16px 0}
+.card{border:1px solid #d8dde6;border-radius:6px;padding:10px}.card dt{font-size:12px;color:#5b6677}.card dd{margin:2px 0 0;font-size:22px;font-weight:600}
+table{border-collapse:collapse;width:100%;font-size:13px}th,td{border:1px solid #d8dde6;padding:4px 6px;text-align:left;vertical-align:top}
+th{background:#f2f4f8}td.num{text-align:right;font-variant-numeric:tabular-nums}
+code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
+pre{background:#f6f8fa;border:1px solid #d8dde6;padding:8px;overflow:auto;max-height:320px}
+.risk-escalation,.risk-permissions-management{color:#b3261e;font-weight:600}.risk-write{color:#8a4b00}
+details{margin:6px 0}summary{cursor:pointer}
+`;
+
+function headlineCard(field: string, label: string, value: number): string {
+  return `<div class="card"><dt>${escapeHtml(label)}</dt><dd data-field="${field}">${value}</dd></div>`;
+}
+
+function topPrincipalsTable(results: readonly RightsizingResult[]): string {
+  const rows = results.map(
+    (result) =>
+      `<tr><td><code>${escapeHtml(result.principal_id)}</code></td><td>${escapeHtml(result.principal_name)}</td><td>${escapeHtml(result.principal_type)}</td>` +
+      `<td>${escapeHtml(result.account_id)}</td><td>${escapeHtml(teamOf(result))}</td><td>${escapeHtml(result.status)}</td>` +
+      `<td class="num">${result.score}</td><td class="num">${result.recommendation.removes.length}</td>` +
+      `<td class="num">${result.confidence.value.toFixed(2)}</td><td>${escapeHtml(result.recommendation.kind)}</td></tr>`,
+  );
+  return (
+    '<table id="top-principals"><thead><tr><th>principal</th><th>name</th><th>type</th><th>account</th><th>team</th><th>status</th>' +
+    '<th>score</th><th>removable</th><th>confidence</th><th>recommendation</th></tr></thead>' +
+    `<tbody>${rows.join('')}</tbody></table>`
+  );
+}
+
+function removalsTable(model: ReportModel): string {
+  if (model.high_risk_removals.length === 0) return '<p>No high-risk permission to remove.</p>';
+  const rows = model.high_risk_removals.map(
+    (removal) =>
+      `<tr><td><code>${escapeHtml(removal.principal_id)}</code></td><td class="num">${removal.permissions.length}</td>` +
+      `<td>${removal.permissions
+        .map(
+          (entry) =>
+            `<code class="risk-${escapeHtml(entry.risk)}">${escapeHtml(entry.permission)}</code> (${escapeHtml(entry.risk)})`,
+        )
+        .join(', ')}</td></tr>`,
+  );
+  return (
+    '<table id="high-risk-removals"><thead><tr><th>principal</th><th>high-risk removals</th><th>permissions</th></tr></thead>' +
+    `<tbody>${rows.join('')}</tbody></table>`
+  );
+}
+
+function unobservableTable(model: ReportModel): string {
+  if (model.unobservable.length === 0) return '<p>Every granted permission is observable.</p>';
+  const rows = model.unobservable.flatMap((entry) =>
+    entry.permissions.map(
+      (permission) =>
+        `<tr><td><code>${escapeHtml(entry.principal_id)}</code></td><td><code>${escapeHtml(permission.permission)}</code></td>` +
+        `<td>${escapeHtml(permission.reason)}</td></tr>`,
+    ),
+  );
+  return (
+    '<table id="unobservable"><thead><tr><th>principal</th><th>permission</th><th>why its use cannot be seen</th></tr></thead>' +
+    `<tbody>${rows.join('')}</tbody></table>`
+  );
+}
+
+function recommendationSection(result: RightsizingResult): string {
+  const recommendation = result.recommendation;
+  const parts = [
+    `<details><summary><code>${escapeHtml(result.principal_id)}</code>: ${escapeHtml(recommendation.kind)}, ` +
+      `removes ${recommendation.removes.length}, score ${result.score}</summary>`,
+  ];
+  if (DOCUMENT_KINDS.has(recommendation.kind) && recommendation.document !== null) {
+    const documents = [recommendation.document, ...(recommendation.additional_documents ?? [])];
+    for (const document of documents) {
+      parts.push(`<pre>${escapeHtml(JSON.stringify(document, null, 2))}</pre>`);
+    }
+  }
+  if (recommendation.removes.length > 0) {
+    parts.push(
+      `<p>Removes: ${recommendation.removes.map((name) => `<code>${escapeHtml(name)}</code>`).join(', ')}</p>`,
+    );
+  }
+  for (const note of recommendation.notes ?? []) parts.push(`<p>${escapeHtml(note)}</p>`);
+  parts.push('</details>');
+  return parts.join('');
+}
+
+/**
+ * Renders a report model as one self-contained HTML page: inline CSS, an inline SVG chart,
+ * no scripts and no external resources. Every value from the results is escaped. Headline
+ * numbers carry `data-field` attributes named like `ReportHeadline`'s fields.
+ */
+export function renderHtml(model: ReportModel): string {
+  const title = `Right-sizing report: ${model.scope.kind} ${model.scope.key}`;
+  const headline = model.headline;
+  const window =
+    model.window === null
+      ? 'no results'
+      : `${isoTime(model.window.start)} to ${isoTime(model.window.end)} (${model.window.days} days)`;
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    // The policy forbids any fetch, so a value that escaping missed still loads nothing.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    `<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>`,
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p class="meta">Window: ${escapeHtml(window)}. Generated ${escapeHtml(isoTime(model.generated_at))}.</p>`,
+    '<dl class="headline">',
+    headlineCard('principals', 'principals', headline.principals),
+    headlineCard('active', 'active', headline.active),
+    headlineCard('inactive', 'inactive', headline.inactive),
+    headlineCard('never_used', 'never used', headline.never_used),
+    headlineCard('with_removals', 'with removals', headline.with_removals),
+    headlineCard('removable_permissions', 'removable permissions', headline.removable_permissions),
+    headlineCard('high_risk_removable', 'high-risk removable', headline.high_risk_removable),
+    headlineCard('unobservable_permissions', 'unobservable', headline.unobservable_permissions),
+    headlineCard('mean_score', 'mean score', headline.mean_score),
+    headlineCard('max_score', 'max score', headline.max_score),
+    '</dl>',
+    '<h2>Scores</h2>',
+    renderScoreChart(model),
+    '<h2>Top principals by score</h2>',
+    topPrincipalsTable(model.top_principals),
+    '<h2>Biggest high-risk removals</h2>',
+    removalsTable(model),
+    '<h2>Unobservable permissions</h2>',
+    '<p>The logs cannot show whether these permissions are used, so no recommendation removes them.</p>',
+    unobservableTable(model),
+    '<h2>Recommendations</h2>',
+    ...model.principals.map(recommendationSection),
+    '</body></html>',
+    '',
+  ].join('\n');
+}
