@@ -89,7 +89,7 @@ function unobservableTable(model: ReportModel): string {
 function recommendationSection(result: RightsizingResult): string {
   const recommendation = result.recommendation;
   const parts = [
-    `<details><summary><code>${escapeHtml(result.principal_id)}</code>: ${escapeHtml(recommendation.kind)}, ` +
+    `<details${recommendation.kind === 'none' ? '' : ' open'}><summary><code>${escapeHtml(result.principal_id)}</code>: ${escapeHtml(recommendation.kind)}, ` +
       `removes ${recommendation.removes.length}, score ${result.score}</summary>`,
   ];
   if (DOCUMENT_KINDS.has(recommendation.kind) && recommendation.document !== null) {
