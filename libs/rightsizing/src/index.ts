@@ -1,3 +1,19 @@
+export { analyzeRightsizing } from './internal/analyze.js';
+export type { RightsizingInput } from './internal/analyze.js';
+export type { AnalyzedPrincipal } from './internal/granted.js';
+export {
+  AWS_MANAGED_POLICY_MAX_CHARS,
+  KEPT_UNOBSERVABLE_SID,
+  policySize,
+} from './internal/aws-policy.js';
+export {
+  DEFAULT_MAX_EXTRA_PERMISSIONS,
+  candidateRolesFromExports,
+} from './internal/candidate-roles.js';
+export { classifyRisk, isEscalationPermission, RISK_ORDER } from './internal/classify.js';
+export { teamOf } from './internal/ownership.js';
+export { RISK_WEIGHTS, UNUSED_SHARE_WEIGHT } from './internal/score.js';
+export { NO_TEAM, summarizeRightsizing, topByScore } from './internal/summary.js';
 export type {
   AnalysisWindow,
   AzureRoleDefinitionJson,

@@ -264,8 +264,8 @@ export interface RightsizingOptions {
   /** Azure built-in roles and GCP predefined roles to choose from. */
   candidateRoles?: readonly CandidateRole[];
   /**
-   * Largest number of unused permissions a GCP predefined role set may add before the custom
-   * role of exactly the used permissions is preferred; default 10.
+   * Largest number of unused permissions an Azure built-in role or a GCP predefined role set
+   * may add before a custom role of exactly the used permissions is preferred; default 10.
    */
-  gcpMaxExtraPermissions?: number;
+  maxExtraPermissions?: number;
 }

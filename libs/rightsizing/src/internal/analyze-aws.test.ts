@@ -1,0 +1,257 @@
+import { expandAwsActionPattern } from '@ciem/permission-map';
+import { describe, expect, it } from 'vitest';
+import { analyzeRightsizing } from './analyze.js';
+import { AWS_MANAGED_POLICY_MAX_CHARS, KEPT_UNOBSERVABLE_SID, policySize } from './aws-policy.js';
+import { RISK_WEIGHTS } from './score.js';
+import {
+  AWS_ACCOUNT,
+  DAY_MS,
+  WINDOW_END,
+  activityRow,
+  arnMatches,
+  awsAuthorizationDetails,
+  awsUser,
+  evaluate,
+  evaluateAwsPolicies,
+  usageRow,
+} from './testing/fixtures.js';
+import type { IamPolicyJson, RightsizingResult } from './types.js';
+
+const APP = `arn:aws:iam::${AWS_ACCOUNT}:user/app`;
+const OLD = `arn:aws:iam::${AWS_ACCOUNT}:user/old`;
+const GHOST = `arn:aws:iam::${AWS_ACCOUNT}:user/ghost`;
+const ELSEWHERE = 'arn:aws:iam::444455556666:user/elsewhere';
+
+const appPolicy = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject'],
+      Resource: 'arn:aws:s3:::data/*',
+    },
+    {
+      Effect: 'Allow',
+      Action: [
+        'ec2:DescribeInstances',
+        'ec2:TerminateInstances',
+        'iam:PassRole',
+        'iam:CreateAccessKey',
+        'dynamodb:GetItem',
+      ],
+      Resource: '*',
+    },
+  ],
+};
+const describeOnly = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' }],
+};
+
+const principals = evaluate([
+  {
+    source: 'authorization-details.json',
+    value: awsAuthorizationDetails([
+      awsUser('app', { app: appPolicy }, { tags: { Team: 'payments' } }),
+      awsUser('old', { old: describeOnly }),
+      awsUser('ghost', { ghost: describeOnly }),
+      awsUser('elsewhere', { elsewhere: describeOnly }, { account: '444455556666' }),
+    ]),
+  },
+]);
+
+const usage = [
+  usageRow('aws', AWS_ACCOUNT, APP, 's3:GetObject', {
+    count: 5,
+    resources: ['arn:aws:s3:::data/a.txt'],
+    visibility: 'data-event',
+  }),
+  usageRow('aws', AWS_ACCOUNT, APP, 'ec2:DescribeInstances', { count: 3 }),
+  // A denied-only call is an attempt, not use.
+  usageRow('aws', AWS_ACCOUNT, APP, 'ec2:TerminateInstances', { count: 0, denied: 2 }),
+  usageRow('aws', AWS_ACCOUNT, OLD, 'ec2:DescribeInstances', { daysAgo: 100 }),
+];
+const activity = [activityRow('aws', AWS_ACCOUNT, OLD, 100)];
+
+const results = analyzeRightsizing(
+  { principals, usage, activity },
+  { windowEnd: WINDOW_END, ownership: { accountTeams: { [AWS_ACCOUNT]: 'platform' } } },
+);
+const byId = new Map(results.map((result) => [result.principal_id, result]));
+
+function resultOf(id: string): RightsizingResult {
+  const result = byId.get(id);
+  if (result === undefined) throw new Error(`no result for ${id}`);
+  return result;
+}
+
+describe('analyzeRightsizing on AWS grants', () => {
+  it('lists used permissions with counts', () => {
+    const app = resultOf(APP);
+    expect(app.used.map((entry) => [entry.permission, entry.count])).toEqual([
+      ['ec2:DescribeInstances', 3],
+      ['s3:GetObject', 5],
+    ]);
+    expect(app.used[0]?.last_used).toBe(WINDOW_END - DAY_MS);
+  });
+
+  it('ranks unused permissions by risk', () => {
+    expect(resultOf(APP).unused).toEqual([
+      { permission: 'iam:CreateAccessKey', risk: 'escalation', service: 'iam' },
+      { permission: 'ec2:TerminateInstances', risk: 'write', service: 'ec2' },
+      { permission: 's3:PutObject', risk: 'write', service: 's3' },
+    ]);
+  });
+
+  it('separates unobservable permissions', () => {
+    // iam:PassRole is never logged; dynamodb:GetItem is a data event and the account shows
+    // none for DynamoDB, while S3 data events were seen, so s3:PutObject stays observable.
+    expect(resultOf(APP).unobservable).toEqual([
+      { permission: 'dynamodb:GetItem', reason: 'data-event-not-enabled' },
+      { permission: 'iam:PassRole', reason: 'not-logged' },
+    ]);
+    expect(resultOf(APP).recommendation.removes).not.toContain('iam:PassRole');
+    expect(resultOf(APP).recommendation.removes).not.toContain('dynamodb:GetItem');
+  });
+
+  it('names services without use', () => {
+    expect(resultOf(APP).unused_services).toEqual(['dynamodb', 'iam']);
+  });
+
+  it('scores by the documented formula', () => {
+    const app = resultOf(APP);
+    const weightedGranted =
+      RISK_WEIGHTS.list + RISK_WEIGHTS.read + RISK_WEIGHTS.escalation + 2 * RISK_WEIGHTS.write;
+    const weightedUnused = RISK_WEIGHTS.escalation + 2 * RISK_WEIGHTS.write;
+    expect(app.score_inputs.weighted_granted).toBe(weightedGranted);
+    expect(app.score_inputs.weighted_unused).toBe(weightedUnused);
+    expect(app.score_inputs.idle_days).toBe(1);
+    const expected = 100 * (0.8 * (weightedUnused / weightedGranted) + 0.2 * (1 / 90));
+    expect(app.score).toBeCloseTo(expected, 0);
+  });
+
+  it('builds the replacement policy', () => {
+    const app = resultOf(APP);
+    expect(app.recommendation.kind).toBe('aws-policy');
+    expect(app.recommendation.document).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['ec2:DescribeInstances'], Resource: '*' },
+        { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::data/a.txt' },
+        {
+          Sid: KEPT_UNOBSERVABLE_SID,
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'iam:PassRole'],
+          Resource: '*',
+        },
+      ],
+    });
+    expect(app.recommendation.removes).toEqual([
+      'ec2:TerminateInstances',
+      'iam:CreateAccessKey',
+      's3:PutObject',
+    ]);
+  });
+
+  it('policy evaluates to observed use only', () => {
+    const app = resultOf(APP);
+    const grants = evaluateAwsPolicies([
+      app.recommendation.document as unknown as Record<string, unknown>,
+    ]);
+    expect(grants.get('s3:GetObject')?.some((p) => arnMatches(p, 'arn:aws:s3:::data/a.txt'))).toBe(
+      true,
+    );
+    expect(grants.get('ec2:DescribeInstances')).toEqual(['*']);
+    for (const removed of app.recommendation.removes) expect(grants.has(removed)).toBe(false);
+    expect([...grants.keys()].sort()).toEqual([
+      'dynamodb:GetItem',
+      'ec2:DescribeInstances',
+      'iam:PassRole',
+      's3:GetObject',
+    ]);
+  });
+
+  it('marks idle principal inactive', () => {
+    const old = resultOf(OLD);
+    expect(old.status).toBe('inactive');
+    expect(old.last_activity).toBe(WINDOW_END - 100 * DAY_MS);
+    expect(old.recommendation.kind).toBe('remove-principal');
+    expect(old.recommendation.removes).toEqual(['ec2:DescribeInstances']);
+    expect(old.score).toBe(100);
+  });
+
+  it('marks unseen principal never-used', () => {
+    const ghost = resultOf(GHOST);
+    expect(ghost.status).toBe('never-used');
+    expect(ghost.last_activity).toBeNull();
+    expect(ghost.recommendation.kind).toBe('remove-principal');
+    expect(ghost.confidence.inputs.account_has_data).toBe(true);
+  });
+
+  it('zero confidence without account data', () => {
+    const elsewhere = resultOf(ELSEWHERE);
+    expect(elsewhere.confidence.value).toBe(0);
+    expect(elsewhere.confidence.inputs.account_has_data).toBe(false);
+    expect(elsewhere.window.days_observed).toBe(0);
+  });
+
+  it('confidence reflects unobservable share', () => {
+    const app = resultOf(APP);
+    expect(app.confidence.inputs.window_coverage).toBe(1);
+    expect(app.confidence.inputs.unobservable_share).toBeCloseTo(2 / 7, 4);
+    expect(app.confidence.value).toBeCloseTo(1 - 0.5 * (2 / 7), 2);
+  });
+
+  it('assigns teams from tags first', () => {
+    expect(resultOf(APP).team).toBe('payments');
+    expect(resultOf(OLD).team).toBe('platform');
+    expect(resultOf(ELSEWHERE).team).toBeNull();
+  });
+
+  it('window coverage follows account data', () => {
+    const short = analyzeRightsizing(
+      {
+        principals,
+        usage: [usageRow('aws', AWS_ACCOUNT, APP, 'ec2:DescribeInstances', { firstDaysAgo: 30 })],
+      },
+      { windowEnd: WINDOW_END },
+    );
+    const app = short.find((result) => result.principal_id === APP);
+    expect(app?.window.days_observed).toBe(30);
+    expect(app?.confidence.inputs.window_coverage).toBeCloseTo(30 / 90, 4);
+  });
+});
+
+describe('recommendAwsPolicy size limit', () => {
+  // Every ec2:Describe* action used: the policy fits only with the ec2:Describe* wildcard.
+  it('compresses to fully used wildcards', () => {
+    const actions = expandAwsActionPattern('ec2:Describe*');
+    const wide = evaluate([
+      {
+        source: 'wide.json',
+        value: awsAuthorizationDetails([
+          awsUser('wide', {
+            wide: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Action: ['ec2:*'], Resource: '*' }],
+            },
+          }),
+        ]),
+      },
+    ]);
+    const wideId = `arn:aws:iam::${AWS_ACCOUNT}:user/wide`;
+    const [result] = analyzeRightsizing(
+      {
+        principals: wide,
+        usage: actions.map((action) => usageRow('aws', AWS_ACCOUNT, wideId, action)),
+      },
+      { windowEnd: WINDOW_END },
+    );
+    const document = result?.recommendation.document as IamPolicyJson;
+    expect(JSON.stringify(actions).length).toBeGreaterThan(AWS_MANAGED_POLICY_MAX_CHARS);
+    expect(policySize(document)).toBeLessThanOrEqual(AWS_MANAGED_POLICY_MAX_CHARS);
+    expect(document.Statement[0]?.Action).toContain('ec2:Describe*');
+    expect(result?.recommendation.notes?.length).toBe(1);
+    expect(result?.recommendation.removes).toContain('ec2:TerminateInstances');
+  });
+});

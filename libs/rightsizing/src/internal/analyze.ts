@@ -1,0 +1,309 @@
+import { matchesAzurePattern } from '@ciem/entitlements';
+import type { PermissionVisibility } from '@ciem/permission-map';
+import type { PermissionUsage, PrincipalActivity } from '@ciem/usage';
+import {
+  RISK_ORDER,
+  classifyRisk,
+  permissionsInFindingPath,
+  serviceOf,
+  visibilityOf,
+} from './classify.js';
+import type { AnalyzedPrincipal, GrantedPermission } from './granted.js';
+import { grantedPermissions } from './granted.js';
+import { teamOf } from './ownership.js';
+import { recommend } from './recommend.js';
+import { round, scoreInputs, scoreOf } from './score.js';
+import type {
+  AnalysisWindow,
+  Confidence,
+  PermissionRisk,
+  PrincipalStatus,
+  RightsizingOptions,
+  RightsizingResult,
+  UnobservablePermission,
+  UnusedPermission,
+  UsedPermission,
+} from './types.js';
+import type { UsageIndex, WindowUse } from './usage-index.js';
+import { indexUsage, principalKey } from './usage-index.js';
+
+const DAY_MS = 86_400_000;
+const DEFAULT_WINDOW_DAYS = 90;
+/** The `UsageStore` default; a row with this many resources may have dropped some. */
+const DEFAULT_MAX_RESOURCES = 20;
+
+/** Inputs of `analyzeRightsizing`: granted permissions and observed use. */
+export interface RightsizingInput {
+  /** Compact principals from an entitlements evaluation, or serializable snapshots. */
+  principals: Iterable<AnalyzedPrincipal>;
+  /** Usage rows: `UsageStore.permissionUsage()` or ClickHouse `permission_usage` rows. */
+  usage: Iterable<PermissionUsage>;
+  /** Per-principal activity (`UsageStore.principalActivity()`), which includes unmapped calls. */
+  activity?: Iterable<PrincipalActivity>;
+}
+
+/** A granted permission with the use found for it, handed to the recommenders. */
+export interface MatchedUse {
+  granted: GrantedPermission;
+  uses: WindowUse[];
+}
+
+/** What the recommenders of each provider read. */
+export interface RecommendationContext {
+  principal: AnalyzedPrincipal;
+  status: PrincipalStatus;
+  /** Granted permissions with allowed use, exact or through a pattern. */
+  used: MatchedUse[];
+  /** Granted permissions whose use the data cannot show; recommendations keep them. */
+  unobservable: GrantedPermission[];
+  /** Granted, observable, unused permissions, as granted. */
+  unused: GrantedPermission[];
+  options: RightsizingOptions;
+}
+
+interface Classification {
+  visibility: PermissionVisibility;
+  risk: PermissionRisk;
+  service: string;
+}
+
+/**
+ * Analyzes every principal: compares its granted permissions with its allowed use in the
+ * window, classifies what went unused, scores it and proposes a least-privilege
+ * replacement. Pure: the window end comes from `options.windowEnd`. Results keep the order
+ * of `input.principals`.
+ */
+export function analyzeRightsizing(
+  input: RightsizingInput,
+  options: RightsizingOptions,
+): RightsizingResult[] {
+  const days = options.windowDays ?? DEFAULT_WINDOW_DAYS;
+  const end = options.windowEnd;
+  const start = end - days * DAY_MS;
+  const index = indexUsage(input.usage, input.activity ?? [], start, end, DEFAULT_MAX_RESOURCES);
+  const classifications = new Map<string, Classification>();
+  const results: RightsizingResult[] = [];
+  for (const principal of input.principals) {
+    results.push(
+      analyzePrincipal(principal, index, classifications, { start, end, days }, options),
+    );
+  }
+  return results;
+}
+
+function classify(
+  cache: Map<string, Classification>,
+  principal: AnalyzedPrincipal,
+  granted: GrantedPermission,
+  escalationPaths: ReadonlySet<string>,
+): Classification {
+  const provider = principal.provider;
+  const key = `${provider}\u0000${granted.data_action ? 'd' : 'c'}\u0000${granted.permission}`;
+  let entry = cache.get(key);
+  if (entry === undefined) {
+    entry = {
+      visibility: visibilityOf(provider, granted.permission, granted.data_action),
+      risk: classifyRisk(provider, granted.permission, new Set()),
+      service: serviceOf(provider, granted.permission),
+    };
+    cache.set(key, entry);
+  }
+  if (escalationPaths.has(granted.permission.toLowerCase())) {
+    return { ...entry, risk: 'escalation' };
+  }
+  return entry;
+}
+
+function matchesPattern(principal: AnalyzedPrincipal, pattern: string, used: string): boolean {
+  // A GCP role the export did not define may contain any permission.
+  if (principal.provider === 'gcp') return true;
+  return matchesAzurePattern(pattern, used);
+}
+
+function observedWindow(
+  index: UsageIndex,
+  principal: AnalyzedPrincipal,
+  ownData: boolean,
+  window: { start: number; end: number; days: number },
+): { window: AnalysisWindow; hasData: boolean } {
+  const coverage = index.accounts.get(`${principal.provider}\u0000${principal.account_id}`);
+  const hasData = ownData || coverage?.has_data_in_window === true;
+  let daysObserved = 0;
+  if (coverage !== undefined && coverage.earliest < window.end && hasData) {
+    const from = Math.max(window.start, coverage.earliest);
+    daysObserved = Math.min(window.days, Math.ceil((window.end - from) / DAY_MS));
+  } else if (ownData) {
+    daysObserved = window.days;
+  }
+  return { window: { ...window, days_observed: daysObserved }, hasData };
+}
+
+function analyzePrincipal(
+  principal: AnalyzedPrincipal,
+  index: UsageIndex,
+  classifications: Map<string, Classification>,
+  window: { start: number; end: number; days: number },
+  options: RightsizingOptions,
+): RightsizingResult {
+  const provider = principal.provider;
+  const key = principalKey(provider, principal.principal_id);
+  const uses = index.uses.get(key) ?? new Map<string, WindowUse>();
+  const lastActivity = index.lastActivity.get(key) ?? null;
+  const granted = grantedPermissions(principal);
+  const escalationPaths = new Set<string>();
+  for (const finding of principal.findings) {
+    for (const name of permissionsInFindingPath(finding.path)) escalationPaths.add(name);
+  }
+
+  // Exact matches first, then the uses no exact grant explains go to the patterns.
+  const matched: MatchedUse[] = [];
+  const unexplained = new Map(uses);
+  const patterns: GrantedPermission[] = [];
+  for (const [permissionKey, grant] of granted) {
+    if (grant.pattern) {
+      patterns.push(grant);
+      continue;
+    }
+    const use = uses.get(permissionKey);
+    if (use !== undefined) {
+      matched.push({ granted: grant, uses: [use] });
+      unexplained.delete(permissionKey);
+    }
+  }
+  const unmatchedGrants: GrantedPermission[] = [];
+  for (const grant of patterns) {
+    const patternUses = [...unexplained.values()].filter((use) =>
+      matchesPattern(principal, grant.permission, use.permission),
+    );
+    if (patternUses.length > 0) matched.push({ granted: grant, uses: patternUses });
+    else unmatchedGrants.push(grant);
+  }
+  const matchedKeys = new Set(matched.map((entry) => entry.granted.permission.toLowerCase()));
+  for (const [permissionKey, grant] of granted) {
+    if (!grant.pattern && !matchedKeys.has(permissionKey)) unmatchedGrants.push(grant);
+  }
+
+  const used: UsedPermission[] = matched.map(({ granted: grant, uses: list }) => {
+    const entry: UsedPermission = {
+      permission: grant.permission,
+      last_used: Math.max(...list.map((use) => use.last_used)),
+      count: list.reduce((sum, use) => sum + use.count, 0),
+    };
+    if (grant.pattern) {
+      entry.partially_used = true;
+      entry.matched = list.map((use) => use.permission).sort();
+    }
+    return entry;
+  });
+  used.sort((a, b) => compareText(a.permission, b.permission));
+
+  const unused: UnusedPermission[] = [];
+  const unusedGrants: GrantedPermission[] = [];
+  const unobservable: UnobservablePermission[] = [];
+  const unobservableGrants: GrantedPermission[] = [];
+  const observableRisks: PermissionRisk[] = [];
+  const unusedRisks: PermissionRisk[] = [];
+  const usedServices = new Set<string>();
+  const grantedServices = new Set<string>();
+
+  for (const { granted: grant } of matched) {
+    const info = classify(classifications, principal, grant, escalationPaths);
+    observableRisks.push(info.risk);
+    usedServices.add(info.service);
+    grantedServices.add(info.service);
+  }
+  for (const grant of unmatchedGrants) {
+    const info = classify(classifications, principal, grant, escalationPaths);
+    grantedServices.add(info.service);
+    if (info.visibility === 'not-logged') {
+      unobservable.push({ permission: grant.permission, reason: 'not-logged' });
+      unobservableGrants.push(grant);
+      continue;
+    }
+    const coverageKey = `${provider}\u0000${principal.account_id}\u0000${info.service}`;
+    if (info.visibility === 'data-event' && !index.dataEventServices.has(coverageKey)) {
+      unobservable.push({ permission: grant.permission, reason: 'data-event-not-enabled' });
+      unobservableGrants.push(grant);
+      continue;
+    }
+    unused.push({ permission: grant.permission, risk: info.risk, service: info.service });
+    unusedGrants.push(grant);
+    observableRisks.push(info.risk);
+    unusedRisks.push(info.risk);
+  }
+  unused.sort(
+    (a, b) =>
+      RISK_ORDER.indexOf(a.risk) - RISK_ORDER.indexOf(b.risk) ||
+      compareText(a.permission, b.permission),
+  );
+  unobservable.sort((a, b) => compareText(a.permission, b.permission));
+
+  const ownDataInWindow = lastActivity !== null && lastActivity >= window.start;
+  const { window: analysisWindow, hasData } = observedWindow(
+    index,
+    principal,
+    ownDataInWindow,
+    window,
+  );
+  const status: PrincipalStatus =
+    lastActivity === null
+      ? 'never-used'
+      : used.length > 0 || ownDataInWindow
+        ? 'active'
+        : 'inactive';
+
+  const inputs = scoreInputs(
+    observableRisks,
+    unusedRisks,
+    lastActivity,
+    window.start,
+    window.end,
+    window.days,
+  );
+  const grantedCount = granted.size;
+  const unobservableShare = grantedCount === 0 ? 0 : unobservable.length / grantedCount;
+  const coverage = window.days === 0 ? 0 : analysisWindow.days_observed / window.days;
+  const confidence: Confidence = {
+    value: hasData ? round(coverage * (1 - 0.5 * unobservableShare), 2) : 0,
+    inputs: {
+      window_coverage: round(coverage, 4),
+      unobservable_share: round(unobservableShare, 4),
+      account_has_data: hasData,
+    },
+  };
+
+  const recommendation = recommend({
+    principal,
+    status,
+    used: matched,
+    unobservable: unobservableGrants,
+    unused: unusedGrants,
+    options,
+  });
+
+  return {
+    provider,
+    account_id: principal.account_id,
+    principal_id: principal.principal_id,
+    principal_type: principal.principal_type,
+    principal_name: principal.principal_name,
+    team: teamOf(principal, options.ownership),
+    status,
+    last_activity: lastActivity,
+    window: analysisWindow,
+    used,
+    unused,
+    unobservable,
+    unused_services: [...grantedServices].filter((service) => !usedServices.has(service)).sort(),
+    score: scoreOf(inputs),
+    score_inputs: inputs,
+    recommendation,
+    confidence,
+    findings: principal.findings.map((finding) => ({ ...finding, path: [...finding.path] })),
+  };
+}
+
+/** Compares by UTF-16 code units, the order IAM documents and the tests use. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

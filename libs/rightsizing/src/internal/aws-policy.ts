@@ -1,0 +1,198 @@
+import { expandAwsActionPattern, lookupAwsAction } from '@ciem/permission-map';
+import type { MatchedUse, RecommendationContext } from './analyze.js';
+import { compareText } from './analyze.js';
+import type { IamPolicyJson, IamStatementJson, Recommendation } from './types.js';
+
+/**
+ * Largest managed policy, in characters of the document without whitespace (IAM and AWS STS
+ * quotas, "Managed policy size": 6,144 characters).
+ */
+export const AWS_MANAGED_POLICY_MAX_CHARS = 6144;
+
+/** Sid of the statement that keeps granted permissions whose use cannot be observed. */
+export const KEPT_UNOBSERVABLE_SID = 'KeptUnobservable';
+
+interface StatementDraft {
+  resources: string[];
+  actions: Set<string>;
+  sid?: string;
+}
+
+/** Returns the size IAM counts for a policy: its JSON text without whitespace. */
+export function policySize(document: IamPolicyJson): number {
+  return JSON.stringify(document).length;
+}
+
+function observedResources(entry: MatchedUse): string[] | undefined {
+  const catalog = lookupAwsAction(entry.granted.permission);
+  // An action without resource types accepts only `*` as its resource.
+  if (catalog === undefined || catalog.resourceTypes.length === 0) return undefined;
+  const resources = new Set<string>();
+  for (const use of entry.uses) {
+    if (use.resources_truncated) return undefined;
+    for (const resource of use.resources) {
+      if (!resource.startsWith('arn:')) return undefined;
+      resources.add(resource);
+    }
+  }
+  return resources.size === 0 ? undefined : [...resources].sort(compareText);
+}
+
+function addTo(
+  drafts: Map<string, StatementDraft>,
+  resources: readonly string[],
+  action: string,
+  sid?: string,
+): void {
+  const key = `${sid ?? ''}\u0000${resources.join('\u0000')}`;
+  let draft = drafts.get(key);
+  if (draft === undefined) {
+    draft = { resources: [...resources], actions: new Set() };
+    if (sid !== undefined) draft.sid = sid;
+    drafts.set(key, draft);
+  }
+  draft.actions.add(action);
+}
+
+function toStatement(draft: StatementDraft): IamStatementJson {
+  const statement: IamStatementJson = {
+    Effect: 'Allow',
+    Action: [...draft.actions].sort(compareText),
+    Resource: draft.resources.length === 1 ? (draft.resources[0] ?? '*') : draft.resources,
+  };
+  return draft.sid === undefined ? statement : { Sid: draft.sid, ...statement };
+}
+
+function verbPrefix(action: string): string | undefined {
+  const [service, name] = action.split(':');
+  const verb = /^[A-Z][a-z]+/.exec(name ?? '')?.[0];
+  return service === undefined || verb === undefined ? undefined : `${service}:${verb}*`;
+}
+
+/**
+ * Replaces runs of actions by `service:Verb*` where every catalog action the pattern
+ * expands to is in the statement already, so the wildcard grants nothing more today.
+ */
+function compressActions(actions: readonly string[]): string[] {
+  const present = new Set(actions.map((action) => action.toLowerCase()));
+  const byPattern = new Map<string, string[]>();
+  for (const action of actions) {
+    const pattern = verbPrefix(action);
+    if (pattern === undefined) continue;
+    byPattern.set(pattern, [...(byPattern.get(pattern) ?? []), action]);
+  }
+  const replaced = new Set<string>();
+  const patterns: string[] = [];
+  for (const [pattern, members] of byPattern) {
+    if (members.length < 2) continue;
+    const expansion = expandAwsActionPattern(pattern);
+    if (expansion.length === 0) continue;
+    if (!expansion.every((action) => present.has(action.toLowerCase()))) continue;
+    patterns.push(pattern);
+    for (const member of members) replaced.add(member);
+  }
+  const kept = actions.filter((action) => !replaced.has(action));
+  return [...kept, ...patterns].sort(compareText);
+}
+
+function splitIntoPolicies(statements: readonly IamStatementJson[]): IamPolicyJson[] {
+  const policies: IamPolicyJson[] = [];
+  let current: IamPolicyJson = { Version: '2012-10-17', Statement: [] };
+  const fits = (statement: IamStatementJson): boolean =>
+    policySize({ ...current, Statement: [...current.Statement, statement] }) <=
+    AWS_MANAGED_POLICY_MAX_CHARS;
+  for (const whole of statements) {
+    // A statement too large for one policy is cut into statements of fewer actions.
+    const parts: IamStatementJson[] = [];
+    let part: IamStatementJson = { ...whole, Action: [] };
+    for (const action of whole.Action) {
+      const grown = { ...part, Action: [...part.Action, action] };
+      if (
+        part.Action.length > 0 &&
+        policySize({ Version: '2012-10-17', Statement: [grown] }) >
+          AWS_MANAGED_POLICY_MAX_CHARS - 100
+      ) {
+        parts.push(part);
+        part = { ...whole, Action: [action] };
+      } else {
+        part = grown;
+      }
+    }
+    parts.push(part);
+    for (const statement of parts) {
+      if (current.Statement.length > 0 && !fits(statement)) {
+        policies.push(current);
+        current = { Version: '2012-10-17', Statement: [] };
+      }
+      current.Statement.push(statement);
+    }
+  }
+  if (current.Statement.length > 0) policies.push(current);
+  return policies;
+}
+
+/**
+ * Builds the replacement AWS policy: one Allow statement per set of resources, with the used
+ * actions on the resources the usage names (or on the granted resources when it names none,
+ * or names non-ARN ids, or may have dropped some), and the granted unobservable actions in
+ * statements with Sid `KeptUnobservable` on their granted resources. When the document
+ * exceeds the managed-policy limit, actions are compressed to `service:Verb*` wildcards that
+ * add nothing, then the statements are split over several policies.
+ *
+ * NOTE: conditions of conditional grants are not carried into the policy; the statement
+ * grants the action on the same resources without the condition.
+ */
+export function recommendAwsPolicy(
+  context: RecommendationContext,
+  removes: string[],
+): Recommendation {
+  const drafts = new Map<string, StatementDraft>();
+  for (const entry of context.used) {
+    const resources = observedResources(entry) ?? entry.granted.resources;
+    addTo(drafts, resources, entry.granted.permission);
+  }
+  const kept = new Map<string, StatementDraft>();
+  for (const grant of context.unobservable)
+    addTo(kept, grant.resources, grant.permission, KEPT_UNOBSERVABLE_SID);
+  let index = 0;
+  for (const draft of kept.values()) {
+    index += 1;
+    draft.sid = index === 1 ? KEPT_UNOBSERVABLE_SID : `${KEPT_UNOBSERVABLE_SID}${index}`;
+  }
+
+  const byResource = (a: StatementDraft, b: StatementDraft): number =>
+    compareText(a.resources.join(','), b.resources.join(','));
+  const statements = [...[...drafts.values()].sort(byResource), ...[...kept.values()]].map(
+    toStatement,
+  );
+  const notes: string[] = [];
+  let document: IamPolicyJson = { Version: '2012-10-17', Statement: statements };
+  if (policySize(document) > AWS_MANAGED_POLICY_MAX_CHARS) {
+    document = {
+      Version: '2012-10-17',
+      Statement: statements.map((statement) => ({
+        ...statement,
+        Action: compressActions(statement.Action),
+      })),
+    };
+    notes.push(
+      `The exact policy exceeds the ${AWS_MANAGED_POLICY_MAX_CHARS}-character managed-policy limit, so actions are combined into service:Verb* wildcards that match only actions already listed.`,
+    );
+  }
+  if (policySize(document) <= AWS_MANAGED_POLICY_MAX_CHARS) {
+    return { kind: 'aws-policy', document, removes, ...(notes.length > 0 ? { notes } : {}) };
+  }
+
+  const policies = splitIntoPolicies(document.Statement);
+  notes.push(
+    `The policy still exceeds the ${AWS_MANAGED_POLICY_MAX_CHARS}-character limit and is split into ${policies.length} managed policies; attach all of them together.`,
+  );
+  const [first, ...rest] = policies;
+  return {
+    kind: 'aws-policy',
+    document: first ?? document,
+    additional_documents: rest,
+    removes,
+    notes,
+  };
+}

@@ -1,0 +1,139 @@
+import type { RecommendationContext } from './analyze.js';
+import { compareText } from './analyze.js';
+import { DEFAULT_MAX_EXTRA_PERMISSIONS, azureRoleAllows, prepareRoles } from './candidate-roles.js';
+import type {
+  AzureRoleDefinitionJson,
+  CandidateRole,
+  Recommendation,
+  RecommendationAlternative,
+} from './types.js';
+
+interface KeptOperation {
+  operation: string;
+  data: boolean;
+}
+
+function keptOperations(context: RecommendationContext): KeptOperation[] {
+  const kept = new Map<string, KeptOperation>();
+  const add = (operation: string, data: boolean): void => {
+    const lower = operation.toLowerCase();
+    kept.set(`${data ? 'd' : 'c'}${lower}`, { operation: lower, data });
+  };
+  for (const entry of context.used) {
+    // A wildcard grant is replaced by the operations it was used for.
+    if (entry.granted.pattern) {
+      for (const use of entry.uses) add(use.permission, entry.granted.data_action);
+    } else {
+      add(entry.granted.permission, entry.granted.data_action);
+    }
+  }
+  for (const grant of context.unobservable) add(grant.permission, grant.data_action);
+  return [...kept.values()];
+}
+
+function customRole(
+  context: RecommendationContext,
+  kept: readonly KeptOperation[],
+): AzureRoleDefinitionJson {
+  const scopes = new Set<string>();
+  for (const entry of context.used) for (const scope of entry.granted.resources) scopes.add(scope);
+  for (const grant of context.unobservable) for (const scope of grant.resources) scopes.add(scope);
+  const name = context.principal.principal_name || context.principal.principal_id;
+  return {
+    Name: `Least privilege for ${name}`,
+    IsCustom: true,
+    Description: `Operations ${name} used in the analysis window, and granted operations whose use the logs cannot show.`,
+    Actions: kept
+      .filter((op) => !op.data)
+      .map((op) => op.operation)
+      .sort(compareText),
+    NotActions: [],
+    DataActions: kept
+      .filter((op) => op.data)
+      .map((op) => op.operation)
+      .sort(compareText),
+    NotDataActions: [],
+    AssignableScopes: [...scopes].sort(compareText),
+  };
+}
+
+function builtinRole(role: CandidateRole, scopes: readonly string[]): AzureRoleDefinitionJson {
+  return {
+    Name: role.name,
+    ...(role.id === undefined ? {} : { Id: role.id }),
+    IsCustom: false,
+    Description: `Built-in role ${role.name}`,
+    Actions: [...role.actions],
+    NotActions: [...role.not_actions],
+    DataActions: [...role.data_actions],
+    NotDataActions: [...role.not_data_actions],
+    AssignableScopes: [...scopes],
+  };
+}
+
+/**
+ * Builds the Azure recommendation: a custom role of the used operations (wildcard grants
+ * replaced by the operations they were used for) and the granted unobservable ones, and the
+ * built-in role that covers the same operations with the fewest extra operations. Extras
+ * are counted over the operations the candidate roles and the grants name exactly. The
+ * built-in role is preferred when it adds at most `maxExtraPermissions`.
+ */
+export function recommendAzureRole(
+  context: RecommendationContext,
+  removable: string[],
+): Recommendation {
+  const kept = keptOperations(context);
+  const custom = customRole(context, kept);
+  const roles = prepareRoles(context.options.candidateRoles ?? []);
+
+  let best: { role: CandidateRole; extras: string[] } | undefined;
+  for (const role of roles.azure) {
+    if (!kept.every((op) => azureRoleAllows(role, op.operation, op.data))) continue;
+    const keptKeys = new Set(kept.map((op) => `${op.data ? 'd' : 'c'}${op.operation}`));
+    const allowed = new Set(roles.azureAllowed.get(role.name) ?? []);
+    for (const grant of context.unused) {
+      if (!grant.pattern && azureRoleAllows(role, grant.permission, grant.data_action)) {
+        allowed.add(`${grant.data_action ? 'd' : 'c'}${grant.permission}`);
+      }
+    }
+    const extras = [...allowed].filter((key) => !keptKeys.has(key)).map((key) => key.slice(1));
+    if (best === undefined || extras.length < best.extras.length)
+      best = { role, extras: extras.sort(compareText) };
+  }
+
+  if (best === undefined) {
+    return { kind: 'azure-custom-role', document: custom, removes: removable };
+  }
+  const builtin = builtinRole(best.role, custom.AssignableScopes);
+  const customAlternative: RecommendationAlternative = {
+    kind: 'azure-custom-role',
+    document: custom,
+    extra_permissions: [],
+  };
+  const builtinAlternative: RecommendationAlternative = {
+    kind: 'azure-builtin-role',
+    document: builtin,
+    extra_permissions: best.extras,
+  };
+  const maxExtra = context.options.maxExtraPermissions ?? DEFAULT_MAX_EXTRA_PERMISSIONS;
+  if (best.extras.length <= maxExtra) {
+    const role = best.role;
+    const stillGranted = new Set(
+      context.unused
+        .filter((grant) => azureRoleAllows(role, grant.permission, grant.data_action))
+        .map((grant) => grant.permission),
+    );
+    return {
+      kind: 'azure-builtin-role',
+      document: builtin,
+      removes: removable.filter((permission) => !stillGranted.has(permission)),
+      alternatives: [customAlternative],
+    };
+  }
+  return {
+    kind: 'azure-custom-role',
+    document: custom,
+    removes: removable,
+    alternatives: [builtinAlternative],
+  };
+}

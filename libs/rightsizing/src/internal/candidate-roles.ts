@@ -1,0 +1,118 @@
+import {
+  detectExportProvider,
+  matchesAzurePattern,
+  readAzureExports,
+  readGcpExports,
+} from '@ciem/entitlements';
+import type { ExportDocument } from '@ciem/entitlements';
+import type { CandidateRole } from './types.js';
+
+/** Default of `RightsizingOptions.maxExtraPermissions`. */
+export const DEFAULT_MAX_EXTRA_PERMISSIONS = 10;
+
+/**
+ * Collects the roles a recommendation may propose from IAM export documents: Azure role
+ * definitions of type `BuiltInRole` and GCP roles named `roles/...` (predefined). Documents
+ * of other providers are skipped.
+ */
+export function candidateRolesFromExports(documents: Iterable<ExportDocument>): CandidateRole[] {
+  const azure: ExportDocument[] = [];
+  const gcp: ExportDocument[] = [];
+  for (const document of documents) {
+    const provider = detectExportProvider(document.value);
+    if (provider === 'azure') azure.push(document);
+    else if (provider === 'gcp') gcp.push(document);
+  }
+  const roles: CandidateRole[] = [];
+  if (azure.length > 0) {
+    for (const definition of readAzureExports(azure).roleDefinitions) {
+      if (definition.roleType !== 'BuiltInRole') continue;
+      const lower = (names: readonly string[]): string[] => names.map((n) => n.toLowerCase());
+      roles.push({
+        provider: 'azure',
+        name: definition.roleName,
+        id: definition.id,
+        actions: definition.permissions.flatMap((block) => lower(block.actions)),
+        not_actions: definition.permissions.flatMap((block) => lower(block.notActions)),
+        data_actions: definition.permissions.flatMap((block) => lower(block.dataActions)),
+        not_data_actions: definition.permissions.flatMap((block) => lower(block.notDataActions)),
+      });
+    }
+  }
+  if (gcp.length > 0) {
+    for (const role of readGcpExports(gcp).roles.values()) {
+      if (!role.name.startsWith('roles/')) continue;
+      roles.push({
+        provider: 'gcp',
+        name: role.name,
+        actions: [...role.includedPermissions],
+        not_actions: [],
+        data_actions: [],
+        not_data_actions: [],
+      });
+    }
+  }
+  return roles.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Returns whether an Azure role allows an operation (or pattern) as a control or data action. */
+export function azureRoleAllows(role: CandidateRole, operation: string, data: boolean): boolean {
+  const allows = data ? role.data_actions : role.actions;
+  const denies = data ? role.not_data_actions : role.not_actions;
+  if (!allows.some((pattern) => matchesAzurePattern(pattern, operation))) return false;
+  return !denies.some((pattern) => matchesAzurePattern(pattern, operation));
+}
+
+/** Candidate roles prepared once per analysis. */
+export interface PreparedRoles {
+  azure: CandidateRole[];
+  /** Operations the Azure roles and grants name exactly, the set extras are counted over. */
+  azureOperations: { operation: string; data: boolean }[];
+  /** Per Azure role name: the operations of `azureOperations` it allows. */
+  azureAllowed: Map<string, Set<string>>;
+  gcp: { name: string; permissions: Set<string> }[];
+  /** GCP permission to the roles that contain it. */
+  gcpByPermission: Map<string, { name: string; permissions: Set<string> }[]>;
+}
+
+const prepared = new WeakMap<readonly CandidateRole[], PreparedRoles>();
+
+/** Indexes the candidate roles; the result is cached per roles array. */
+export function prepareRoles(roles: readonly CandidateRole[]): PreparedRoles {
+  const cached = prepared.get(roles);
+  if (cached !== undefined) return cached;
+  const azure = roles.filter((role) => role.provider === 'azure');
+  const operations = new Map<string, { operation: string; data: boolean }>();
+  for (const role of azure) {
+    for (const action of role.actions) {
+      if (!action.includes('*')) operations.set(`c${action}`, { operation: action, data: false });
+    }
+    for (const action of role.data_actions) {
+      if (!action.includes('*')) operations.set(`d${action}`, { operation: action, data: true });
+    }
+  }
+  const azureOperations = [...operations.values()];
+  const azureAllowed = new Map<string, Set<string>>();
+  for (const role of azure) {
+    const allowed = new Set<string>();
+    for (const { operation, data } of azureOperations) {
+      if (azureRoleAllows(role, operation, data)) allowed.add(`${data ? 'd' : 'c'}${operation}`);
+    }
+    azureAllowed.set(role.name, allowed);
+  }
+
+  const gcp = roles
+    .filter((role) => role.provider === 'gcp')
+    .map((role) => ({ name: role.name, permissions: new Set(role.actions) }));
+  const gcpByPermission = new Map<string, { name: string; permissions: Set<string> }[]>();
+  for (const role of gcp) {
+    for (const permission of role.permissions) {
+      const list = gcpByPermission.get(permission) ?? [];
+      list.push(role);
+      gcpByPermission.set(permission, list);
+    }
+  }
+  const result = { azure, azureOperations, azureAllowed, gcp, gcpByPermission };
+  prepared.set(roles, result);
+  return result;
+}

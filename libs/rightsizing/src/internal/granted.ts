@@ -1,0 +1,84 @@
+import type { CompactPrincipalEntitlements, PrincipalEntitlements } from '@ciem/entitlements';
+import type { RightsizingProvider } from './types.js';
+
+/** A principal's entitlements in either the compact (evaluated) or the serializable form. */
+export type AnalyzedPrincipal = CompactPrincipalEntitlements | PrincipalEntitlements;
+
+/** One granted permission of a principal, merged over its grants. */
+export interface GrantedPermission {
+  /** As the grant spells it (AWS canonical case, Azure lower case, GCP as is). */
+  permission: string;
+  /**
+   * An Azure wildcard kept as is, or a GCP role the export did not define (`roles/x`):
+   * used permissions are matched against it.
+   */
+  pattern: boolean;
+  data_action: boolean;
+  conditional: boolean;
+  /** Resource patterns or scopes of the grants, sorted. */
+  resources: string[];
+}
+
+/** Returns true when a GCP grant names a role whose permissions are unknown. */
+export function isGcpRoleName(permission: string): boolean {
+  return permission.startsWith('roles/') || permission.includes('/roles/');
+}
+
+function isPattern(provider: RightsizingProvider, permission: string): boolean {
+  if (provider === 'azure') return permission.includes('*');
+  if (provider === 'gcp') return isGcpRoleName(permission);
+  return false;
+}
+
+/**
+ * Collects the granted permissions of a principal keyed by lower-cased name. Compact
+ * principals are read group by group, so a set shared by many principals is not expanded
+ * into `Grant` objects.
+ */
+export function grantedPermissions(principal: AnalyzedPrincipal): Map<string, GrantedPermission> {
+  const provider = principal.provider;
+  const granted = new Map<string, GrantedPermission>();
+  const resourceSets = new Map<string, Set<string>>();
+  const add = (
+    permission: string,
+    resource: string,
+    conditional: boolean,
+    dataAction: boolean,
+  ): void => {
+    const key = permission.toLowerCase();
+    let entry = granted.get(key);
+    if (entry === undefined) {
+      entry = {
+        permission,
+        pattern: isPattern(provider, permission),
+        data_action: dataAction,
+        conditional,
+        resources: [],
+      };
+      granted.set(key, entry);
+      resourceSets.set(key, new Set());
+    } else {
+      // An unconditional grant of the same permission makes the permission unconditional.
+      entry.conditional = entry.conditional && conditional;
+      entry.data_action = entry.data_action || dataAction;
+    }
+    resourceSets.get(key)?.add(resource);
+  };
+
+  if ('grant_groups' in principal) {
+    for (const group of principal.grant_groups) {
+      for (const permission of group.permissions.names()) {
+        add(permission, group.resource, group.conditional, group.data_action === true);
+      }
+    }
+  } else {
+    for (const grant of principal.grants) {
+      add(grant.permission, grant.resource, grant.conditional, grant.data_action === true);
+    }
+  }
+
+  for (const [key, entry] of granted) {
+    entry.resources = [...(resourceSets.get(key) ?? [])].sort();
+  }
+  return granted;
+}

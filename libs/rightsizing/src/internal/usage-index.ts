@@ -1,0 +1,137 @@
+import type { PermissionUsage, PrincipalActivity } from '@ciem/usage';
+import { serviceOf } from './classify.js';
+import type { RightsizingProvider } from './types.js';
+
+/** Allowed use of one permission by one principal in the window, merged over usage rows. */
+export interface WindowUse {
+  /** The permission as the usage data spells it. */
+  permission: string;
+  count: number;
+  last_used: number;
+  resources: Set<string>;
+  /** The rows kept fewer resources than were touched, so `resources` may be incomplete. */
+  resources_truncated: boolean;
+}
+
+/** What the usage data tells about one account (AWS account, Azure subscription, GCP project). */
+export interface AccountCoverage {
+  /** Earliest event of any principal of the account. */
+  earliest: number;
+  /** Some event of the account falls in the window. */
+  has_data_in_window: boolean;
+}
+
+/** Usage rows and activity indexed for the analysis, built in one pass over each. */
+export interface UsageIndex {
+  /** Key `provider\0principal id (lower case)` to permission key (lower case) to use. */
+  readonly uses: Map<string, Map<string, WindowUse>>;
+  /** Key `provider\0principal id (lower case)` to the principal's last event. */
+  readonly lastActivity: Map<string, number>;
+  /** Key `provider\0account id`. */
+  readonly accounts: Map<string, AccountCoverage>;
+  /** Keys `provider\0account id\0service` where some data event was seen. */
+  readonly dataEventServices: Set<string>;
+}
+
+/** Returns the key of a principal in the index. */
+export function principalKey(provider: RightsizingProvider, principalId: string): string {
+  return `${provider}\u0000${principalId.toLowerCase()}`;
+}
+
+function touchAccount(
+  accounts: Map<string, AccountCoverage>,
+  key: string,
+  firstSeen: number,
+  lastSeen: number,
+  windowStart: number,
+  windowEnd: number,
+): void {
+  const inWindow = lastSeen >= windowStart && firstSeen < windowEnd;
+  const coverage = accounts.get(key);
+  if (coverage === undefined) {
+    accounts.set(key, { earliest: firstSeen, has_data_in_window: inWindow });
+    return;
+  }
+  if (firstSeen < coverage.earliest) coverage.earliest = firstSeen;
+  if (inWindow) coverage.has_data_in_window = true;
+}
+
+/**
+ * Indexes usage rows and principal activity for a window `[start, end)`. Rows may repeat a
+ * (principal, permission) pair, as ClickHouse `permission_usage` rows do per day: their
+ * counts add up and their resources merge. A row counts as use in the window when it has
+ * allowed calls and its `[first_seen, last_seen]` range meets the window.
+ *
+ * NOTE: a row aggregated over a longer time than the window (the in-memory `UsageStore`
+ * keeps one row per pair) counts whole when it meets the window, so `count` may include
+ * calls before the window start.
+ */
+export function indexUsage(
+  usage: Iterable<PermissionUsage>,
+  activity: Iterable<PrincipalActivity>,
+  windowStart: number,
+  windowEnd: number,
+  maxResourcesPerPermission: number,
+): UsageIndex {
+  const uses = new Map<string, Map<string, WindowUse>>();
+  const lastActivity = new Map<string, number>();
+  const accounts = new Map<string, AccountCoverage>();
+  const dataEventServices = new Set<string>();
+
+  for (const row of usage) {
+    const provider = row.provider;
+    const principal = principalKey(provider, row.principal_id);
+    const accountKey = `${provider}\u0000${row.account_id}`;
+    touchAccount(accounts, accountKey, row.first_seen, row.last_seen, windowStart, windowEnd);
+    const previous = lastActivity.get(principal);
+    if (previous === undefined || row.last_seen > previous) {
+      lastActivity.set(principal, row.last_seen);
+    }
+    if (row.visibility === 'data-event') {
+      dataEventServices.add(`${accountKey}\u0000${serviceOf(provider, row.permission)}`);
+    }
+    if (row.allowed_count <= 0 || row.last_seen < windowStart || row.first_seen >= windowEnd) {
+      continue;
+    }
+
+    let byPermission = uses.get(principal);
+    if (byPermission === undefined) {
+      byPermission = new Map();
+      uses.set(principal, byPermission);
+    }
+    const permissionKey = row.permission.toLowerCase();
+    let use = byPermission.get(permissionKey);
+    if (use === undefined) {
+      use = {
+        permission: row.permission,
+        count: 0,
+        last_used: row.last_seen,
+        resources: new Set(),
+        resources_truncated: false,
+      };
+      byPermission.set(permissionKey, use);
+    }
+    use.count += row.allowed_count;
+    if (row.last_seen > use.last_used) use.last_used = row.last_seen;
+    for (const resource of row.resources) use.resources.add(resource);
+    if (row.resources.length >= maxResourcesPerPermission) use.resources_truncated = true;
+  }
+
+  for (const row of activity) {
+    const principal = principalKey(row.provider, row.principal_id);
+    const previous = lastActivity.get(principal);
+    if (previous === undefined || row.last_seen > previous) {
+      lastActivity.set(principal, row.last_seen);
+    }
+    touchAccount(
+      accounts,
+      `${row.provider}\u0000${row.account_id}`,
+      row.first_seen,
+      row.last_seen,
+      windowStart,
+      windowEnd,
+    );
+  }
+
+  return { uses, lastActivity, accounts, dataEventServices };
+}
