@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { DAY, HOUR, T0, makeEvent } from '../testing/event-factory.js';
+import { ruleIds, runScenario } from '../testing/run-scenario.js';
+
+const sa = {
+  id: 'serviceAccount:batch@proj.iam.gserviceaccount.com',
+  type: 'service_account' as const,
+  name: 'batch',
+};
+
+describe('dormant identity detector', () => {
+  it('flags activity after 45 silent days', () => {
+    const alerts = runScenario([
+      makeEvent({
+        provider: 'gcp',
+        principal: sa,
+        event_time: T0,
+        action: { permissions: ['storage.objects.get'] },
+      }),
+      makeEvent({
+        provider: 'gcp',
+        principal: sa,
+        event_time: T0 + 45 * DAY,
+        action: { permissions: ['storage.objects.get'] },
+      }),
+      makeEvent({
+        provider: 'gcp',
+        principal: sa,
+        event_time: T0 + 45 * DAY + HOUR / 2,
+        action: { permissions: ['storage.objects.get'] },
+      }),
+    ]);
+    expect(ruleIds(alerts)).toEqual(['dormant-identity-active']);
+    expect(alerts[0]?.details.silent_days).toBe('45');
+    expect(alerts[0]?.event_count).toBe(1);
+  });
+
+  it('ignores a 10 day gap', () => {
+    const alerts = runScenario([
+      makeEvent({ principal: sa, event_time: T0 }),
+      makeEvent({ principal: sa, event_time: T0 + 10 * DAY }),
+    ]);
+    expect(alerts).toEqual([]);
+  });
+});

@@ -1,0 +1,170 @@
+import type { NormalizedEvent } from '@ciem/events';
+import { networkOf } from '../principal-state.js';
+import type { PrincipalState } from '../principal-state.js';
+import type { Detection, Detector, DetectorContext, RuleDefinition } from '../types.js';
+
+/**
+ * New source network or country for a settled principal. Identities call from few places
+ * (an office, a CI runner, a cloud region); a call from a /24 (IPv4) or /48 (IPv6) network
+ * never seen before, after warm-up, can be a credential used elsewhere. With a GeoIP port
+ * the country is checked too, and a new country weighs more. Principals already seen from
+ * `maxNetworks` networks roam (laptops, mobile) and no longer alert on networks.
+ */
+export const NEW_NETWORK_RULE: RuleDefinition = {
+  id: 'new-source-network',
+  name: 'Call from a new network or country',
+  severity: 'low',
+  mitre: ['T1078.004'],
+  rationale:
+    'The principal called from a network (or country) it had not used during its baseline. Check that the owner travelled or moved infrastructure; otherwise the credential may be used by someone else.',
+};
+
+/**
+ * Impossible travel: two calls from places farther apart than `maxTravelKmPerHour` allows
+ * for the time between them. Needs a GeoIP port with coordinates.
+ */
+export const IMPOSSIBLE_TRAVEL_RULE: RuleDefinition = {
+  id: 'impossible-travel',
+  name: 'Impossible travel between calls',
+  severity: 'high',
+  mitre: ['T1078.004'],
+  rationale:
+    'Two calls of the principal came from places too far apart to travel between in the time that separates them, so two parties hold the credential. Rotate it and review both sources.',
+};
+
+/**
+ * One access key used from many networks in a short time: a leaked key is typically tried
+ * from many hosts at once, while a legitimate key works from one place.
+ */
+export const KEY_SPREAD_RULE: RuleDefinition = {
+  id: 'access-key-many-networks',
+  name: 'Access key used from many networks',
+  severity: 'high',
+  mitre: ['T1078.004', 'T1552'],
+  rationale:
+    'One access key was used from several networks within a short window. Leaked keys are used from many hosts at once; deactivate the key if the sources are unknown.',
+};
+
+const MAX_COUNTRIES = 16;
+const EARTH_RADIUS_KM = 6371;
+/** Below this distance coordinates of two countries' data are too coarse to judge travel. */
+const MIN_TRAVEL_KM = 500;
+
+export const networkDetector: Detector = {
+  rules: [NEW_NETWORK_RULE, IMPOSSIBLE_TRAVEL_RULE, KEY_SPREAD_RULE],
+  detect(
+    event: NormalizedEvent,
+    state: PrincipalState,
+    context: DetectorContext,
+    out: Detection[],
+  ) {
+    if (event.via_service !== null || event.source_ip === null) return;
+    const network = networkOf(event.source_ip);
+    if (network === undefined) return;
+    const { thresholds } = context.options;
+    const who = event.principal.name ?? event.principal.id;
+    const warm =
+      event.event_time - state.firstSeen >= thresholds.warmupMs &&
+      state.events >= thresholds.warmupEvents;
+
+    checkKeySpread(event, state, network, thresholds.keyMinNetworks, thresholds.keyWindowMs, out);
+
+    const place = context.geo?.(event.source_ip);
+    if (place !== undefined) {
+      checkTravel(
+        event,
+        state,
+        place.latitude,
+        place.longitude,
+        thresholds.maxTravelKmPerHour,
+        out,
+      );
+      if (!state.countries.includes(place.country)) {
+        if (state.countries.length < MAX_COUNTRIES) state.countries.push(place.country);
+        if (warm && state.countries.length > 1) {
+          out.push({
+            rule: NEW_NETWORK_RULE,
+            subject: `country:${place.country}`,
+            severity: 'medium',
+            title: `${who} called from a new country ${place.country} (${event.source_ip})`,
+            details: { country: place.country, source_ip: event.source_ip },
+          });
+        }
+      }
+    }
+
+    if (state.networks.has(network)) return;
+    const roaming = state.networks.size >= thresholds.maxNetworks;
+    if (!roaming) state.networks.add(network);
+    if (warm && !roaming && state.networks.size > 1 && place === undefined) {
+      out.push({
+        rule: NEW_NETWORK_RULE,
+        subject: '',
+        title: `${who} called from a new network (${event.source_ip})`,
+        details: { source_ip: event.source_ip },
+      });
+    }
+  },
+};
+
+function checkKeySpread(
+  event: NormalizedEvent,
+  state: PrincipalState,
+  network: number,
+  minNetworks: number,
+  windowMs: number,
+  out: Detection[],
+): void {
+  const key = event.access_key_id;
+  if (key === null || key.length === 0) return;
+  if (state.key !== key || event.event_time - state.keyWindowStart > windowMs) {
+    state.key = key;
+    state.keyWindowStart = event.event_time;
+    state.keyNetworks = [];
+  }
+  if (state.keyNetworks.includes(network)) return;
+  state.keyNetworks.push(network);
+  if (state.keyNetworks.length < minNetworks) return;
+  out.push({
+    rule: KEY_SPREAD_RULE,
+    subject: key,
+    title: `Access key ${key} of ${event.principal.name ?? event.principal.id} was used from ${state.keyNetworks.length} networks`,
+    details: { access_key_id: key, networks: String(state.keyNetworks.length) },
+  });
+}
+
+function checkTravel(
+  event: NormalizedEvent,
+  state: PrincipalState,
+  latitude: number | undefined,
+  longitude: number | undefined,
+  maxKmPerHour: number,
+  out: Detection[],
+): void {
+  if (latitude === undefined || longitude === undefined) return;
+  const previous = state.lastPlace;
+  state.lastPlace = [event.event_time, latitude, longitude];
+  if (previous.length !== 3) return;
+  const [time, lat, lon] = previous as [number, number, number];
+  const km = distanceKm(lat, lon, latitude, longitude);
+  if (km < MIN_TRAVEL_KM) return;
+  const hours = Math.max(Math.abs(event.event_time - time), 60_000) / 3_600_000;
+  const speed = km / hours;
+  if (speed <= maxKmPerHour) return;
+  out.push({
+    rule: IMPOSSIBLE_TRAVEL_RULE,
+    subject: '',
+    title: `${event.principal.name ?? event.principal.id} moved ${Math.round(km)} km in ${Math.round(hours * 60)} minutes`,
+    details: { distance_km: String(Math.round(km)), speed_km_per_hour: String(Math.round(speed)) },
+  });
+}
+
+/** Great-circle distance by the haversine formula. */
+export function distanceKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad;
+  const dLon = (lon2 - lon1) * rad;
+  const a =
+    Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.sqrt(a));
+}

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { DAY, MINUTE, T0, baseline, makeEvent } from '../testing/event-factory.js';
+import { ruleIds, runScenario } from '../testing/run-scenario.js';
+
+const alice = { id: 'arn:aws:iam::111122223333:user/alice', type: 'user' as const, name: 'alice' };
+const at = T0 + 20 * DAY;
+
+describe('privilege escalation detector', () => {
+  it('flags AWS CreatePolicyVersion then AttachUserPolicy', () => {
+    const alerts = runScenario([
+      makeEvent({
+        principal: alice,
+        event_time: at,
+        action: {
+          service: 'iam',
+          operation: 'CreatePolicyVersion',
+          permissions: ['iam:CreatePolicyVersion'],
+        },
+      }),
+      makeEvent({
+        principal: alice,
+        event_time: at + MINUTE,
+        action: {
+          service: 'iam',
+          operation: 'AttachUserPolicy',
+          permissions: ['iam:AttachUserPolicy'],
+        },
+      }),
+    ]);
+    expect(ruleIds(alerts)).toEqual(['privilege-escalation', 'privilege-escalation']);
+    expect(alerts[0]?.severity).toBe('high');
+    expect(alerts[0]?.mitre_techniques).toContain('T1098');
+  });
+
+  it('flags UpdateLoginProfile for another user', () => {
+    const alerts = runScenario([
+      makeEvent({
+        principal: alice,
+        event_time: at,
+        action: {
+          service: 'iam',
+          operation: 'UpdateLoginProfile',
+          permissions: ['iam:UpdateLoginProfile'],
+        },
+        resources: [{ id: 'arn:aws:iam::111122223333:user/bob', type: 'AWS::IAM::User' }],
+      }),
+    ]);
+    expect(ruleIds(alerts)).toEqual(['privilege-escalation']);
+    expect(alerts[0]?.title).toContain('user/bob');
+  });
+
+  it('ignores CreateAccessKey for oneself', () => {
+    const alerts = runScenario([
+      makeEvent({
+        principal: alice,
+        event_time: at,
+        action: {
+          service: 'iam',
+          operation: 'CreateAccessKey',
+          permissions: ['iam:CreateAccessKey'],
+        },
+        resources: [{ id: alice.id, type: 'AWS::IAM::User' }],
+      }),
+    ]);
+    expect(alerts).toEqual([]);
+  });
+
+  it('flags PassRole with CreateFunction', () => {
+    const alerts = runScenario([
+      makeEvent({
+        principal: alice,
+        event_time: at,
+        action: {
+          service: 'lambda',
+          operation: 'CreateFunction20150331',
+          permissions: ['lambda:CreateFunction', 'iam:PassRole'],
+        },
+        resources: [{ id: 'arn:aws:iam::111122223333:role/admin', type: 'AWS::IAM::Role' }],
+      }),
+    ]);
+    expect(ruleIds(alerts)).toEqual(['privilege-escalation']);
+  });
+
+  it('flags Azure role assignment write', () => {
+    const alerts = runScenario([
+      makeEvent({
+        provider: 'azure',
+        principal: {
+          id: '0b1f9a8e-1111-4c2d-9e3f-000000000001',
+          type: 'user',
+          name: 'ops@contoso.com',
+        },
+        event_time: at,
+        action: {
+          service: 'Microsoft.Authorization',
+          operation: 'MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE',
+          permissions: ['Microsoft.Authorization/roleAssignments/write'],
+        },
+      }),
+    ]);
+    expect(ruleIds(alerts)).toEqual(['privilege-escalation']);
+  });
+
+  it('flags GCP service account key creation', () => {
+    const alerts = runScenario([
+      makeEvent({
+        provider: 'gcp',
+        principal: { id: 'user:dev@example.com', type: 'user', name: 'dev@example.com' },
+        event_time: at,
+        action: {
+          service: 'iam.googleapis.com',
+          operation: 'google.iam.admin.v1.CreateServiceAccountKey',
+          permissions: ['iam.serviceAccountKeys.create'],
+        },
+      }),
+    ]);
+    expect(ruleIds(alerts)).toEqual(['privilege-escalation']);
+  });
+
+  it('ignores denied escalation attempts', () => {
+    const alerts = runScenario([
+      makeEvent({
+        principal: alice,
+        event_time: at,
+        outcome: 'denied',
+        action: { operation: 'AttachUserPolicy', permissions: ['iam:AttachUserPolicy'] },
+      }),
+    ]);
+    expect(alerts).toEqual([]);
+  });
+
+  it('flags high-risk permission marked unused', () => {
+    const unused = new Set([`${alice.id} iam:CreatePolicy`]);
+    const alerts = runScenario(
+      [
+        makeEvent({
+          principal: alice,
+          event_time: at,
+          action: { service: 'iam', operation: 'CreatePolicy', permissions: ['iam:CreatePolicy'] },
+        }),
+      ],
+      { isMarkedUnused: (principal, permission) => unused.has(`${principal} ${permission}`) },
+    );
+    expect(ruleIds(alerts)).toEqual(['unused-high-risk-permission']);
+  });
+
+  it('stays silent on a benign read baseline', () => {
+    const events = baseline(alice, [
+      's3:ListAllMyBuckets',
+      's3:GetObject',
+      'ec2:DescribeInstances',
+    ]);
+    expect(runScenario(events)).toEqual([]);
+  });
+});

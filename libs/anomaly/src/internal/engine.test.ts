@@ -1,0 +1,146 @@
+import type { Alert } from '@ciem/events';
+import { describe, expect, it } from 'vitest';
+import { createAnomalyEngine } from './engine.js';
+import type { AnomalyCheckpoint } from './engine.js';
+import type { AnomalyOptions } from './options.js';
+import { DAY, HOUR, MINUTE, T0, baseline, makeEvent } from './testing/event-factory.js';
+
+const carol = { id: 'arn:aws:iam::111122223333:user/carol', type: 'user' as const, name: 'carol' };
+const stopLogging = (time: number, sourceIp = '203.0.113.10') =>
+  makeEvent({
+    principal: carol,
+    event_time: time,
+    source_ip: sourceIp,
+    action: { operation: 'StopLogging', permissions: ['cloudtrail:StopLogging'] },
+  });
+
+function collect(options: AnomalyOptions, events: ReturnType<typeof makeEvent>[]): Alert[] {
+  const engine = createAnomalyEngine(options);
+  for (const event of events) engine.observe(event);
+  return engine.drain();
+}
+
+describe('anomaly engine', () => {
+  it('suppresses by rule and principal pattern', () => {
+    const alerts = collect({ suppressions: [{ ruleId: 'defense-*', principal: '*:user/carol' }] }, [
+      stopLogging(T0),
+    ]);
+    expect(alerts).toEqual([]);
+  });
+
+  it('suppresses by source CIDR', () => {
+    const options = { suppressions: [{ sourceCidr: '198.51.100.0/24' }] };
+    expect(collect(options, [stopLogging(T0, '198.51.100.20')])).toEqual([]);
+    expect(collect(options, [stopLogging(T0, '203.0.113.10')])).toHaveLength(1);
+  });
+
+  it('suppresses by account', () => {
+    expect(collect({ suppressions: [{ accountId: '111122223333' }] }, [stopLogging(T0)])).toEqual(
+      [],
+    );
+  });
+
+  it('rejects an IPv6 suppression CIDR', () => {
+    expect(() => createAnomalyEngine({ suppressions: [{ sourceCidr: '2001:db8::/32' }] })).toThrow(
+      /CIDR/,
+    );
+  });
+
+  it('rejects a negative threshold', () => {
+    expect(() => createAnomalyEngine({ thresholds: { warmupEvents: -1 } })).toThrow(/warmupEvents/);
+  });
+
+  it('opens a new alert per window', () => {
+    const alerts = collect({}, [stopLogging(T0), stopLogging(T0 + 2 * HOUR)]);
+    expect(alerts).toHaveLength(2);
+    expect(alerts[0]?.alert_id).not.toBe(alerts[1]?.alert_id);
+  });
+
+  it('emits an updated alert once per drain', () => {
+    const engine = createAnomalyEngine({});
+    engine.observe(stopLogging(T0));
+    const first = engine.drain();
+    engine.observe(stopLogging(T0 + MINUTE));
+    engine.observe(stopLogging(T0 + 2 * MINUTE));
+    const second = engine.drain();
+    expect(first.map((a) => a.event_count)).toEqual([1]);
+    expect(second.map((a) => a.event_count)).toEqual([3]);
+    expect(second[0]?.alert_id).toBe(first[0]?.alert_id);
+    expect(engine.drain()).toEqual([]);
+  });
+
+  it('rejects a malformed checkpoint', () => {
+    expect(() => createAnomalyEngine({}, { version: 2 } as unknown as AnomalyCheckpoint)).toThrow(
+      /checkpoint/,
+    );
+  });
+});
+
+describe('anomaly engine restart', () => {
+  // Forty principals with two weeks of history, then a third week with one planted attack.
+  const principals = Array.from({ length: 40 }, (_, i) => ({
+    id: `arn:aws:iam::111122223333:user/u${i}`,
+    type: 'user' as const,
+    name: `u${i}`,
+  }));
+  const history = principals.flatMap((p) =>
+    baseline(p, ['s3:GetObject', 's3:PutObject', 'ec2:DescribeInstances'], { days: 14 }),
+  );
+  history.sort((a, b) => a.event_time - b.event_time);
+  const cut = T0 + 14 * DAY;
+  const before = history.filter((e) => e.event_time < cut - 4 * DAY);
+  const after = [
+    ...history.filter((e) => e.event_time >= cut - 4 * DAY),
+    makeEvent({
+      principal: principals[3],
+      event_time: cut + HOUR,
+      action: { permissions: ['cloudtrail:StopLogging'] },
+    }),
+  ];
+
+  function run(engine: ReturnType<typeof createAnomalyEngine>, events: typeof history): Alert[] {
+    const out: Alert[] = [];
+    for (const event of events) {
+      engine.observe(event);
+      out.push(...engine.drain());
+    }
+    return out;
+  }
+
+  it('raises no storm after restore', () => {
+    const first = createAnomalyEngine({});
+    expect(run(first, before)).toEqual([]);
+    const saved = JSON.parse(JSON.stringify(first.checkpoint())) as AnomalyCheckpoint;
+    const restarted = createAnomalyEngine({}, saved);
+    const alerts = run(restarted, after);
+    expect(alerts.map((a) => `${a.rule_id} ${a.principal_name}`)).toEqual([
+      'defense-evasion-logging u3',
+    ]);
+  });
+
+  it('matches an uninterrupted run', () => {
+    const continuous = createAnomalyEngine({});
+    run(continuous, before);
+    const expected = run(continuous, after);
+    const first = createAnomalyEngine({});
+    run(first, before);
+    const restarted = createAnomalyEngine(
+      {},
+      JSON.parse(JSON.stringify(first.checkpoint())) as AnomalyCheckpoint,
+    );
+    expect(run(restarted, after)).toEqual(expected);
+  });
+
+  it('keeps baselines so new networks still alert', () => {
+    const first = createAnomalyEngine({});
+    run(first, history);
+    const restarted = createAnomalyEngine(
+      {},
+      JSON.parse(JSON.stringify(first.checkpoint())) as AnomalyCheckpoint,
+    );
+    const alerts = run(restarted, [
+      makeEvent({ principal: principals[5], event_time: cut + DAY, source_ip: '192.0.2.7' }),
+    ]);
+    expect(alerts.map((a) => a.rule_id)).toEqual(['new-source-network']);
+  });
+});

@@ -1,0 +1,94 @@
+import type { GeoLookup, UnusedPermissionLookup } from './types.js';
+import type { SuppressionRule } from './suppression.js';
+import { invalidOption } from './errors.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Thresholds of the detectors. Every time is in milliseconds. */
+export interface AnomalyThresholds {
+  /** A principal's history must span this long before baseline detectors alert. */
+  warmupMs: number;
+  /** ...and hold at least this many events. */
+  warmupEvents: number;
+  /** Lowest first-use weight that alerts: 1 low, 2 medium, 3 high. */
+  firstUseMinWeight: number;
+  /** Silence after which a principal counts as dormant. */
+  dormantMs: number;
+  /** Denied-call burst: at least this many denied calls... */
+  deniedMinCount: number;
+  /** ...over at least this many distinct permissions... */
+  deniedMinPermissions: number;
+  /** ...within this window. */
+  deniedWindowMs: number;
+  /** Access key spread: at least this many distinct /24 or /48 networks... */
+  keyMinNetworks: number;
+  /** ...within this window. */
+  keyWindowMs: number;
+  /** A principal seen from this many networks roams, and a new one no longer alerts. */
+  maxNetworks: number;
+  /** Volume spike: minimum calls in one hour. */
+  spikeMinCount: number;
+  /** Volume spike: minimum z-score of the hour against the EWMA baseline. */
+  spikeMinZScore: number;
+  /** Volume spike: hours of baseline needed first. */
+  spikeMinHours: number;
+  /** Impossible travel: maximum plausible speed in km/h. */
+  maxTravelKmPerHour: number;
+}
+
+/** Options of {@link createAnomalyEngine}. */
+export interface AnomalyOptions {
+  thresholds?: Partial<AnomalyThresholds>;
+  /** Aggregation window of an alert; windows are aligned to multiples of it. Default 1 h. */
+  windowMs?: number;
+  suppressions?: readonly SuppressionRule[];
+  /** Permissions right-sizing marked unused; none when absent. */
+  isMarkedUnused?: UnusedPermissionLookup;
+  /** GeoIP port; without it only network novelty is checked. */
+  geo?: GeoLookup;
+  /** Clock for `created_at`; by default the latest event time seen, which keeps replays equal. */
+  now?: () => number;
+  /** Rule ids to turn off. */
+  disabledRules?: readonly string[];
+}
+
+/** Options with every default filled in. */
+export interface ResolvedAnomalyOptions {
+  readonly thresholds: Readonly<AnomalyThresholds>;
+  readonly windowMs: number;
+}
+
+/** Defaults chosen for a low alert rate on a steady estate. */
+export const DEFAULT_THRESHOLDS: Readonly<AnomalyThresholds> = {
+  warmupMs: 7 * DAY,
+  warmupEvents: 50,
+  firstUseMinWeight: 2,
+  dormantMs: 30 * DAY,
+  deniedMinCount: 20,
+  deniedMinPermissions: 5,
+  deniedWindowMs: 10 * MINUTE,
+  keyMinNetworks: 4,
+  keyWindowMs: 30 * MINUTE,
+  maxNetworks: 24,
+  spikeMinCount: 300,
+  spikeMinZScore: 6,
+  spikeMinHours: 72,
+  maxTravelKmPerHour: 1000,
+};
+
+/** Fills in defaults and checks that every threshold is a positive finite number. */
+export function resolveAnomalyOptions(options: AnomalyOptions): ResolvedAnomalyOptions {
+  const thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
+  for (const [name, value] of Object.entries(thresholds)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw invalidOption(`thresholds.${name}`, 'a positive number', value);
+    }
+  }
+  const windowMs = options.windowMs ?? HOUR;
+  if (!Number.isInteger(windowMs) || windowMs <= 0) {
+    throw invalidOption('windowMs', 'a positive integer of milliseconds', windowMs);
+  }
+  return { thresholds, windowMs };
+}

@@ -1,0 +1,129 @@
+import { invalidState } from './errors.js';
+
+/**
+ * Baseline of one principal. Permissions and networks are kept as 32-bit FNV-1a hashes so a
+ * principal costs a few hundred bytes; a hash collision can hide one first use (about one in
+ * 4 billion per pair), which is accepted for the memory saved.
+ */
+export interface PrincipalState {
+  /** Event time of the first and latest event seen, ms. */
+  firstSeen: number;
+  lastSeen: number;
+  events: number;
+  /** Hashes of permissions used successfully. */
+  permissions: Set<number>;
+  /** Hashes of the /24 (IPv4) or /48 (IPv6) networks calls came from. */
+  networks: Set<number>;
+  /** Countries seen, when a GeoIP port is configured. */
+  countries: string[];
+  /** Latest located call: time (ms), latitude, longitude; empty when none. */
+  lastPlace: number[];
+  /** Recent denied calls, flattened as [time, permission hash, time, hash, ...]. */
+  denied: number[];
+  /** Hourly rate baseline: current hour (ms), its count, EWMA mean and variance, hours seen. */
+  rateHour: number;
+  rateCount: number;
+  rateMean: number;
+  rateVariance: number;
+  rateHours: number;
+  /** Latest access key seen and the networks it came from since `keyWindowStart`. */
+  key: string | null;
+  keyWindowStart: number;
+  keyNetworks: number[];
+}
+
+/** Returns a fresh state for a principal first seen at `time`. */
+export function createPrincipalState(time: number): PrincipalState {
+  return {
+    firstSeen: time,
+    lastSeen: time,
+    events: 0,
+    permissions: new Set(),
+    networks: new Set(),
+    countries: [],
+    lastPlace: [],
+    denied: [],
+    rateHour: 0,
+    rateCount: 0,
+    rateMean: 0,
+    rateVariance: 0,
+    rateHours: 0,
+    key: null,
+    keyWindowStart: 0,
+    keyNetworks: [],
+  };
+}
+
+/** Returns the 32-bit FNV-1a hash of the lower-cased text. */
+export function hashText(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code >= 65 && code <= 90) code += 32;
+    hash ^= code;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/**
+ * Returns a hash of the address's network: the first three octets of an IPv4 address or the
+ * first three groups of an IPv6 address. Returns undefined for a value that is not an IP
+ * address, such as the service names CloudTrail writes for calls made by AWS services.
+ */
+export function networkOf(ip: string | null): number | undefined {
+  if (ip === null || ip.length === 0) return undefined;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/.exec(ip);
+  if (v4) return hashText(`${v4[1]}.${v4[2]}.${v4[3]}`);
+  if (!ip.includes(':') || !/^[0-9a-fA-F:.]+$/.test(ip)) return undefined;
+  const groups = expandIpv6(ip);
+  return groups === undefined ? undefined : hashText(groups.slice(0, 3).join(':'));
+}
+
+function expandIpv6(ip: string): string[] | undefined {
+  const halves = ip.split('::');
+  if (halves.length > 2) return undefined;
+  const head = halves[0] ? halves[0].split(':') : [];
+  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
+  const missing = 8 - head.length - tail.length;
+  if (missing < 0 || (halves.length === 1 && missing !== 0)) return undefined;
+  return [...head, ...Array<string>(missing).fill('0'), ...tail].map((g) =>
+    g.toLowerCase().replace(/^0+(?=.)/, ''),
+  );
+}
+
+/** JSON form of a {@link PrincipalState}. */
+export type SerializedPrincipalState = Omit<PrincipalState, 'permissions' | 'networks'> & {
+  permissions: number[];
+  networks: number[];
+};
+
+/** Returns the JSON form of a state. */
+export function serializePrincipalState(state: PrincipalState): SerializedPrincipalState {
+  return { ...state, permissions: [...state.permissions], networks: [...state.networks] };
+}
+
+/** Rebuilds a state from its JSON form; throws CIEM_ANOMALY_INVALID_STATE when malformed. */
+export function deserializePrincipalState(value: unknown): PrincipalState {
+  const record = value as Partial<SerializedPrincipalState> | null;
+  if (
+    record === null ||
+    typeof record !== 'object' ||
+    typeof record.firstSeen !== 'number' ||
+    typeof record.lastSeen !== 'number' ||
+    !Array.isArray(record.permissions) ||
+    !Array.isArray(record.networks)
+  ) {
+    throw invalidState(
+      'a principal state lacks firstSeen, lastSeen, permissions or networks',
+      value,
+    );
+  }
+  const fresh = createPrincipalState(record.firstSeen);
+  return {
+    ...fresh,
+    ...record,
+    permissions: new Set(record.permissions),
+    networks: new Set(record.networks),
+  } as PrincipalState;
+}

@@ -1,0 +1,68 @@
+import type { AlertSeverity, NormalizedEvent } from '@ciem/events';
+import type { PrincipalState } from './principal-state.js';
+import type { ResolvedAnomalyOptions } from './options.js';
+
+/** A detection rule: what an alert of this kind is called and why it matters. */
+export interface RuleDefinition {
+  /** Stable id, used in dedupe keys, suppression rules and dashboards. */
+  readonly id: string;
+  readonly name: string;
+  readonly severity: AlertSeverity;
+  /** MITRE ATT&CK (Enterprise, cloud matrix) technique ids. */
+  readonly mitre: readonly string[];
+  /** Why the behaviour is suspicious and what to check; becomes the alert description. */
+  readonly rationale: string;
+}
+
+/** One rule firing on one event. */
+export interface Detection {
+  readonly rule: RuleDefinition;
+  /**
+   * What the alert is about within the principal (a permission, an access key, a trail), or
+   * an empty string when one alert per principal and window is wanted.
+   */
+  readonly subject: string;
+  readonly title: string;
+  /** Overrides the rule's severity, e.g. for a weighted first use. */
+  readonly severity?: AlertSeverity;
+  readonly details?: Readonly<Record<string, string>>;
+}
+
+/** Country and, where known, coordinates of an address. */
+export interface GeoLocation {
+  /** ISO 3166-1 alpha-2 code. */
+  readonly country: string;
+  readonly latitude?: number;
+  readonly longitude?: number;
+}
+
+/** Port that resolves an IP address to a location; undefined when unknown. */
+export type GeoLookup = (ip: string) => GeoLocation | undefined;
+
+/**
+ * Port that says whether right-sizing marked a permission of a principal as unused.
+ * Permissions are compared as the provider spells them in `action.permissions`.
+ */
+export type UnusedPermissionLookup = (principalId: string, permission: string) => boolean;
+
+/** What every detector receives besides the event and the principal's state. */
+export interface DetectorContext {
+  readonly options: ResolvedAnomalyOptions;
+  readonly isMarkedUnused: UnusedPermissionLookup;
+  readonly geo: GeoLookup | undefined;
+}
+
+/**
+ * A detector inspects one event against the principal's state as it was before the event,
+ * pushes its detections into `out`, and updates only the state fields it owns. The engine
+ * updates the shared fields (first and last seen, event count) after every detector ran.
+ */
+export interface Detector {
+  readonly rules: readonly RuleDefinition[];
+  detect(
+    event: NormalizedEvent,
+    state: PrincipalState,
+    context: DetectorContext,
+    out: Detection[],
+  ): void;
+}
