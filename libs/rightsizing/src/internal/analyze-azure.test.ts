@@ -1,0 +1,191 @@
+import type { ExportDocument } from '@ciem/entitlements';
+import { describe, expect, it } from 'vitest';
+import { analyzeRightsizing } from './analyze.js';
+import { candidateRolesFromExports } from './candidate-roles.js';
+import { SUBSCRIPTION, WINDOW_END, evaluate, usageRow } from './testing/fixtures.js';
+import type { AzureRoleDefinitionJson, RightsizingResult } from './types.js';
+
+const SCOPE = `/subscriptions/${SUBSCRIPTION}`;
+const APP = 'dddddddd-0000-0000-0000-000000000001';
+const OPS = 'dddddddd-0000-0000-0000-000000000002';
+
+function roleDefinition(
+  name: string,
+  guid: string,
+  roleType: 'BuiltInRole' | 'CustomRole',
+  actions: string[],
+  dataActions: string[] = [],
+): Record<string, unknown> {
+  const prefix = roleType === 'BuiltInRole' ? '' : SCOPE;
+  return {
+    assignableScopes: [roleType === 'BuiltInRole' ? '/' : SCOPE],
+    id: `${prefix}/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
+    name: guid,
+    permissions: [{ actions, notActions: [], dataActions, notDataActions: [] }],
+    roleName: name,
+    roleType,
+    type: 'Microsoft.Authorization/roleDefinitions',
+  };
+}
+
+const definitions = [
+  roleDefinition(
+    'App Operator',
+    'aaaaaaaa-0000-0000-0000-000000000001',
+    'CustomRole',
+    [
+      'Microsoft.Compute/virtualMachines/*',
+      'Microsoft.Storage/storageAccounts/read',
+      'Microsoft.Storage/storageAccounts/delete',
+    ],
+    ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'],
+  ),
+  roleDefinition('Ops Custom', 'aaaaaaaa-0000-0000-0000-000000000002', 'CustomRole', [
+    'Microsoft.Compute/virtualMachines/read',
+    'Microsoft.Compute/virtualMachines/start/action',
+    'Microsoft.Compute/virtualMachines/deallocate/action',
+    'Microsoft.Compute/virtualMachines/restart/action',
+  ]),
+  roleDefinition('VM Starter', 'bbbbbbbb-0000-0000-0000-000000000001', 'BuiltInRole', [
+    'Microsoft.Compute/virtualMachines/read',
+    'Microsoft.Compute/virtualMachines/start/action',
+  ]),
+  roleDefinition('VM Contributor', 'bbbbbbbb-0000-0000-0000-000000000002', 'BuiltInRole', [
+    'Microsoft.Compute/virtualMachines/*',
+  ]),
+];
+
+function assignment(principal: string, name: string, definitionIndex: number): unknown {
+  const definition = definitions[definitionIndex] as { id: string; roleName: string };
+  const guid = `cccccccc-0000-0000-0000-00000000000${definitionIndex}`;
+  return {
+    id: `${SCOPE}/providers/Microsoft.Authorization/roleAssignments/${guid}`,
+    name: guid,
+    principalId: principal,
+    principalName: name,
+    principalType: 'User',
+    roleDefinitionId: definition.id,
+    roleDefinitionName: definition.roleName,
+    scope: SCOPE,
+    type: 'Microsoft.Authorization/roleAssignments',
+  };
+}
+
+const documents: ExportDocument[] = [
+  { source: 'role-definitions.json', value: definitions },
+  {
+    source: 'role-assignments.json',
+    value: [assignment(APP, 'app@contoso.example', 0), assignment(OPS, 'ops@contoso.example', 1)],
+  },
+];
+const results = analyzeRightsizing(
+  {
+    principals: evaluate(documents),
+    usage: [
+      usageRow('azure', SUBSCRIPTION, APP, 'microsoft.compute/virtualmachines/start/action', {
+        count: 4,
+      }),
+      usageRow('azure', SUBSCRIPTION, OPS, 'microsoft.compute/virtualmachines/start/action'),
+    ],
+  },
+  { windowEnd: WINDOW_END, candidateRoles: candidateRolesFromExports(documents) },
+);
+
+function resultOf(id: string): RightsizingResult {
+  const result = results.find((entry) => entry.principal_id === id);
+  if (result === undefined) throw new Error(`no result for ${id}`);
+  return result;
+}
+
+describe('analyzeRightsizing on Azure grants', () => {
+  it('reports wildcard grant partially used', () => {
+    expect(resultOf(APP).used).toEqual([
+      {
+        permission: 'microsoft.compute/virtualmachines/*',
+        last_used: WINDOW_END - 86_400_000,
+        count: 4,
+        partially_used: true,
+        matched: ['microsoft.compute/virtualmachines/start/action'],
+      },
+    ]);
+  });
+
+  it('splits unused from unobservable', () => {
+    const app = resultOf(APP);
+    expect(app.unused).toEqual([
+      {
+        permission: 'microsoft.storage/storageaccounts/delete',
+        risk: 'write',
+        service: 'microsoft.storage',
+      },
+    ]);
+    expect(app.unobservable).toEqual([
+      {
+        permission: 'microsoft.storage/storageaccounts/blobservices/containers/blobs/read',
+        reason: 'data-event-not-enabled',
+      },
+      { permission: 'microsoft.storage/storageaccounts/read', reason: 'not-logged' },
+    ]);
+  });
+
+  it('builds custom role of used operations', () => {
+    const app = resultOf(APP);
+    expect(app.recommendation.kind).toBe('azure-custom-role');
+    const expected: AzureRoleDefinitionJson = {
+      Name: 'Least privilege for app@contoso.example',
+      IsCustom: true,
+      Description:
+        'Operations app@contoso.example used in the analysis window, and granted operations whose use the logs cannot show.',
+      Actions: [
+        'microsoft.compute/virtualmachines/start/action',
+        'microsoft.storage/storageaccounts/read',
+      ],
+      NotActions: [],
+      DataActions: ['microsoft.storage/storageaccounts/blobservices/containers/blobs/read'],
+      NotDataActions: [],
+      AssignableScopes: [SCOPE],
+    };
+    expect(app.recommendation.document).toEqual(expected);
+    expect(app.recommendation.removes).toEqual(['microsoft.storage/storageaccounts/delete']);
+  });
+
+  it('prefers built-in role without extras', () => {
+    const ops = resultOf(OPS);
+    expect(ops.recommendation.kind).toBe('azure-builtin-role');
+    const document = ops.recommendation.document as AzureRoleDefinitionJson;
+    expect(document.Name).toBe('VM Starter');
+    expect(document.IsCustom).toBe(false);
+    expect(ops.recommendation.removes).toEqual([
+      'microsoft.compute/virtualmachines/deallocate/action',
+      'microsoft.compute/virtualmachines/restart/action',
+    ]);
+    expect(ops.recommendation.alternatives?.map((entry) => entry.kind)).toEqual([
+      'azure-custom-role',
+    ]);
+  });
+
+  it('offers built-in role with extras as alternative', () => {
+    const [ops] = analyzeRightsizing(
+      {
+        principals: evaluate(documents).filter((principal) => principal.principal_id === OPS),
+        usage: [
+          usageRow('azure', SUBSCRIPTION, OPS, 'microsoft.compute/virtualmachines/start/action'),
+        ],
+      },
+      {
+        windowEnd: WINDOW_END,
+        // Without VM Starter, only VM Contributor covers the use, and it adds two operations.
+        candidateRoles: candidateRolesFromExports(documents).filter(
+          (role) => role.name !== 'VM Starter',
+        ),
+        maxExtraPermissions: 1,
+      },
+    );
+    expect(ops?.recommendation.kind).toBe('azure-custom-role');
+    expect(ops?.recommendation.alternatives?.[0]?.kind).toBe('azure-builtin-role');
+    expect(ops?.recommendation.alternatives?.[0]?.extra_permissions).toEqual([
+      'microsoft.compute/virtualmachines/deallocate/action',
+      'microsoft.compute/virtualmachines/restart/action',
+    ]);
+  });
+});

@@ -1,0 +1,160 @@
+import type { ExportDocument } from '@ciem/entitlements';
+import { describe, expect, it } from 'vitest';
+import { analyzeRightsizing } from './analyze.js';
+import { candidateRolesFromExports } from './candidate-roles.js';
+import { GCP_PROJECT, WINDOW_END, evaluate, usageRow } from './testing/fixtures.js';
+import type { GcpCustomRoleJson, GcpRoleSetJson, RightsizingResult } from './types.js';
+
+const APP = `serviceAccount:app@${GCP_PROJECT}.iam.gserviceaccount.com`;
+const LEGACY = `serviceAccount:legacy@${GCP_PROJECT}.iam.gserviceaccount.com`;
+
+const roles = [
+  {
+    name: 'roles/storage.objectViewer',
+    title: 'Storage Object Viewer',
+    stage: 'GA',
+    includedPermissions: ['storage.objects.get', 'storage.objects.list'],
+  },
+  {
+    name: 'roles/storage.admin',
+    title: 'Storage Admin',
+    stage: 'GA',
+    includedPermissions: [
+      'storage.buckets.create',
+      'storage.buckets.delete',
+      'storage.buckets.setIamPolicy',
+      'storage.objects.delete',
+      'storage.objects.get',
+      'storage.objects.list',
+    ],
+  },
+  {
+    name: 'roles/compute.instanceAdmin',
+    title: 'Compute Instance Admin',
+    stage: 'GA',
+    includedPermissions: [
+      'compute.instances.list',
+      'compute.instances.start',
+      'compute.instances.stop',
+    ],
+  },
+];
+
+const documents: ExportDocument[] = [
+  {
+    source: 'iam-policies.ndjson',
+    line: 1,
+    value: {
+      name: `//cloudresourcemanager.googleapis.com/projects/${GCP_PROJECT}`,
+      asset_type: 'cloudresourcemanager.googleapis.com/Project',
+      iam_policy: {
+        bindings: [
+          { role: 'roles/storage.admin', members: [APP] },
+          { role: 'roles/compute.instanceAdmin', members: [APP] },
+          { role: 'roles/legacyThing', members: [LEGACY] },
+        ],
+      },
+    },
+  },
+  { source: 'roles.json', value: roles },
+];
+
+const principals = evaluate(documents, ['CIEM_ENTITLEMENTS_UNKNOWN_ROLE']);
+const usage = [
+  usageRow('gcp', GCP_PROJECT, APP, 'storage.objects.get', { visibility: 'data-event' }),
+  usageRow('gcp', GCP_PROJECT, APP, 'compute.instances.start'),
+  usageRow('gcp', GCP_PROJECT, LEGACY, 'pubsub.topics.publish'),
+];
+
+function analyze(maxExtraPermissions?: number): RightsizingResult[] {
+  return analyzeRightsizing(
+    { principals, usage },
+    {
+      windowEnd: WINDOW_END,
+      candidateRoles: candidateRolesFromExports(documents),
+      ...(maxExtraPermissions === undefined ? {} : { maxExtraPermissions }),
+    },
+  );
+}
+
+function resultOf(results: RightsizingResult[], id: string): RightsizingResult {
+  const result = results.find((entry) => entry.principal_id === id);
+  if (result === undefined) throw new Error(`no result for ${id}`);
+  return result;
+}
+
+describe('analyzeRightsizing on GCP grants', () => {
+  const app = resultOf(analyze(), APP);
+
+  it('classifies unused and unobservable', () => {
+    expect(app.unused).toEqual([
+      { permission: 'storage.buckets.setIamPolicy', risk: 'escalation', service: 'storage' },
+      { permission: 'compute.instances.stop', risk: 'write', service: 'compute' },
+      { permission: 'storage.buckets.create', risk: 'write', service: 'storage' },
+      { permission: 'storage.buckets.delete', risk: 'write', service: 'storage' },
+      { permission: 'storage.objects.delete', risk: 'write', service: 'storage' },
+      { permission: 'storage.objects.list', risk: 'list', service: 'storage' },
+    ]);
+    // Data Access logs show for storage in the project, not for compute.
+    expect(app.unobservable).toEqual([
+      { permission: 'compute.instances.list', reason: 'data-event-not-enabled' },
+    ]);
+  });
+
+  it('covers use with predefined roles', () => {
+    expect(app.recommendation.kind).toBe('gcp-predefined-roles');
+    const expected: GcpRoleSetJson = {
+      roles: ['roles/compute.instanceAdmin', 'roles/storage.objectViewer'],
+      extra_permissions: 2,
+      approximate: true,
+    };
+    expect(app.recommendation.document).toEqual(expected);
+    expect(app.recommendation.removes).toEqual([
+      'storage.buckets.create',
+      'storage.buckets.delete',
+      'storage.buckets.setIamPolicy',
+      'storage.objects.delete',
+    ]);
+  });
+
+  it('reports custom role as alternative', () => {
+    const alternative = app.recommendation.alternatives?.[0];
+    expect(alternative?.kind).toBe('gcp-custom-role');
+    expect((alternative?.document as GcpCustomRoleJson).includedPermissions).toEqual([
+      'compute.instances.list',
+      'compute.instances.start',
+      'storage.objects.get',
+    ]);
+  });
+
+  it('prefers custom role past extra limit', () => {
+    const strict = resultOf(analyze(1), APP);
+    expect(strict.recommendation.kind).toBe('gcp-custom-role');
+    expect(strict.recommendation.removes).toEqual([
+      'compute.instances.stop',
+      'storage.buckets.create',
+      'storage.buckets.delete',
+      'storage.buckets.setIamPolicy',
+      'storage.objects.delete',
+      'storage.objects.list',
+    ]);
+    expect(strict.recommendation.alternatives?.[0]?.extra_permissions).toEqual([
+      'compute.instances.stop',
+      'storage.objects.list',
+    ]);
+  });
+
+  it('undefined role counts as partially used', () => {
+    const legacy = resultOf(analyze(), LEGACY);
+    expect(legacy.used).toEqual([
+      {
+        permission: 'roles/legacyThing',
+        last_used: WINDOW_END - 86_400_000,
+        count: 1,
+        partially_used: true,
+        matched: ['pubsub.topics.publish'],
+      },
+    ]);
+    expect(legacy.recommendation.kind).toBe('none');
+  });
+});
