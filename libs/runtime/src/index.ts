@@ -7,3 +7,4 @@ export type { RunServiceOptions, RunningService } from './internal/run-service.j
 export type { MetricsSource, Readiness } from './internal/probe-server.js';
 export { loadConfigOrExit } from './internal/load-config-or-exit.js';
 export type { LoadConfigOrExitOptions } from './internal/load-config-or-exit.js';
+export { retryWhileUnavailable } from './internal/retry-start.js';

@@ -12,7 +12,7 @@ import { createKafkaClient, ensureTopics, topicNames } from '@ciem/kafka';
 import type { Stage, StageContext } from '@ciem/runtime';
 import type { Logger, MetricsRegistry } from '@ciem/telemetry';
 import { createRateLimitedLog, stageLogger, stageMetrics } from '@ciem/telemetry';
-import { retryWhileUnavailable } from './retry-start.js';
+import { retryWhileUnavailable } from '@ciem/runtime';
 import type { EntitlementsConfig } from './sources.js';
 import { gatherDocuments } from './sources.js';
 

@@ -8,7 +8,7 @@ import { createNormalizerStage, createPlatformTopics } from '@ciem/pipeline';
 import type { Stage } from '@ciem/runtime';
 import type { Logger, MetricsRegistry, Tracing } from '@ciem/telemetry';
 import { stageLogger, stageMetrics } from '@ciem/telemetry';
-import { retryWhileUnavailable } from './retry-start.js';
+import { retryWhileUnavailable } from '@ciem/runtime';
 import type { normalizerSchema } from './config.js';
 
 /** Values of the normalizer's configuration. */
