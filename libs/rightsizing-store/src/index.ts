@@ -1,0 +1,27 @@
+/**
+ * The right-sizing adapters: reads the analysis inputs from ClickHouse (`entitlements`,
+ * `permission_usage`), and writes results to the ClickHouse `recommendations` table
+ * (schemas/clickhouse/0005_recommendations.sql, one row per principal and analysis) and to
+ * the compacted `ciem.recommendations` topic (one JSON message per principal, keyed by
+ * principal id). Checked against Kafka 4.1 and ClickHouse 18.16.
+ */
+export {
+  listLatestSnapshots,
+  readLatestEntitlements,
+  readPermissionUsage,
+  readSnapshotPrincipals,
+} from './internal/analysis-inputs.js';
+export type { PermissionUsageQuery, SnapshotKey } from './internal/analysis-inputs.js';
+export { RECOMMENDATION_COLUMNS, toRecommendationRow } from './internal/recommendation-row.js';
+export type { RecommendationRow } from './internal/recommendation-row.js';
+export {
+  RECOMMENDATION_HEADERS,
+  createRecommendationWriter,
+  encodeRecommendationMessage,
+  publishRecommendations,
+  writeRecommendationRows,
+} from './internal/recommendation-sinks.js';
+export type {
+  PublishRecommendationsOptions,
+  RecommendationWriterOptions,
+} from './internal/recommendation-sinks.js';
