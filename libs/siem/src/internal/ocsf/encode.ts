@@ -1,0 +1,134 @@
+import type { Alert } from '@ciem/events';
+import { idempotencyKeyOf } from '../idempotency.js';
+
+/**
+ * OCSF 1.3.0 Detection Finding (class `detection_finding`, uid 2004, category Findings, uid 2).
+ * Field names, enums and units follow the schema at https://schema.ocsf.io/1.3.0/classes/detection_finding.
+ * Times are epoch milliseconds, as OCSF `timestamp_t` is.
+ */
+export const OCSF_VERSION = '1.3.0';
+export const OCSF_CLASS_UID = 2004;
+export const OCSF_CATEGORY_UID = 2;
+/** `activity_id` 1 is Create: the finding was created (or updated with a new version). */
+export const OCSF_ACTIVITY_CREATE = 1;
+
+/** OCSF `severity_id` per alert severity: 1 Informational, 2 Low, 3 Medium, 4 High, 5 Critical. */
+export const OCSF_SEVERITY_IDS: Readonly<Record<string, number>> = Object.freeze({
+  info: 1,
+  low: 2,
+  medium: 3,
+  high: 4,
+  critical: 5,
+});
+
+const ocsfSeverityNames: Readonly<Record<number, string>> = {
+  0: 'Unknown',
+  1: 'Informational',
+  2: 'Low',
+  3: 'Medium',
+  4: 'High',
+  5: 'Critical',
+};
+
+/**
+ * OCSF User `type_id` per principal type (`PRINCIPAL_TYPES` of `@ciem/events`): 1 User,
+ * 2 Admin, 3 System for service identities, 99 Other with the type's own name.
+ */
+const userTypeIds: Readonly<Record<string, { id: number; name: string }>> = {
+  user: { id: 1, name: 'User' },
+  federated_user: { id: 1, name: 'User' },
+  root: { id: 2, name: 'Admin' },
+  aws_service: { id: 3, name: 'System' },
+  service_account: { id: 3, name: 'System' },
+  google_service_agent: { id: 3, name: 'System' },
+  service_principal: { id: 3, name: 'System' },
+  managed_identity: { id: 3, name: 'System' },
+  azure_system: { id: 3, name: 'System' },
+};
+
+/** Product fields of `metadata.product`. */
+export interface OcsfProduct {
+  name: string;
+  vendor_name: string;
+  version: string;
+}
+
+/** An OCSF Detection Finding as a plain JSON object. */
+export type OcsfDetectionFinding = Record<string, unknown>;
+
+function attacksOf(techniques: readonly string[]): Array<Record<string, unknown>> {
+  return techniques.map((id) => {
+    // A sub-technique id (T1562.008) names its parent technique before the dot.
+    const dot = id.indexOf('.');
+    if (dot < 0) return { technique: { uid: id } };
+    return { technique: { uid: id.slice(0, dot) }, sub_technique: { uid: id } };
+  });
+}
+
+/**
+ * Maps an alert to an OCSF Detection Finding. `finding_info.uid` is the `alert_id` (the same
+ * finding across updates) and `metadata.uid` the idempotency key of this version.
+ * `unmapped` keeps the detector's `details` and the ids OCSF has no field for.
+ */
+export function encodeOcsfFinding(alert: Alert, product: OcsfProduct): OcsfDetectionFinding {
+  const severityId = OCSF_SEVERITY_IDS[alert.severity] ?? 0;
+  const userType = userTypeIds[alert.principal_type] ?? { id: 99, name: alert.principal_type };
+  const evidences: Array<Record<string, unknown>> = [];
+  if (alert.evidence_event_ids.length > 0) {
+    evidences.push({ data: { event_ids: alert.evidence_event_ids } });
+  }
+  for (const ip of alert.source_ips) evidences.push({ src_endpoint: { ip } });
+
+  return {
+    class_uid: OCSF_CLASS_UID,
+    class_name: 'Detection Finding',
+    category_uid: OCSF_CATEGORY_UID,
+    category_name: 'Findings',
+    activity_id: OCSF_ACTIVITY_CREATE,
+    activity_name: 'Create',
+    type_uid: OCSF_CLASS_UID * 100 + OCSF_ACTIVITY_CREATE,
+    type_name: 'Detection Finding: Create',
+    severity_id: severityId,
+    severity: ocsfSeverityNames[severityId],
+    status_id: 1,
+    status: 'New',
+    time: alert.created_at,
+    count: alert.event_count,
+    message: alert.title,
+    finding_info: {
+      uid: alert.alert_id,
+      title: alert.title,
+      desc: alert.description,
+      types: [alert.rule_name],
+      first_seen_time: alert.first_seen,
+      last_seen_time: alert.last_seen,
+      created_time: alert.created_at,
+      analytic: { name: alert.rule_name, uid: alert.rule_id, type_id: 1, type: 'Rule' },
+    },
+    attacks: attacksOf(alert.mitre_techniques),
+    actor: {
+      user: {
+        uid: alert.principal_id,
+        ...(alert.principal_name === null ? {} : { name: alert.principal_name }),
+        type_id: userType.id,
+        type: userType.name,
+      },
+    },
+    cloud: { provider: alert.provider, account: { uid: alert.account_id } },
+    evidences,
+    metadata: {
+      uid: idempotencyKeyOf(alert),
+      correlation_uid: alert.dedupe_key,
+      version: OCSF_VERSION,
+      product,
+      logged_time: alert.created_at,
+    },
+    unmapped: {
+      alert_id: alert.alert_id,
+      idempotency_key: idempotencyKeyOf(alert),
+      window_start: alert.window_start,
+      schema_version: alert.schema_version,
+      details: alert.details,
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import type { Alert } from '@ciem/events';
+import { idempotencyKeyOf } from '../idempotency.js';
+
+/**
+ * CEF severity 0–10 per alert severity. ArcSight's CEF guide groups 0–3 Low, 4–6 Medium,
+ * 7–8 High and 9–10 Very-High.
+ */
+export const CEF_SEVERITIES: Readonly<Record<string, number>> = Object.freeze({
+  info: 1,
+  low: 3,
+  medium: 5,
+  high: 8,
+  critical: 10,
+});
+
+/**
+ * Escapes a CEF header field: backslash and pipe get a backslash. Line breaks are not
+ * allowed in the header, so they become spaces.
+ */
+export function escapeCefHeader(value: string): string {
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/\r\n|\r|\n/g, ' ');
+}
+
+/**
+ * Escapes a CEF extension value: backslash and equals sign get a backslash, and line breaks
+ * become the two characters `\n` (or `\r`). A pipe needs no escape in extensions.
+ */
+export function escapeCefExtension(value: string): string {
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/=/g, '\\=')
+    .replace(/\r\n|\n/g, '\\n')
+    .replace(/\r/g, '\\r');
+}
+
+const ipv4 = /^(\d{1,3})(\.\d{1,3}){3}$/;
+
+/** Header fields of a CEF line. */
+export interface CefDevice {
+  vendor: string;
+  product: string;
+  version: string;
+}
+
+/**
+ * Encodes an alert as one CEF line:
+ * `CEF:0|Vendor|Product|Version|rule_id|title|severity|key=value ...`. Extension keys are
+ * CEF dictionary names (rt, start, end, cnt, suid, suser, src, msg, externalId, cat) and
+ * labelled custom strings cs1–cs6 for the fields CEF has no key for.
+ */
+export function encodeCef(alert: Alert, device: CefDevice): string {
+  const header = [
+    'CEF:0',
+    escapeCefHeader(device.vendor),
+    escapeCefHeader(device.product),
+    escapeCefHeader(device.version),
+    escapeCefHeader(alert.rule_id),
+    escapeCefHeader(alert.title),
+    String(CEF_SEVERITIES[alert.severity] ?? 5),
+  ];
+  const extension: Array<[string, string]> = [
+    ['externalId', idempotencyKeyOf(alert)],
+    ['rt', String(alert.created_at)],
+    ['start', String(alert.first_seen)],
+    ['end', String(alert.last_seen)],
+    ['cnt', String(alert.event_count)],
+    ['cat', alert.rule_name],
+    ['suid', alert.principal_id],
+  ];
+  if (alert.principal_name !== null) extension.push(['suser', alert.principal_name]);
+  const firstIp = alert.source_ips[0];
+  // `src` must be an IPv4 address in CEF; IPv6 addresses go to c6a2.
+  if (firstIp !== undefined && ipv4.test(firstIp)) extension.push(['src', firstIp]);
+  else if (firstIp !== undefined && firstIp.includes(':')) extension.push(['c6a2', firstIp]);
+  extension.push(
+    ['msg', alert.description],
+    ['cs1Label', 'alertId'],
+    ['cs1', alert.alert_id],
+    ['cs2Label', 'provider'],
+    ['cs2', alert.provider],
+    ['cs3Label', 'accountId'],
+    ['cs3', alert.account_id],
+    ['cs4Label', 'mitreTechniques'],
+    ['cs4', alert.mitre_techniques.join(',')],
+    ['cs5Label', 'principalType'],
+    ['cs5', alert.principal_type],
+    ['cs6Label', 'severity'],
+    ['cs6', alert.severity],
+  );
+  const pairs = extension.map(([key, value]) => `${key}=${escapeCefExtension(value)}`);
+  return `${header.join('|')}|${pairs.join(' ')}`;
+}

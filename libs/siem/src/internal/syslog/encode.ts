@@ -1,0 +1,78 @@
+import type { Alert } from '@ciem/events';
+import { encodeCef } from './cef.js';
+import { SYSLOG_SD_ID } from './config.js';
+import type { SyslogSinkConfig } from './config.js';
+
+/** Syslog severity (RFC 5424 table 2) per alert severity. */
+export const SYSLOG_SEVERITIES: Readonly<Record<string, number>> = Object.freeze({
+  critical: 2,
+  high: 3,
+  medium: 4,
+  low: 5,
+  info: 6,
+});
+
+/** Returns PRI = facility × 8 + severity (RFC 5424 section 6.2.1). */
+export function syslogPriority(facility: number, severity: number): number {
+  return facility * 8 + severity;
+}
+
+/**
+ * Returns a header field as RFC 5424 wants it: printable US-ASCII without spaces (33–126),
+ * at most `maxLength` characters, or the nil value `-` when empty.
+ */
+export function headerField(value: string, maxLength: number): string {
+  const printable = value.replace(/[^\x21-\x7e]/g, '_').slice(0, maxLength);
+  return printable === '' ? '-' : printable;
+}
+
+/** Escapes an SD-PARAM value: `"`, `\` and `]` get a backslash (RFC 5424 section 6.3.3). */
+export function escapeSdValue(value: string): string {
+  return value.replace(/["\\\]]/g, (character) => `\\${character}`);
+}
+
+/**
+ * Encodes an alert as one RFC 5424 message:
+ * `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [ciem@32473 alertId=".." ..] CEF:0|...`.
+ * TIMESTAMP is the alert's `created_at` in UTC with milliseconds. The message has no BOM,
+ * because CEF parsers read the body from its first character.
+ */
+export function encodeSyslogMessage(
+  alert: Alert,
+  config: Pick<
+    SyslogSinkConfig,
+    | 'facility'
+    | 'hostname'
+    | 'appName'
+    | 'procId'
+    | 'msgId'
+    | 'cefVendor'
+    | 'cefProduct'
+    | 'cefVersion'
+  >,
+): string {
+  const pri = syslogPriority(config.facility, SYSLOG_SEVERITIES[alert.severity] ?? 4);
+  const timestamp = new Date(alert.created_at).toISOString();
+  const structuredData = `[${SYSLOG_SD_ID} alertId="${escapeSdValue(alert.alert_id)}" eventCount="${alert.event_count}"]`;
+  const cef = encodeCef(alert, {
+    vendor: config.cefVendor,
+    product: config.cefProduct,
+    version: config.cefVersion,
+  });
+  return [
+    `<${pri}>1`,
+    timestamp,
+    headerField(config.hostname, 255),
+    headerField(config.appName, 48),
+    headerField(config.procId, 128),
+    headerField(config.msgId, 32),
+    structuredData,
+    cef,
+  ].join(' ');
+}
+
+/** Frames a message by octet counting (RFC 5425 section 4.3): `<byte length> <message>`. */
+export function frameOctetCounted(message: string): Buffer {
+  const body = Buffer.from(message, 'utf8');
+  return Buffer.concat([Buffer.from(`${body.length} `, 'ascii'), body]);
+}
