@@ -1,6 +1,12 @@
 export { runEmbedded } from './internal/run-embedded.js';
 export type { EmbeddedRunOptions } from './internal/run-embedded.js';
 export type { RunSummary, RunProgress, ProviderCounts } from './internal/run-summary.js';
+export { formatRightsizingTop, runRightsizingStep } from './internal/rightsizing-step.js';
+export type {
+  RightsizingStepOptions,
+  RightsizingStepSummary,
+  RightsizingTopEntry,
+} from './internal/rightsizing-step.js';
 export { InProcessBus } from './internal/bus.js';
 export type { BusMessage, BusHandler } from './internal/bus.js';
 export { resolveInputs } from './internal/inputs.js';

@@ -14,6 +14,8 @@ import { LineWriter } from './ndjson-writer.js';
 import { emptyCounts } from './run-summary.js';
 import type { ProviderCounts, RunProgress, RunSummary } from './run-summary.js';
 import { writeUsageFiles } from './usage-files.js';
+import { runRightsizingStep } from './rightsizing-step.js';
+import type { RightsizingStepOptions } from './rightsizing-step.js';
 
 /** Options of {@link runEmbedded}. */
 export interface EmbeddedRunOptions {
@@ -28,6 +30,10 @@ export interface EmbeddedRunOptions {
   progressIntervalMs?: number;
   /** Clock for `ingest_time` and durations; injectable for tests. */
   now?: () => number;
+  /** IAM export files or folders; when given, right-sizing runs after the logs are read. */
+  grants?: readonly string[];
+  /** Right-sizing window and ownership; used only with `grants`. */
+  rightsizing?: Pick<RightsizingStepOptions, 'windowDays' | 'windowEnd' | 'accountTeams'>;
 }
 
 /** A raw record on the embedded bus, with the provider the reader detected. */
@@ -175,6 +181,18 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<RunSumma
   await deadLetterWriter.close();
   await writeUsageFiles(usage, outputs);
 
+  // Right-sizing: a post-run step over the usage kept in memory.
+  const rightsizing =
+    options.grants === undefined || options.grants.length === 0
+      ? undefined
+      : await runRightsizingStep({
+          ...options.rightsizing,
+          grants: options.grants,
+          outputDir: options.outputDir,
+          usage,
+          now: now(),
+        });
+
   const summary: RunSummary = {
     files: files.length,
     bytes_read: bytesRead,
@@ -187,7 +205,8 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<RunSumma
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .slice(0, 50)
       .map(([call, count]) => ({ call, count })),
-    outputs,
+    outputs: rightsizing === undefined ? outputs : { ...outputs, ...rightsizing.outputs },
+    ...(rightsizing === undefined ? {} : { rightsizing }),
   };
   await writeFile(outputs.summary, `${JSON.stringify(summary, null, 2)}\n`);
   return summary;

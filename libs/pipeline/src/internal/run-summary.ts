@@ -1,3 +1,5 @@
+import type { RightsizingStepSummary } from './rightsizing-step.js';
+
 /** Counts for one provider across the embedded run. */
 export interface ProviderCounts {
   /** Records the readers produced, valid or not. */
@@ -22,6 +24,8 @@ export interface RunSummary {
   /** Unmapped calls by `service operation`, most frequent first, at most 50. */
   top_unmapped: Array<{ call: string; count: number }>;
   outputs: Record<string, string>;
+  /** Present when the run had grants to right-size. */
+  rightsizing?: RightsizingStepSummary;
 }
 
 /** Progress of a long run, reported at most once per interval. */

@@ -1,5 +1,5 @@
 import type { RunProgress, RunSummary } from '@ciem/pipeline';
-import { runDistributed, runEmbedded } from '@ciem/pipeline';
+import { formatRightsizingTop, runDistributed, runEmbedded } from '@ciem/pipeline';
 import { ConfigError } from '@ciem/errors';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
@@ -28,15 +28,31 @@ export function registerRunCommand(program: Command): void {
     .option('--database <name>', 'ClickHouse database, created when missing', 'ciem')
     .option('--topic-prefix <prefix>', 'put in front of every Kafka topic name', '')
     .option('--group <id>', 'consumer group of the normalizer stage', 'ciem-run')
+    .option(
+      '--grants <paths...>',
+      'IAM export files or folders (AWS authorization details, Azure role assignments and definitions, GCP IAM policies and roles); right-sizes every principal after the logs are read (embedded mode only)',
+    )
+    .option(
+      '--window-days <days>',
+      'right-sizing window in days, ending at the last event read',
+      parsePositiveInteger,
+      90,
+    )
     .addHelpText(
       'after',
-      '\nOutputs: events.ndjson (normalized events), dlq.ndjson (rejected records with reasons),\nusage.csv (per principal and permission), principals.csv and summary.json.',
+      '\nOutputs: events.ndjson (normalized events), dlq.ndjson (rejected records with reasons),\nusage.csv (per principal and permission), principals.csv and summary.json; with --grants also\nrecommendations.ndjson, recommendations.json and reports/.',
     )
     .action(async (inputs: string[], options: RunOptions) => {
       if ((options.kafka === undefined) !== (options.clickhouse === undefined)) {
         throw new ConfigError(
           'CIEM_RUN_INVALID_OPTIONS',
           '--kafka and --clickhouse go together: give both to run against the servers, or neither for the embedded mode',
+        );
+      }
+      if (options.grants !== undefined && options.kafka !== undefined) {
+        throw new ConfigError(
+          'CIEM_RUN_INVALID_OPTIONS',
+          '--grants runs in the embedded mode only: leave out --kafka and --clickhouse, or run the analyzer-rightsizing service against the servers',
         );
       }
       const progress = new ProgressLine();
@@ -58,11 +74,17 @@ export function registerRunCommand(program: Command): void {
               outputDir: path.resolve(options.out),
               batchSize: options.batchSize,
               onProgress,
+              ...(options.grants === undefined
+                ? {}
+                : { grants: options.grants, rightsizing: { windowDays: options.windowDays } }),
             });
       progress.done();
       process.stdout.write(
         options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary),
       );
+      if (!options.json && summary.rightsizing !== undefined) {
+        process.stdout.write(`\n${formatRightsizingTop(summary.rightsizing)}`);
+      }
     });
 }
 
@@ -76,6 +98,8 @@ interface RunOptions {
   database: string;
   topicPrefix: string;
   group: string;
+  grants?: string[];
+  windowDays: number;
 }
 
 function describeProgress(state: RunProgress): string {
