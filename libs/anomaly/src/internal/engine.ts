@@ -108,6 +108,7 @@ export function createAnomalyEngine(
     detections.length = 0;
     for (const detector of DETECTORS) detector.detect(event, state, context, detections);
     state.events++;
+    state.activeHours |= 1 << Math.floor((event.event_time % 86_400_000) / 3_600_000);
     if (event.event_time > state.lastSeen) state.lastSeen = event.event_time;
     if (event.event_time < state.firstSeen) state.firstSeen = event.event_time;
     if (event.event_time > latest) latest = event.event_time;

@@ -36,6 +36,11 @@ export interface AnomalyThresholds {
   spikeMinHours: number;
   /** Impossible travel: maximum plausible speed in km/h. */
   maxTravelKmPerHour: number;
+  /**
+   * An escalation or logging change the principal made on this many distinct earlier days
+   * is routine and does not alert, unless its severity is critical.
+   */
+  routineMinDays: number;
 }
 
 /** Options of {@link createAnomalyEngine}. */
@@ -76,6 +81,7 @@ export const DEFAULT_THRESHOLDS: Readonly<AnomalyThresholds> = {
   spikeMinZScore: 6,
   spikeMinHours: 72,
   maxTravelKmPerHour: 1000,
+  routineMinDays: 3,
 };
 
 /** Fills in defaults and checks that every threshold is a positive finite number. */

@@ -30,6 +30,12 @@ export interface PrincipalState {
   key: string | null;
   keyWindowStart: number;
   keyNetworks: number[];
+  /** Sensitive permissions used, flattened as [hash, last UTC day, distinct days, ...]. */
+  routine: number[];
+  /** Bit h set when the principal made a call in UTC hour h of any day. */
+  activeHours: number;
+  /** UTC day of the latest sign-in-without-MFA detection, or -1. */
+  noMfaDay: number;
 }
 
 /** Returns a fresh state for a principal first seen at `time`. */
@@ -51,6 +57,9 @@ export function createPrincipalState(time: number): PrincipalState {
     key: null,
     keyWindowStart: 0,
     keyNetworks: [],
+    routine: [],
+    activeHours: 0,
+    noMfaDay: -1,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { NormalizedEvent } from '@ciem/events';
 import type { PrincipalState } from '../principal-state.js';
+import { recordSensitiveUse } from '../routine.js';
 import type { Detection, Detector, RuleDefinition } from '../types.js';
 
 /**
@@ -7,7 +8,9 @@ import type { Detection, Detector, RuleDefinition } from '../types.js';
  * Attackers do this first so that what follows leaves no trace (CloudTrail StopLogging,
  * DeleteTrail, event selectors; GuardDuty, Security Hub and Config recorders; Azure
  * diagnostic settings and Defender plans; GCP log sinks and exclusions). Legitimate changes
- * are rare and planned, so every successful call alerts.
+ * are rare and planned, so a successful call alerts unless the principal made the same
+ * non-critical change on `routineMinDays` earlier days. Stopping or deleting a trail or a
+ * detector always alerts.
  */
 export const DEFENSE_EVASION_RULE: RuleDefinition = {
   id: 'defense-evasion-logging',
@@ -51,12 +54,15 @@ export const EVASION_PERMISSIONS: ReadonlyMap<string, 'medium' | 'high' | 'criti
 
 export const defenseEvasionDetector: Detector = {
   rules: [DEFENSE_EVASION_RULE],
-  detect(event: NormalizedEvent, _state: PrincipalState, _context, out: Detection[]) {
+  detect(event: NormalizedEvent, state: PrincipalState, context, out: Detection[]) {
     if (event.outcome !== 'success') return;
     for (const permission of event.action.permissions) {
       const lower = permission.toLowerCase();
       const severity = EVASION_PERMISSIONS.get(lower);
       if (severity === undefined) continue;
+      const { routineMinDays } = context.options.thresholds;
+      const routine = recordSensitiveUse(state, lower, event.event_time, routineMinDays);
+      if (routine && severity !== 'critical') continue;
       out.push({
         rule: DEFENSE_EVASION_RULE,
         subject: lower,

@@ -152,4 +152,36 @@ describe('privilege escalation detector', () => {
     ]);
     expect(runScenario(events)).toEqual([]);
   });
+
+  it('treats daily admin policy work as routine', () => {
+    const days = [0, 1, 2, 3].map((day) =>
+      makeEvent({
+        principal: alice,
+        event_time: T0 + day * DAY + 10 * 3_600_000,
+        action: { permissions: ['iam:PutRolePolicy'] },
+      }),
+    );
+    const alerts = runScenario(days);
+    expect(alerts.map((a) => a.first_seen)).toEqual([
+      T0 + 10 * 3_600_000,
+      T0 + DAY + 10 * 3_600_000,
+      T0 + 2 * DAY + 10 * 3_600_000,
+    ]);
+  });
+
+  it('alerts on routine work at a new hour', () => {
+    const days = [0, 1, 2, 3].map((day) =>
+      makeEvent({
+        principal: alice,
+        event_time: T0 + day * DAY + 10 * 3_600_000,
+        action: { permissions: ['iam:PutRolePolicy'] },
+      }),
+    );
+    const late = makeEvent({
+      principal: alice,
+      event_time: T0 + 4 * DAY + 23 * 3_600_000,
+      action: { permissions: ['iam:PutRolePolicy'] },
+    });
+    expect(runScenario([...days, late])).toHaveLength(4);
+  });
 });

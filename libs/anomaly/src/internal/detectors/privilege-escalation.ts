@@ -1,5 +1,6 @@
 import type { NormalizedEvent } from '@ciem/events';
 import type { PrincipalState } from '../principal-state.js';
+import { recordSensitiveUse } from '../routine.js';
 import { permissionWeight } from '../sensitivity.js';
 import type { Detection, Detector, DetectorContext, RuleDefinition } from '../types.js';
 
@@ -8,8 +9,9 @@ import type { Detection, Detector, DetectorContext, RuleDefinition } from '../ty
  * it controls more access: rewriting or attaching policies, creating keys or passwords for
  * other users, changing trust policies and passing a role to new compute (AWS), writing
  * role assignments or elevating access (Azure), and setting IAM policies, creating
- * service-account keys or impersonating service accounts (GCP). Any successful use alerts,
- * one alert per principal, permission and window.
+ * service-account keys or impersonating service accounts (GCP). A successful use alerts,
+ * one alert per principal, permission and window, unless the principal made it on
+ * `routineMinDays` earlier days (an administrator's daily work).
  */
 export const PRIVILEGE_ESCALATION_RULE: RuleDefinition = {
   id: 'privilege-escalation',
@@ -92,7 +94,7 @@ export const privilegeEscalationDetector: Detector = {
   rules: [PRIVILEGE_ESCALATION_RULE, UNUSED_HIGH_RISK_RULE],
   detect(
     event: NormalizedEvent,
-    _state: PrincipalState,
+    state: PrincipalState,
     context: DetectorContext,
     out: Detection[],
   ) {
@@ -111,7 +113,15 @@ export const privilegeEscalationDetector: Detector = {
         const role = passedRole(event);
         if (role !== undefined) reason = `${who} passed role ${role} to ${event.action.operation}`;
       }
-      if (reason !== undefined) {
+      const routine =
+        reason !== undefined &&
+        recordSensitiveUse(
+          state,
+          lower,
+          event.event_time,
+          context.options.thresholds.routineMinDays,
+        );
+      if (reason !== undefined && !routine) {
         out.push({
           rule: PRIVILEGE_ESCALATION_RULE,
           subject: lower,

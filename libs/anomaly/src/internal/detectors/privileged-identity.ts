@@ -20,6 +20,7 @@ export const PRIVILEGED_IDENTITY_RULE: RuleDefinition = {
 /**
  * Console sign-in without MFA. CloudTrail's ConsoleLogin event records `MFAUsed: No` when a
  * password alone signed in; a stolen password is then enough to take over the account.
+ * It alerts at most once per principal and UTC day.
  */
 export const CONSOLE_NO_MFA_RULE: RuleDefinition = {
   id: 'console-login-without-mfa',
@@ -32,10 +33,12 @@ export const CONSOLE_NO_MFA_RULE: RuleDefinition = {
 
 export const privilegedIdentityDetector: Detector = {
   rules: [PRIVILEGED_IDENTITY_RULE, CONSOLE_NO_MFA_RULE],
-  detect(event: NormalizedEvent, _state: PrincipalState, _context, out: Detection[]) {
+  detect(event: NormalizedEvent, state: PrincipalState, _context, out: Detection[]) {
     if (event.outcome !== 'success') return;
     const who = event.principal.name ?? event.principal.id;
-    if (event.category === 'sign-in' && event.mfa === false) {
+    const day = Math.floor(event.event_time / 86_400_000);
+    if (event.category === 'sign-in' && event.mfa === false && state.noMfaDay !== day) {
+      state.noMfaDay = day;
       out.push({
         rule: CONSOLE_NO_MFA_RULE,
         subject: '',
