@@ -8,6 +8,7 @@ export {
 } from './internal/aws-policy.js';
 export {
   DEFAULT_MAX_EXTRA_PERMISSIONS,
+  azureOperationsFromExports,
   candidateRolesFromExports,
 } from './internal/candidate-roles.js';
 export { classifyRisk, isEscalationPermission, RISK_ORDER } from './internal/classify.js';

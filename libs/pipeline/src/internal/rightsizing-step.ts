@@ -3,6 +3,7 @@ import type { CompactPrincipalEntitlements } from '@ciem/entitlements';
 import { readExportFiles } from '@ciem/entitlements-store';
 import {
   analyzeRightsizing,
+  azureOperationsFromExports,
   candidateRolesFromExports,
   summarizeRightsizing,
   topByScore,
@@ -105,6 +106,7 @@ export async function runRightsizingStep(
   const problems = [...exports.problems, ...evaluation.problems];
 
   const accountTeams = options.accountTeams;
+  const azureOperations = azureOperationsFromExports(exports.documents);
   // One millisecond after the last event, because the window end is exclusive.
   const lastEvent = lastEventTime(options.usage);
   const windowEnd = options.windowEnd ?? (lastEvent === undefined ? options.now : lastEvent + 1);
@@ -119,6 +121,7 @@ export async function runRightsizingStep(
       ...(options.windowDays === undefined ? {} : { windowDays: options.windowDays }),
       ...(accountTeams === undefined ? {} : { ownership: { accountTeams } }),
       candidateRoles: candidateRolesFromExports(exports.documents),
+      ...(azureOperations === undefined ? {} : { azureOperations }),
     },
   );
 

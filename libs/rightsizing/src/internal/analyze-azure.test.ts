@@ -1,7 +1,7 @@
 import type { ExportDocument } from '@ciem/entitlements';
 import { describe, expect, it } from 'vitest';
 import { analyzeRightsizing } from './analyze.js';
-import { candidateRolesFromExports } from './candidate-roles.js';
+import { azureOperationsFromExports, candidateRolesFromExports } from './candidate-roles.js';
 import { SUBSCRIPTION, WINDOW_END, evaluate, usageRow } from './testing/fixtures.js';
 import type { AzureRoleDefinitionJson, RightsizingResult } from './types.js';
 
@@ -187,5 +187,28 @@ describe('analyzeRightsizing on Azure grants', () => {
       'microsoft.compute/virtualmachines/deallocate/action',
       'microsoft.compute/virtualmachines/restart/action',
     ]);
+  });
+
+  it('expands partly used wildcard with catalog', () => {
+    const azureOperations = azureOperationsFromExports(documents);
+    const [app] = analyzeRightsizing(
+      {
+        principals: evaluate(documents).filter((principal) => principal.principal_id === APP),
+        usage: [
+          usageRow('azure', SUBSCRIPTION, APP, 'microsoft.compute/virtualmachines/start/action'),
+        ],
+      },
+      { windowEnd: WINDOW_END, ...(azureOperations === undefined ? {} : { azureOperations }) },
+    );
+    // The role definitions name four virtual machine operations; start was used and read is
+    // never logged, so deallocate and restart are unused beside the storage delete.
+    expect(app?.recommendation.removes).toEqual([
+      'microsoft.compute/virtualmachines/deallocate/action',
+      'microsoft.compute/virtualmachines/restart/action',
+      'microsoft.storage/storageaccounts/delete',
+    ]);
+    expect(app?.unobservable.map((entry) => entry.permission)).toContain(
+      'microsoft.compute/virtualmachines/read',
+    );
   });
 });

@@ -61,6 +61,13 @@ export interface RecommendationContext {
   options: RightsizingOptions;
 }
 
+/** State shared by the principals of one analysis. */
+interface AnalysisContext {
+  classifications: Map<string, Classification>;
+  /** `d` or `c`, then an Azure pattern, to the catalog operations it matches. */
+  expansions: Map<string, string[]>;
+}
+
 interface Classification {
   visibility: PermissionVisibility;
   risk: PermissionRisk;
@@ -81,12 +88,10 @@ export function analyzeRightsizing(
   const end = options.windowEnd;
   const start = end - days * DAY_MS;
   const index = indexUsage(input.usage, input.activity ?? [], start, end, DEFAULT_MAX_RESOURCES);
-  const classifications = new Map<string, Classification>();
+  const context: AnalysisContext = { classifications: new Map(), expansions: new Map() };
   const results: RightsizingResult[] = [];
   for (const principal of input.principals) {
-    results.push(
-      analyzePrincipal(principal, index, classifications, { start, end, days }, options),
-    );
+    results.push(analyzePrincipal(principal, index, context, { start, end, days }, options));
   }
   return results;
 }
@@ -141,10 +146,11 @@ function observedWindow(
 function analyzePrincipal(
   principal: AnalyzedPrincipal,
   index: UsageIndex,
-  classifications: Map<string, Classification>,
+  context: AnalysisContext,
   window: { start: number; end: number; days: number },
   options: RightsizingOptions,
 ): RightsizingResult {
+  const classifications = context.classifications;
   const provider = principal.provider;
   const key = principalKey(provider, principal.principal_id);
   const uses = index.uses.get(key) ?? new Map<string, WindowUse>();
@@ -181,6 +187,11 @@ function analyzePrincipal(
   const matchedKeys = new Set(matched.map((entry) => entry.granted.permission.toLowerCase()));
   for (const [permissionKey, grant] of granted) {
     if (!grant.pattern && !matchedKeys.has(permissionKey)) unmatchedGrants.push(grant);
+  }
+  if (provider === 'azure' && options.azureOperations !== undefined) {
+    unmatchedGrants.push(
+      ...unusedOperationsOfPatterns(matched, granted, uses, options.azureOperations, context),
+    );
   }
 
   const used: UsedPermission[] = matched.map(({ granted: grant, uses: list }) => {
@@ -301,6 +312,40 @@ function analyzePrincipal(
     confidence,
     findings: principal.findings.map((finding) => ({ ...finding, path: [...finding.path] })),
   };
+}
+
+/**
+ * Expands the Azure wildcard grants that were partly used into the catalog operations they
+ * match that went unused, so those show as unused and removable one by one. Operations
+ * granted by name elsewhere are left to their own grant.
+ *
+ * NOTE: the `notActions` of the role that granted the wildcard are not applied here, so an
+ * operation the role excludes may be listed as unused.
+ */
+function unusedOperationsOfPatterns(
+  matched: readonly MatchedUse[],
+  granted: ReadonlyMap<string, GrantedPermission>,
+  uses: ReadonlyMap<string, WindowUse>,
+  catalog: NonNullable<RightsizingOptions['azureOperations']>,
+  context: AnalysisContext,
+): GrantedPermission[] {
+  const expanded = new Map<string, GrantedPermission>();
+  for (const { granted: grant } of matched) {
+    if (!grant.pattern) continue;
+    const key = `${grant.data_action ? 'd' : 'c'}${grant.permission}`;
+    let operations = context.expansions.get(key);
+    if (operations === undefined) {
+      const names = grant.data_action ? catalog.dataActions : catalog.actions;
+      operations = names.filter((name) => matchesAzurePattern(grant.permission, name));
+      context.expansions.set(key, operations);
+    }
+    for (const operation of operations) {
+      const lower = operation.toLowerCase();
+      if (uses.has(lower) || granted.has(lower) || expanded.has(lower)) continue;
+      expanded.set(lower, { ...grant, permission: lower, pattern: false });
+    }
+  }
+  return [...expanded.values()];
 }
 
 /** Compares by UTF-16 code units, the order IAM documents and the tests use. */

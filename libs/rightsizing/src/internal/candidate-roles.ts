@@ -1,4 +1,6 @@
 import {
+  azureCatalogFromOperations,
+  azureCatalogFromRoleDefinitions,
   detectExportProvider,
   matchesAzurePattern,
   readAzureExports,
@@ -53,6 +55,24 @@ export function candidateRolesFromExports(documents: Iterable<ExportDocument>): 
     }
   }
   return roles.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * Collects the known Azure operations from export documents: the provider operations when
+ * the export has them, else the operations role definitions name without a wildcard (a
+ * partial list). Returns `undefined` without Azure documents.
+ */
+export function azureOperationsFromExports(
+  documents: Iterable<ExportDocument>,
+): { actions: string[]; dataActions: string[] } | undefined {
+  const azure = [...documents].filter((d) => detectExportProvider(d.value) === 'azure');
+  if (azure.length === 0) return undefined;
+  const exported = readAzureExports(azure);
+  const catalog =
+    exported.operations.length > 0
+      ? azureCatalogFromOperations(exported.operations)
+      : azureCatalogFromRoleDefinitions(exported.roleDefinitions);
+  return { actions: [...catalog.actions], dataActions: [...catalog.dataActions] };
 }
 
 /** Returns whether an Azure role allows an operation (or pattern) as a control or data action. */

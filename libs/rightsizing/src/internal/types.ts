@@ -261,6 +261,11 @@ export interface RightsizingOptions {
   /** Window length in days; default 90. */
   windowDays?: number;
   ownership?: OwnershipOptions;
+  /**
+   * Known Azure operations, lower-cased, that a partly used wildcard grant is expanded to, so
+   * its unused operations can be removed one by one (see `azureOperationsFromExports`).
+   */
+  azureOperations?: { actions: readonly string[]; dataActions: readonly string[] };
   /** Azure built-in roles and GCP predefined roles to choose from. */
   candidateRoles?: readonly CandidateRole[];
   /**
