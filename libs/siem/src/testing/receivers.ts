@@ -95,12 +95,13 @@ async function startHttpReceiver(
         failure(response, current);
         return;
       }
+      handle(request, body, response, context);
+      // Only accepted requests count: a rejected request leaves nothing to repeat.
       const key = request.headers['idempotency-key'];
-      if (typeof key === 'string') {
+      if (typeof key === 'string' && response.statusCode < 300) {
         if (context.seenKeys.has(key)) context.repeatedKeys.push(key);
         context.seenKeys.add(key);
       }
-      handle(request, body, response, context);
     });
   });
   const port = await listen(server);
