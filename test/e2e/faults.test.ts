@@ -58,7 +58,7 @@ async function storedEvents(context: PipelineContext): Promise<number> {
   return total(await eventRowsByProvider(context.clickhouse, context.database));
 }
 
-/** Waits until ClickHouse holds every expected row, then checks that it holds exactly those. */
+/** Waits until ClickHouse contains every expected row, then checks that it contains exactly those. */
 async function expectExactlyStored(
   context: PipelineContext,
   expected: ExpectedOutcome,

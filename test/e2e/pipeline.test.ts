@@ -38,7 +38,7 @@ async function pipeline(): Promise<PipelineContext> {
 }
 
 /**
- * Publishes `files`, waits until ClickHouse holds what the normalizer library predicts, and
+ * Publishes `files`, waits until ClickHouse contains what the normalizer library predicts, and
  * checks the tables and both output topics against that prediction.
  */
 async function checkFilesFlowThrough(context: PipelineContext, files: string[]): Promise<void> {

@@ -22,17 +22,17 @@ function add(counts: Record<string, number>, key: string, amount = 1): void {
 }
 
 /**
- * Runs the normalizer library over the files as the pipeline does: each record the reader
- * frames with a known provider goes through `normalizeText` (as the normalizer service
- * receives it from its raw topic); the others are dead-lettered by the ingest.
+ * Runs the normalizer library over the files as the pipeline does. Each record the reader
+ * frames with a known provider goes through `normalizeText`, as the normalizer service
+ * receives it from its raw topic, and the ingest dead-letters the others.
  */
 export async function expectedOutcome(files: readonly string[]): Promise<ExpectedOutcome> {
   const outcome: ExpectedOutcome = { read: {}, normalizable: {}, rows: {}, deadLettered: {} };
   const keys = new Map<string, Set<string>>();
   for (const file of files) {
     for await (const item of readRecords(file, { name: file })) {
-      const provider: Provider | undefined =
-        'kind' in item ? (item.provider === 'unknown' ? undefined : item.provider) : item.provider;
+      let provider: Provider | undefined = item.provider === 'unknown' ? undefined : item.provider;
+      if (!('kind' in item)) provider = item.provider;
       const text = item.text;
       add(outcome.read, provider ?? ('kind' in item ? item.provider : 'unknown'));
       if (provider === undefined || text === null) {

@@ -52,6 +52,12 @@ export interface NormalizerStageOptions {
   fromBeginning?: boolean;
   /** Attempts of one ClickHouse INSERT before the Kafka batch is handed back; 6 by default. */
   writerRetry?: RetryOptions;
+  /**
+   * Upper bound of the bytes fetched per partition in one request, and so of a batch;
+   * 8 MiB by default. Larger batches spread the per-batch round trips to Kafka and
+   * ClickHouse over more records.
+   */
+  maxBytesPerPartition?: number;
   /** Interval of group heartbeats while a batch waits for its sinks; 3000 by default. */
   heartbeatIntervalMs?: number;
 }
@@ -314,11 +320,16 @@ export function createNormalizerStage(options: NormalizerStageOptions): Normaliz
         logger: writerLogger,
       });
       producer ??= await options.kafka.createProducer();
+      // NOTE: partitions are handled one batch at a time, because the shared batch writers
+      // report a failed INSERT to whichever flush() comes next, and a concurrent batch could
+      // then commit rows that were never written. The Kafka and ClickHouse round trips of
+      // each batch therefore add up (see test/bench/pipeline.md).
       consumer = await options.kafka.runConsumer({
         groupId: options.groupId,
         topics: rawTopics.map((entry) => entry.topic),
         fromBeginning: options.fromBeginning ?? true,
         sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
+        maxBytesPerPartition: options.maxBytesPerPartition ?? 8 * 1_048_576,
         handleBatch: handleBatchCounted,
       });
       consumer.done.catch((error: unknown) => {
