@@ -1,10 +1,10 @@
 /**
  * SIEM sinks of the platform's alerts and the alert-forwarder stage.
  *
- * Contract: each destination gets the alerts its routing rules match; a delivery is retried
+ * Contract: each destination gets the alerts its routing rules match. A delivery is retried
  * with capped, jittered back-off (honouring Retry-After) within the destination's retry
- * budget, and an alert the destination rejects or that spends the budget is dead-lettered to
- * `ciem.dlq` with a `destination` header. The stage commits an alert's offset only after every
+ * budget. An alert that the destination rejects, or that spends the budget, is dead-lettered
+ * to `ciem.dlq` with a `destination` header. The stage commits an alert's offset only after every
  * routed destination delivered or dead-lettered it. Every payload carries an idempotency key
  * (`<alert_id>.<event_count>`), and HTTP requests send it as `Idempotency-Key`.
  */

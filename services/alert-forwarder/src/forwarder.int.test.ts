@@ -139,7 +139,7 @@ describe('alert-forwarder service', () => {
       }),
     );
 
-    // HEC answers 503 until it has refused a few requests: the alerts must all arrive later.
+    // HEC returns 503 to the first requests, and every alert must still arrive once.
     hec.mode = 'busy';
     const producer = await kafka.createProducer();
     try {
@@ -165,7 +165,7 @@ describe('alert-forwarder service', () => {
       E2E_WRONG_TOKEN: 'not-the-token',
     });
 
-    await waitFor(() => hec.requests >= 3, { timeoutMs: 60_000, what: 'HEC 503 answers' });
+    await waitFor(() => hec.requests >= 3, { timeoutMs: 60_000, what: 'HEC 503 responses' });
     hec.mode = 'accept';
 
     const idsOf = (values: Array<string | undefined>) => [...values].sort();

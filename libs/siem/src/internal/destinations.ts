@@ -25,7 +25,7 @@ export interface DestinationsConfig {
   destinations: DestinationConfig[];
 }
 
-/** Where secrets named by the file are read from. Services pass `process.env` and `readFileSync`. */
+/** Sources of the secrets the file names. Services pass `process.env` and `readFileSync`. */
 export interface SecretSources {
   env: Readonly<Record<string, string | undefined>>;
   readFile(path: string): string;

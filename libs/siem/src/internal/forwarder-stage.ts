@@ -44,7 +44,7 @@ export interface AlertForwarderStageOptions {
  * Creates the alert-forwarder stage: consumes Avro alerts, delivers them through the
  * forwarder and commits a batch only after every routed destination delivered or
  * dead-lettered each alert. Dead letters go to `deadLetterTopic` with the original bytes,
- * the `DEAD_LETTER_HEADERS` of `@ciem/kafka` and a `destination` header; a message that is
+ * the `DEAD_LETTER_HEADERS` of `@ciem/kafka` and a `destination` header. A message that is
  * not a valid Alert is dead-lettered without that header.
  */
 export function createAlertForwarderStage(options: AlertForwarderStageOptions): Stage {

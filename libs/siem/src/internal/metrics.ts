@@ -27,9 +27,9 @@ function metricOf<T>(registry: MetricsRegistry, name: string, create: () => T): 
 }
 
 /**
- * Registers the forwarder's metrics in `registry`. The `destination` label comes from the
- * destinations file, a short fixed list an operator writes, so it adds few series; it is the
- * one label outside the platform's usual set, because every destination fails on its own.
+ * Registers the forwarder's metrics in `registry`. The `destination` label is outside the
+ * platform's usual label set, because each destination fails on its own. Its values come
+ * from the destinations file, a short list an operator writes, so it adds few series.
  */
 export function createForwarderMetrics(registry: MetricsRegistry): ForwarderMetrics {
   const counter = (name: string, help: string, labelNames: string[]) =>

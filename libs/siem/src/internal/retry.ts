@@ -27,7 +27,7 @@ export const defaultRetryPolicy: RetryPolicy = Object.freeze({
   budgetMs: 300_000,
 });
 
-/** What a retry loop reports while it waits. */
+/** Callbacks of a retry loop while it waits. */
 export interface RetryHooks {
   /** Called after a failed attempt that will be retried, with the delay before the next one. */
   onRetry?(error: unknown, attempt: number, delayMs: number): void;

@@ -27,7 +27,7 @@ export interface AlertSink {
   close(): Promise<void>;
 }
 
-/** How a sink sends one request of alerts. */
+/** The part of a sink that sends one request of alerts. */
 export interface BatchSender {
   readonly name: string;
   readonly batchMaxAlerts: number;

@@ -88,7 +88,7 @@ describe('HEC sink', () => {
       const sink = createHecSink(hecConfig(receiver.url, 'hec-token'), product);
       const retries: number[] = [];
       const delivery = sink.deliver(alerts, { onRetry: (_e, attempt) => retries.push(attempt) });
-      await waitFor(() => receiver.requests >= 2, { timeoutMs: 10_000, what: 'two 503 answers' });
+      await waitFor(() => receiver.requests >= 2, { timeoutMs: 10_000, what: 'two 503 responses' });
       receiver.mode = 'accept';
       expect(delivered(await delivery)).toBe(3);
       expect(receiver.received).toHaveLength(3);
@@ -254,13 +254,13 @@ describe('webhook sink', () => {
     }
   });
 
-  it('delivers once after 503 answers', async () => {
+  it('delivers once after 503 responses', async () => {
     const receiver = await startWebhookReceiver('hook-secret');
     receiver.mode = 'busy';
     try {
       const sink = createWebhookSink(config(receiver.url, 'hook-secret'), product);
       const delivery = sink.deliver(alerts);
-      await waitFor(() => receiver.requests >= 2, { timeoutMs: 10_000, what: 'two 503 answers' });
+      await waitFor(() => receiver.requests >= 2, { timeoutMs: 10_000, what: 'two 503 responses' });
       receiver.mode = 'accept';
       expect(delivered(await delivery)).toBe(3);
       expect(receiver.received).toHaveLength(3);

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { verifyWebhookSignature } from '../internal/webhook/encode.js';
 
-/** What a receiver does with the next request: accept it, or answer with a failure. */
+/** Behaviour of a receiver for the next request: accept it, or return a failure status. */
 export type ReceiverMode = 'accept' | 'busy' | 'reject';
 
 async function readBody(request: IncomingMessage): Promise<string> {
@@ -63,7 +63,7 @@ export interface HttpReceiver {
   readonly received: Array<Record<string, unknown>>;
   /** Idempotency keys seen more than once among accepted requests. */
   readonly repeatedKeys: string[];
-  /** Requests answered, failures included. */
+  /** Requests handled, failures included. */
   requests: number;
   mode: ReceiverMode;
   close(): Promise<void>;
@@ -135,7 +135,7 @@ function json(response: ServerResponse, status: number, body: unknown, headers =
 /**
  * Starts a HEC-compatible receiver on 127.0.0.1: it checks `Authorization: Splunk <token>`
  * (401 code 2 when missing, 403 code 4 when wrong), parses the concatenated events and
- * answers `{"text":"Success","code":0}`. In `busy` mode it answers 503 code 9 with
+ * returns `{"text":"Success","code":0}`. In `busy` mode it returns 503 code 9 with
  * `Retry-After: 1`; in `reject` mode 400 code 6 (invalid data format).
  */
 export async function startHecReceiver(token: string): Promise<HttpReceiver> {
@@ -177,7 +177,7 @@ export async function startHecReceiver(token: string): Promise<HttpReceiver> {
 /**
  * Starts a webhook receiver on 127.0.0.1 that checks the `X-Ciem-Signature` HMAC with
  * `secret` (401 when it does not verify) and stores the parsed bodies. In `busy` mode it
- * answers 503 with `Retry-After: 1`; in `reject` mode 422.
+ * returns 503 with `Retry-After: 1`, and in `reject` mode 422.
  */
 export async function startWebhookReceiver(
   secret: string,
@@ -222,7 +222,7 @@ export interface ReceivedSyslog {
   message: string;
 }
 
-/** Parses one RFC 5424 message whose structured data holds at most one element. */
+/** Parses one RFC 5424 message whose structured data is `-` or one element. */
 export function parseSyslogMessage(raw: string): ReceivedSyslog {
   const match =
     /^<(\d{1,3})>(\d) (\S+) (\S+) (\S+) (\S+) (\S+) (-|\[(?:[^\]\\]|\\.)*\]) ?(.*)$/s.exec(raw);

@@ -20,9 +20,9 @@ function parseHecResponse(body: string): HecResponse {
 }
 
 /**
- * POSTs one body to HEC with `Authorization: Splunk <token>` and classifies the response:
- * 200 with code 0 is delivered; 503 (code 9, server busy), 429 and other 5xx are retried,
- * honouring Retry-After; 400 (invalid data), 401 and 403 (token missing, invalid or
+ * POSTs one body to HEC with `Authorization: Splunk <token>` and classifies the response.
+ * A 200 with code 0 is delivered. 503 (code 9, server busy), 429 and other 5xx are retried,
+ * honouring Retry-After. 400 (invalid data), 401 and 403 (token missing, invalid or
  * disabled) and every other status are rejected for good. Returns the `ackId` when HEC sent one.
  */
 export async function postHecBody(

@@ -26,5 +26,5 @@ export interface HecSinkConfig {
   retry: RetryPolicy;
 }
 
-/** Path of the HEC JSON event endpoint (Splunk docs, "HTTP Event Collector REST API endpoints"). */
+/** Path of the HEC endpoint for JSON events. */
 export const HEC_EVENT_PATH = '/services/collector/event';

@@ -5,8 +5,8 @@ import type { HecSinkConfig } from './config.js';
 
 /**
  * Encodes alerts as one HEC request body: JSON event objects concatenated without a
- * separator, as `/services/collector/event` accepts (Splunk docs, "Format events for HTTP
- * Event Collector"). `time` is the alert's `last_seen` in epoch seconds with milliseconds.
+ * separator, as `/services/collector/event` accepts them. `time` is the alert's `last_seen`
+ * in epoch seconds with milliseconds.
  */
 export function encodeHecEvents(
   alerts: readonly Alert[],

@@ -9,8 +9,8 @@ import { encodeHecEvents } from './encode.js';
 
 /**
  * Creates a Splunk HEC sink. Contract: a request of up to `batchMaxAlerts` alerts counts as
- * delivered when HEC answers 200 with code 0. Checked against the HEC protocol as Splunk
- * Enterprise 9 documents it, with a local receiver in the tests.
+ * delivered when HEC returns 200 with code 0. The tests use a local HEC-compatible receiver,
+ * not a Splunk server.
  *
  * NOTE: with indexer acknowledgement on, HEC returns an `ackId` after the event is received
  * but before it is indexed. The sink sends the channel header but does not poll

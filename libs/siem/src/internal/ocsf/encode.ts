@@ -2,9 +2,8 @@ import type { Alert } from '@ciem/events';
 import { idempotencyKeyOf } from '../idempotency.js';
 
 /**
- * OCSF 1.3.0 Detection Finding (class `detection_finding`, uid 2004, category Findings, uid 2).
- * Field names, enums and units follow the schema at https://schema.ocsf.io/1.3.0/classes/detection_finding.
- * Times are epoch milliseconds, as OCSF `timestamp_t` is.
+ * Version of the OCSF schema the findings target: Detection Finding (uid 2004) in the
+ * Findings category (uid 2). Times are epoch milliseconds, as OCSF `timestamp_t` is.
  */
 export const OCSF_VERSION = '1.3.0';
 export const OCSF_CLASS_UID = 2004;

@@ -1,10 +1,7 @@
 import type { Alert } from '@ciem/events';
 import { idempotencyKeyOf } from '../idempotency.js';
 
-/**
- * CEF severity 0–10 per alert severity. ArcSight's CEF guide groups 0–3 Low, 4–6 Medium,
- * 7–8 High and 9–10 Very-High.
- */
+/** CEF severity 0–10 per alert severity, where 0–3 is Low, 4–6 Medium, 7–8 High and 9–10 Very-High. */
 export const CEF_SEVERITIES: Readonly<Record<string, number>> = Object.freeze({
   info: 1,
   low: 3,

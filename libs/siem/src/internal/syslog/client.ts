@@ -70,8 +70,8 @@ function connectSocket(config: SyslogSinkConfig): Promise<net.Socket> {
  * when the connection breaks fails with a retriable `CIEM_SIEM_DELIVERY_FAILED`.
  *
  * NOTE: TCP syslog has no acknowledgement. A write counts as delivered once the kernel took
- * the bytes, so messages written just before the server drops the connection can be lost,
- * and a retried batch can repeat messages the server did read; receivers dedupe by
+ * the bytes, so messages written just before the server drops the connection can be lost.
+ * A retried batch can also repeat messages the server did read, so receivers dedupe by
  * `externalId` (the idempotency key).
  */
 export function createSyslogConnection(config: SyslogSinkConfig): SyslogConnection {

@@ -23,7 +23,7 @@ export function signWebhookBody(secret: string, timestampSeconds: number, body: 
   return `t=${timestampSeconds},v1=${digest}`;
 }
 
-/** Why a signature check failed, or `ok`. */
+/** Result of a signature check: `ok` or the reason it failed. */
 export type SignatureCheck = 'ok' | 'malformed' | 'mismatch' | 'expired';
 
 /**
