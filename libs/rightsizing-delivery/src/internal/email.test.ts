@@ -101,7 +101,7 @@ describe('sendReportEmails', () => {
         },
         reports,
       ),
-    ).rejects.toMatchObject({ code: 'CIEM_DELIVERY_SMTP_REJECTED', retriable: false });
+    ).rejects.toMatchObject({ code: 'CIEM_RIGHTSIZING_DELIVERY_SMTP_REJECTED', retriable: false });
     expect(logins.at(-1)?.password).toBe('wrong');
   });
 });

@@ -43,8 +43,8 @@ function isPermanent(error: unknown): boolean {
 
 /**
  * Sends one email per report and resolves with the number sent. Throws
- * `CIEM_DELIVERY_SMTP_REJECTED` (RejectedError) for a 5xx reply or refused credentials and
- * `CIEM_DELIVERY_SMTP_UNAVAILABLE` (DependencyError) for anything that may pass.
+ * `CIEM_RIGHTSIZING_DELIVERY_SMTP_REJECTED` (RejectedError) for a 5xx reply or refused credentials and
+ * `CIEM_RIGHTSIZING_DELIVERY_SMTP_UNAVAILABLE` (DependencyError) for anything that may pass.
  */
 export async function sendReportEmails(
   options: EmailOptions,

@@ -3,19 +3,19 @@ import { DependencyError, InputError, RejectedError, describeValue } from '@ciem
 /** Error codes of report delivery. Each is stable and never reused. */
 export const DeliveryErrorCode = {
   /** An option of a delivery target is invalid. */
-  invalidOption: 'CIEM_DELIVERY_INVALID_OPTION',
+  invalidOption: 'CIEM_RIGHTSIZING_DELIVERY_INVALID_OPTION',
   /** Writing a report file failed. */
-  folderWriteFailed: 'CIEM_DELIVERY_FOLDER_WRITE_FAILED',
+  folderWriteFailed: 'CIEM_RIGHTSIZING_DELIVERY_FOLDER_WRITE_FAILED',
   /** The webhook receiver failed in a way that may pass (5xx, 408, 429, network error). */
-  webhookUnavailable: 'CIEM_DELIVERY_WEBHOOK_UNAVAILABLE',
+  webhookUnavailable: 'CIEM_RIGHTSIZING_DELIVERY_WEBHOOK_UNAVAILABLE',
   /** The webhook receiver refused the request for good (a 4xx other than 408 and 429). */
-  webhookRejected: 'CIEM_DELIVERY_WEBHOOK_REJECTED',
+  webhookRejected: 'CIEM_RIGHTSIZING_DELIVERY_WEBHOOK_REJECTED',
   /** Every webhook attempt failed with a retriable error. */
-  webhookRetriesExhausted: 'CIEM_DELIVERY_WEBHOOK_RETRIES_EXHAUSTED',
+  webhookRetriesExhausted: 'CIEM_RIGHTSIZING_DELIVERY_WEBHOOK_RETRIES_EXHAUSTED',
   /** The SMTP server could not be reached or failed the message for now. */
-  smtpUnavailable: 'CIEM_DELIVERY_SMTP_UNAVAILABLE',
+  smtpUnavailable: 'CIEM_RIGHTSIZING_DELIVERY_SMTP_UNAVAILABLE',
   /** The SMTP server refused the message or the credentials for good. */
-  smtpRejected: 'CIEM_DELIVERY_SMTP_REJECTED',
+  smtpRejected: 'CIEM_RIGHTSIZING_DELIVERY_SMTP_REJECTED',
 } as const;
 
 /** Raised when a delivery option has the wrong form. */

@@ -41,7 +41,7 @@ describe('writeReportsToFolder', () => {
     const file = path.join(root, 'not-a-folder');
     writeFileSync(file, 'x');
     await expect(writeReportsToFolder(file, reports)).rejects.toMatchObject({
-      code: 'CIEM_DELIVERY_FOLDER_WRITE_FAILED',
+      code: 'CIEM_RIGHTSIZING_DELIVERY_FOLDER_WRITE_FAILED',
     });
   });
 });

@@ -12,7 +12,7 @@ export const ALL_FORMATS: readonly ReportFormat[] = Object.keys(REPORT_FORMATS) 
  * (`account-111122223333.html`, `team-payments.csv`), creating the folder. Each file is
  * written to a temporary name and renamed, so a reader never sees half a file and a run
  * replaces the previous run's files. Returns the paths written. Throws
- * `CIEM_DELIVERY_FOLDER_WRITE_FAILED` (a `DependencyError`).
+ * `CIEM_RIGHTSIZING_DELIVERY_FOLDER_WRITE_FAILED` (a `DependencyError`).
  */
 export async function writeReportsToFolder(
   folder: string,

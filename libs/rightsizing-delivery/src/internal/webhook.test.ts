@@ -125,7 +125,7 @@ describe('sendWebhook', () => {
         { url: receiver.url, secret, initialDelayMs: 1 },
         buildWebhookPayload(reports, { generatedAt }),
       ),
-    ).rejects.toMatchObject({ code: 'CIEM_DELIVERY_WEBHOOK_REJECTED' });
+    ).rejects.toMatchObject({ code: 'CIEM_RIGHTSIZING_DELIVERY_WEBHOOK_REJECTED' });
     expect(receiver.received).toHaveLength(1);
   });
 
@@ -136,7 +136,10 @@ describe('sendWebhook', () => {
         { url: receiver.url, secret, maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5 },
         buildWebhookPayload(reports, { generatedAt }),
       ),
-    ).rejects.toMatchObject({ code: 'CIEM_DELIVERY_WEBHOOK_RETRIES_EXHAUSTED', retriable: true });
+    ).rejects.toMatchObject({
+      code: 'CIEM_RIGHTSIZING_DELIVERY_WEBHOOK_RETRIES_EXHAUSTED',
+      retriable: true,
+    });
     expect(receiver.received).toHaveLength(3);
   });
 });

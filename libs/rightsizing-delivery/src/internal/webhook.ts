@@ -169,8 +169,8 @@ async function postOnce(
 
 /**
  * POSTs the payload, signed, retrying retriable failures. Resolves with the number of
- * attempts once a 2xx arrives. Throws `CIEM_DELIVERY_WEBHOOK_REJECTED` (RejectedError) at
- * once for a permanent refusal, and `CIEM_DELIVERY_WEBHOOK_RETRIES_EXHAUSTED`
+ * attempts once a 2xx arrives. Throws `CIEM_RIGHTSIZING_DELIVERY_WEBHOOK_REJECTED` (RejectedError) at
+ * once for a permanent refusal, and `CIEM_RIGHTSIZING_DELIVERY_WEBHOOK_RETRIES_EXHAUSTED`
  * (DependencyError) after the last attempt.
  */
 export async function sendWebhook(
