@@ -52,7 +52,7 @@ export async function postOnce(
   return { status: response.status, body: text, headers: response.headers };
 }
 
-/** Statuses worth retrying: timeout, conflict in flight, too many requests and 5xx. */
+/** Statuses worth retrying: 408 request timeout, 429 too many requests and every 5xx. */
 export function isRetriableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
