@@ -2,7 +2,7 @@
  * Opens the HTML reports in headless Chromium: takes a screenshot and dumps the DOM after
  * the page loaded, to show that a browser renders the page and that the numbers read from
  * the page are the report's. Needs Debian's chromium (`bash deploy/local/chromium.sh
- * install`); without it the suite skips and says so.
+ * install`); without it the suite is skipped with a message naming the missing browser.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,9 +1,10 @@
 /**
- * The right-sizing adapters: reads the analysis inputs from ClickHouse (`entitlements`,
- * `permission_usage`), and writes results to the ClickHouse `recommendations` table
- * (schemas/clickhouse/0005_recommendations.sql, one row per principal and analysis) and to
- * the compacted `ciem.recommendations` topic (one JSON message per principal, keyed by
- * principal id). Checked against Kafka 4.1 and ClickHouse 18.16.
+ * The right-sizing adapters. They read the analysis inputs from the ClickHouse
+ * `entitlements` and `permission_usage` tables. They write results to the ClickHouse
+ * `recommendations` table (schemas/clickhouse/0005_recommendations.sql), one row per
+ * principal and analysis, and to the compacted `ciem.recommendations` topic, one JSON
+ * message per principal keyed by principal id. Checked against Kafka 4.1 and ClickHouse
+ * 18.16.
  */
 export {
   listLatestSnapshots,

@@ -9,7 +9,7 @@ import type { RenderedReport } from '@ciem/rightsizing-reports';
 import type { Logger, StageMetrics } from '@ciem/telemetry';
 import type { RightsizingConfig } from './ownership.js';
 
-/** What happened to each configured delivery target of one analysis. */
+/** Outcome of the delivery targets of one analysis. */
 export interface DeliveryReport {
   files: number;
   webhookAttempts: number;

@@ -1,7 +1,7 @@
 import { errorCodeOf, isRetriable } from '@ciem/errors';
 import type { Logger } from '@ciem/telemetry';
 
-/** Longest pause between two attempts of a start step, in milliseconds. */
+/** Maximum pause between two attempts of a start step, in milliseconds. */
 const MAX_DELAY_MS = 10_000;
 
 /**

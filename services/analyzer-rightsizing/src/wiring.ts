@@ -54,7 +54,7 @@ export interface RightsizingTelemetry {
  * results to `recommendations` and the recommendations topic, then renders and delivers
  * the reports. An analysis whose reads or writes fail stops the service through
  * `context.fail` (exit code 1). A failed delivery is logged and counted; in mode `once` it
- * also fails the run, so a scheduler sees it.
+ * also fails the run, so that a scheduler notices it.
  */
 export function wireRightsizing(config: RightsizingConfig, telemetry: RightsizingTelemetry): Stage {
   const logger = stageLogger(telemetry.logger, STAGE);

@@ -6,7 +6,7 @@ import type {
   UnobservableReason,
 } from '@ciem/rightsizing';
 
-/** What a report covers: the principals of one account or of one team. */
+/** Scope of a report: the principals of one account or of one team. */
 export interface ReportScope {
   kind: 'account' | 'team';
   /** Account id, or team name (`(none)` for principals without a team). */

@@ -61,8 +61,8 @@ export async function listLatestSnapshots(
 }
 
 /**
- * The finding an `admin` flag of 1 stands for. The table keeps only the flag, so the
- * finding's path and summary from the original evaluation are lost.
+ * Builds the finding that an `admin` flag of 1 records. The table keeps only the flag, so
+ * the path and summary of the original finding are lost.
  */
 function adminFinding(principalId: string): Finding {
   return {
@@ -78,8 +78,8 @@ function adminFinding(principalId: string): Finding {
  * Rows written twice (before their parts merge) are read once, because the query groups
  * by the table's whole sorting key.
  *
- * NOTE: the table has no tags, so `tags` is empty and ownership can come only from the
- * account map; findings other than admin-equivalent are not stored and come back empty.
+ * NOTE: the table stores no tags, so `tags` is empty and ownership comes only from the
+ * account map. Findings other than admin-equivalent are not stored either.
  */
 export async function readSnapshotPrincipals(
   client: Pick<ClickHouse, 'query'>,
@@ -174,7 +174,7 @@ interface UsageQueryRow {
 
 /**
  * Visibility of a permission seen in `permission_usage`, which does not store the event's
- * own `action.visibility`. The permission map gives the same answer the normalizer used.
+ * own `action.visibility`. The permission map returns the value the normalizer used.
  * Azure data actions are not told apart here, so they count as logged control-plane use.
  */
 function visibilityOf(provider: Provider, permission: string): Visibility {
@@ -201,9 +201,9 @@ export async function readPermissionUsage(
   const table = quoteTableName(`${database}.permission_usage`);
   const historyStart = Math.min(query.historyStart ?? query.windowStart, query.windowStart);
   const maxResources = query.maxResources ?? 20;
-  // The table is per day; days are cut at UTC midnight, so a row of the window's first day
-  // may contain calls from before the window start. first_seen/last_seen keep the exact
-  // times, and the analysis compares those with the window.
+  // The table has one row per UTC day, so a row of the window's first day may contain
+  // calls from before the window start. first_seen and last_seen keep the exact times,
+  // and the analysis compares those with the window.
   const windowStartDay = `toDate(${quoteDateTime(query.windowStart)})`;
   const rows = await client.query<UsageQueryRow>(
     [

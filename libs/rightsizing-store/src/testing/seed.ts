@@ -22,7 +22,7 @@ export async function seedSnapshot(
   await client.insert(`${database}.entitlements`, rows, { columns: ENTITLEMENT_COLUMNS });
 }
 
-/** What a test event needs; the rest of the `NormalizedEvent` is filled with nulls. */
+/** Fields of a test event; `testEvent` fills the rest of the `NormalizedEvent` with nulls. */
 export interface TestEvent {
   id: string;
   provider: Provider;
