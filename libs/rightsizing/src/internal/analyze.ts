@@ -66,6 +66,8 @@ interface AnalysisContext {
   classifications: Map<string, Classification>;
   /** `d` or `c`, then an Azure pattern, to the catalog operations it matches. */
   expansions: Map<string, string[]>;
+  /** Azure operations known from the options and seen in the usage, lower-cased. */
+  azureCatalog: { actions: string[]; dataActions: string[] };
 }
 
 interface Classification {
@@ -88,7 +90,17 @@ export function analyzeRightsizing(
   const end = options.windowEnd;
   const start = end - days * DAY_MS;
   const index = indexUsage(input.usage, input.activity ?? [], start, end, DEFAULT_MAX_RESOURCES);
-  const context: AnalysisContext = { classifications: new Map(), expansions: new Map() };
+  const known = options.azureOperations;
+  const context: AnalysisContext = {
+    classifications: new Map(),
+    expansions: new Map(),
+    azureCatalog: {
+      actions: [...new Set([...(known?.actions ?? []), ...index.azureOperations.actions])],
+      dataActions: [
+        ...new Set([...(known?.dataActions ?? []), ...index.azureOperations.dataActions]),
+      ],
+    },
+  };
   const results: RightsizingResult[] = [];
   for (const principal of input.principals) {
     results.push(analyzePrincipal(principal, index, context, { start, end, days }, options));
@@ -188,10 +200,8 @@ function analyzePrincipal(
   for (const [permissionKey, grant] of granted) {
     if (!grant.pattern && !matchedKeys.has(permissionKey)) unmatchedGrants.push(grant);
   }
-  if (provider === 'azure' && options.azureOperations !== undefined) {
-    unmatchedGrants.push(
-      ...unusedOperationsOfPatterns(matched, granted, uses, options.azureOperations, context),
-    );
+  if (provider === 'azure') {
+    unmatchedGrants.push(...unusedOperationsOfPatterns(matched, granted, uses, context));
   }
 
   const used: UsedPermission[] = matched.map(({ granted: grant, uses: list }) => {
@@ -315,9 +325,10 @@ function analyzePrincipal(
 }
 
 /**
- * Expands the Azure wildcard grants that were partly used into the catalog operations they
- * match that went unused, so those show as unused and removable one by one. Operations
- * granted by name elsewhere are left to their own grant.
+ * Expands the Azure wildcard grants that were partly used into the known operations they
+ * match that went unused, so those show as unused and removable one by one. Known are the
+ * operations of `options.azureOperations` and those any principal used. Operations granted
+ * by name elsewhere are left to their own grant.
  *
  * NOTE: the `notActions` of the role that granted the wildcard are not applied here, so an
  * operation the role excludes may be listed as unused.
@@ -326,9 +337,9 @@ function unusedOperationsOfPatterns(
   matched: readonly MatchedUse[],
   granted: ReadonlyMap<string, GrantedPermission>,
   uses: ReadonlyMap<string, WindowUse>,
-  catalog: NonNullable<RightsizingOptions['azureOperations']>,
   context: AnalysisContext,
 ): GrantedPermission[] {
+  const catalog = context.azureCatalog;
   const expanded = new Map<string, GrantedPermission>();
   for (const { granted: grant } of matched) {
     if (!grant.pattern) continue;

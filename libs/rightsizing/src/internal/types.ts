@@ -264,6 +264,7 @@ export interface RightsizingOptions {
   /**
    * Known Azure operations, lower-cased, that a partly used wildcard grant is expanded to, so
    * its unused operations can be removed one by one (see `azureOperationsFromExports`).
+   * Operations any principal used in the usage data are added to them.
    */
   azureOperations?: { actions: readonly string[]; dataActions: readonly string[] };
   /** Azure built-in roles and GCP predefined roles to choose from. */

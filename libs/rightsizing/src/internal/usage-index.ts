@@ -31,6 +31,8 @@ export interface UsageIndex {
   readonly accounts: Map<string, AccountCoverage>;
   /** Keys `provider\0account id\0service` where some data event was seen. */
   readonly dataEventServices: Set<string>;
+  /** Azure operations seen in any row (lower case): data actions and control actions apart. */
+  readonly azureOperations: { actions: Set<string>; dataActions: Set<string> };
 }
 
 /** Returns the key of a principal in the index. */
@@ -77,6 +79,7 @@ export function indexUsage(
   const lastActivity = new Map<string, number>();
   const accounts = new Map<string, AccountCoverage>();
   const dataEventServices = new Set<string>();
+  const azureOperations = { actions: new Set<string>(), dataActions: new Set<string>() };
 
   for (const row of usage) {
     const provider = row.provider;
@@ -86,6 +89,11 @@ export function indexUsage(
     const previous = lastActivity.get(principal);
     if (previous === undefined || row.last_seen > previous) {
       lastActivity.set(principal, row.last_seen);
+    }
+    if (provider === 'azure') {
+      const names =
+        row.visibility === 'data-event' ? azureOperations.dataActions : azureOperations.actions;
+      names.add(row.permission.toLowerCase());
     }
     if (row.visibility === 'data-event') {
       dataEventServices.add(`${accountKey}\u0000${serviceOf(provider, row.permission)}`);
@@ -133,5 +141,5 @@ export function indexUsage(
     );
   }
 
-  return { uses, lastActivity, accounts, dataEventServices };
+  return { uses, lastActivity, accounts, dataEventServices, azureOperations };
 }
