@@ -194,4 +194,30 @@ describe('analyzer-rightsizing service', () => {
     }
     expect(received.map((message) => message.key?.toString()).sort()).toEqual([deployer, dormant]);
   });
+
+  it('exits 1 when delivery fails', async () => {
+    // A 400 from the receiver is a permanent rejection, so the one attempt fails at once.
+    const rejecting = createServer((_request, response) => response.writeHead(400).end('bad'));
+    await new Promise<void>((resolve) => rejecting.listen(0, '127.0.0.1', resolve));
+    const { port } = rejecting.address() as AddressInfo;
+    try {
+      const service = startChildService(main, {
+        CIEM_PROBE_PORT: '0',
+        CIEM_RIGHTSIZING_MODE: 'once',
+        CIEM_RIGHTSIZING_WEBHOOK_URL: `http://127.0.0.1:${port}/ciem`,
+        CIEM_RIGHTSIZING_WEBHOOK_SECRET: webhookSecret,
+        CIEM_RIGHTSIZING_KAFKA_ENABLED: 'false',
+        CIEM_CLICKHOUSE_URL: clickhouseUrl,
+        CIEM_CLICKHOUSE_DATABASE: database,
+      });
+      expect(await service.exited).toBe(1);
+      const failed = service.lines.find((line) => line.msg === 'report delivery failed');
+      expect(failed).toMatchObject({
+        target: 'webhook',
+        error_code: 'CIEM_RIGHTSIZING_DELIVERY_WEBHOOK_REJECTED',
+      });
+    } finally {
+      await new Promise<void>((resolve) => rejecting.close(() => resolve()));
+    }
+  });
 });
