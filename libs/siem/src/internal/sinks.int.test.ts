@@ -213,6 +213,22 @@ describe('syslog TLS sink', () => {
       await receiver.close();
     }
   });
+
+  it('reconnects after a dropped connection', async () => {
+    const receiver = await startReceiver();
+    const sink = createSyslogSink(syslogConfig(receiver.port, 'syslog.test'));
+    try {
+      expect(delivered(await sink.deliver([alerts[0]!]))).toBe(1);
+      await waitFor(() => receiver.received.length === 1, { what: 'the first frame' });
+      await receiver.stop();
+      await receiver.start();
+      expect(delivered(await sink.deliver(alerts.slice(1)))).toBe(2);
+      await waitFor(() => receiver.received.length === 3, { what: 'all three frames' });
+    } finally {
+      await sink.close();
+      await receiver.close();
+    }
+  });
 });
 
 describe('webhook sink', () => {

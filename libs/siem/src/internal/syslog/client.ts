@@ -84,7 +84,14 @@ export function createSyslogConnection(config: SyslogSinkConfig): SyslogConnecti
   };
 
   const open = async (): Promise<net.Socket> => {
-    if (current !== undefined && !current.destroyed && current.writable) return current;
+    if (current !== undefined) {
+      // One turn of the event loop lets a close that the server already sent reach the
+      // socket, so an idle connection the server dropped is not written to.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (current !== undefined && !current.destroyed && current.writable && !current.readableEnded) {
+      return current;
+    }
     const socket = await connectSocket(config);
     socket.on('error', () => drop(socket));
     socket.on('end', () => drop(socket));
