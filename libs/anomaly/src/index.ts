@@ -19,3 +19,4 @@ export type {
 export { DETECTORS } from './internal/detectors/index.js';
 export { ANOMALY_ERROR_CODES } from './internal/errors.js';
 export { permissionWeight } from './internal/sensitivity.js';
+export { processEvents } from './internal/process-events.js';

@@ -1,0 +1,93 @@
+import { setting } from '@ciem/config';
+import { serviceSettings } from '@ciem/runtime';
+
+/** Configuration of the anomaly analyzer: the shared service settings plus its own. */
+export const analyzerAnomalySchema = {
+  ...serviceSettings,
+  kafkaBrokers: setting.list({
+    env: 'CIEM_KAFKA_BROKERS',
+    description: 'Kafka bootstrap servers as comma-separated `host:port`.',
+    default: ['127.0.0.1:9092'],
+    minItems: 1,
+  }),
+  topicPrefix: setting.string({
+    env: 'CIEM_KAFKA_TOPIC_PREFIX',
+    description: 'Put in front of every topic name, such as `staging.` for `staging.ciem.alerts`.',
+    default: '',
+    nonEmpty: false,
+  }),
+  groupId: setting.string({
+    env: 'CIEM_ANOMALY_GROUP_ID',
+    description:
+      'Consumer group of the normalized topic; instances in one group share the partitions and so the principals.',
+    default: 'ciem-analyzer-anomaly',
+  }),
+  sessionTimeoutMs: setting.duration({
+    env: 'CIEM_KAFKA_SESSION_TIMEOUT_MS',
+    description:
+      'Time without heartbeats after which the group drops an instance and hands its partitions to the others.',
+    default: 30_000,
+    min: 6_000,
+    max: 300_000,
+  }),
+  checkpointDir: setting.string({
+    env: 'CIEM_ANOMALY_CHECKPOINT_DIR',
+    description:
+      'Folder of the baseline checkpoints, one JSON file per topic partition, written after each committed batch and read when a partition is first seen.',
+    default: './data/anomaly-checkpoints',
+  }),
+  checkpointIntervalMs: setting.duration({
+    env: 'CIEM_ANOMALY_CHECKPOINT_INTERVAL_MS',
+    description:
+      'Minimum time between two checkpoint writes of one partition; baselines are also saved at shutdown.',
+    default: 60_000,
+    min: 0,
+  }),
+  windowMs: setting.duration({
+    env: 'CIEM_ANOMALY_WINDOW_MS',
+    description:
+      'Aggregation window of an alert: detections of one rule, principal and subject inside one window update one alert.',
+    default: 3_600_000,
+    min: 60_000,
+  }),
+  warmupMs: setting.duration({
+    env: 'CIEM_ANOMALY_WARMUP_MS',
+    description:
+      'History a principal needs before first-use and new-network detections alert (with at least 50 events).',
+    default: 604_800_000,
+    min: 1,
+  }),
+  suppressions: setting.string({
+    env: 'CIEM_ANOMALY_SUPPRESSIONS',
+    description:
+      'JSON array of suppression rules `{"ruleId","principal","accountId","sourceCidr"}`; every field given must match, `*` is a wildcard.',
+    default: '[]',
+  }),
+  clickhouseUrl: setting.url({
+    env: 'CIEM_CLICKHOUSE_URL',
+    description: 'ClickHouse HTTP endpoint.',
+    default: 'http://127.0.0.1:8123',
+  }),
+  clickhouseDatabase: setting.string({
+    env: 'CIEM_CLICKHOUSE_DATABASE',
+    description: 'ClickHouse database of the `alerts` table.',
+    default: 'ciem',
+  }),
+  clickhouseUser: setting.string({
+    env: 'CIEM_CLICKHOUSE_USER',
+    description: 'ClickHouse user.',
+    default: 'default',
+  }),
+  clickhousePassword: setting.string({
+    env: 'CIEM_CLICKHOUSE_PASSWORD',
+    description: 'ClickHouse password.',
+    secret: true,
+    optional: true,
+    nonEmpty: false,
+  }),
+  migrations: setting.boolean({
+    env: 'CIEM_MIGRATIONS_ENABLED',
+    description: 'Applies the ClickHouse migrations at start (idempotent).',
+    default: true,
+  }),
+};
