@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { analyzeRightsizing } from '@ciem/rightsizing';
 import { renderReports, reportFileName } from '@ciem/rightsizing-reports';
 import { sampleResults } from '@ciem/rightsizing-reports/testing';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -109,5 +110,61 @@ describe.skipIf(!hasChromium)('HTML report in chromium', () => {
     expect(dom).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(dom).not.toMatch(/<script\b/i);
     expect(fieldValue(dom, 'never_used')).toBe('1');
+  });
+
+  it('renders analyzer results', async () => {
+    // One AWS role granted three actions that used one of them inside a 30-day window.
+    const windowEnd = Date.UTC(2026, 11, 4);
+    const results = analyzeRightsizing(
+      {
+        principals: [
+          {
+            provider: 'aws',
+            account_id: '777788889999',
+            principal_id: 'arn:aws:iam::777788889999:role/app',
+            principal_type: 'role',
+            principal_name: 'app',
+            tags: { team: 'checkout' },
+            grants: ['ec2:DescribeInstances', 'iam:CreateUser', 'iam:DeleteUser'].map(
+              (permission) => ({
+                permission,
+                resource: '*',
+                conditional: false,
+                via: 'inline:app',
+              }),
+            ),
+            findings: [],
+          },
+        ],
+        usage: [
+          {
+            provider: 'aws',
+            account_id: '777788889999',
+            principal_id: 'arn:aws:iam::777788889999:role/app',
+            permission: 'ec2:DescribeInstances',
+            visibility: 'logged',
+            allowed_count: 5,
+            denied_count: 0,
+            first_seen: windowEnd - 20 * 86_400_000,
+            last_seen: windowEnd - 86_400_000,
+            resources: [],
+          },
+        ],
+      },
+      { windowEnd, windowDays: 30 },
+    );
+    const team = renderReports(results, { generatedAt: windowEnd }).find(
+      (report) => report.scope.kind === 'team',
+    );
+    expect(team?.scope.key).toBe('checkout');
+    const file = path.join(workDir, reportFileName(team!, 'html'));
+    writeFileSync(file, team!.html);
+    const dom = await runChromium(pathToFileURL(file).href, ['--dump-dom']);
+
+    expect(fieldValue(dom, 'principals')).toBe('1');
+    expect(fieldValue(dom, 'removable_permissions')).toBe('2');
+    expect(dom).toContain('iam:CreateUser');
+    // Serialized text escapes only &, < and >, so the policy's quotes appear as they are.
+    expect(dom).toContain('"Version": "2012-10-17"');
   });
 });
