@@ -25,8 +25,9 @@ export interface RightsizingStepOptions {
   /** Time the step runs, for the snapshot and the reports; epoch milliseconds. */
   now: number;
   /**
-   * End of the analysis window. Default: just after the last event of the usage data, so
-   * old log files are judged against their own time and not the clock; `now` without data.
+   * End of the analysis window. The default is just after the last event of the usage data,
+   * so old log files are judged against their own time and not the clock. Without data it
+   * is `now`.
    */
   windowEnd?: number;
   /** Window length in days; default 90. */
@@ -50,7 +51,7 @@ export interface RightsizingTopEntry {
   removes: number;
 }
 
-/** What the right-sizing step wrote, part of the run summary. */
+/** Outputs of the right-sizing step, part of the run summary. */
 export interface RightsizingStepSummary {
   principals: number;
   /** Export records that could not be evaluated; details in `recommendations.json`. */

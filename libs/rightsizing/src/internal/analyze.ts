@@ -48,7 +48,7 @@ export interface MatchedUse {
   uses: WindowUse[];
 }
 
-/** What the recommenders of each provider read. */
+/** Inputs of the per-provider recommenders. */
 export interface RecommendationContext {
   principal: AnalyzedPrincipal;
   status: PrincipalStatus;
@@ -361,5 +361,6 @@ function unusedOperationsOfPatterns(
 
 /** Compares by UTF-16 code units, the order IAM documents and the tests use. */
 export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
 }

@@ -21,7 +21,7 @@ export type PrincipalStatus = 'active' | 'inactive' | 'never-used';
 export type PermissionRisk =
   'escalation' | 'permissions-management' | 'write' | 'read' | 'list' | 'tagging' | 'unknown';
 
-/** Why the use of a granted permission could not be seen in the usage data. */
+/** Reason the use of a granted permission cannot be seen in the usage data. */
 export type UnobservableReason = 'data-event-not-enabled' | 'not-logged';
 
 /** The time range the analysis compared grants with. */
@@ -152,7 +152,7 @@ export interface RecommendationAlternative {
  * What to do with a principal. `removes` lists the granted, observable, unused permissions
  * the change takes away, sorted. When an AWS policy exceeds the managed-policy size limit
  * and cannot be compressed, `document` is the first part and `additional_documents` the
- * rest, and `notes` says so.
+ * rest, and `notes` explains the split.
  */
 export interface Recommendation {
   kind: RecommendationKind;
@@ -229,7 +229,7 @@ export interface RightsizingSummary {
 }
 
 /**
- * Who owns a principal: the first tag or label among `tagKeys` (default `team`, `owner`),
+ * Ownership rules of a principal: the first tag or label among `tagKeys` (default `team`, `owner`),
  * else the team mapped to the principal's account.
  */
 export interface OwnershipOptions {

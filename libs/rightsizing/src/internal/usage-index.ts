@@ -13,7 +13,7 @@ export interface WindowUse {
   resources_truncated: boolean;
 }
 
-/** What the usage data tells about one account (AWS account, Azure subscription, GCP project). */
+/** Coverage of one account (AWS account, Azure subscription, GCP project) in the usage data. */
 export interface AccountCoverage {
   /** Earliest event of any principal of the account. */
   earliest: number;
