@@ -75,6 +75,20 @@ describe('parseDestinations', () => {
     });
   });
 
+  it('requires a channel for acknowledgement', () => {
+    expect(() =>
+      parse([
+        {
+          name: 'x',
+          type: 'hec',
+          url: 'http://127.0.0.1:1',
+          token: { env: 'HEC_TOKEN' },
+          ack: true,
+        },
+      ]),
+    ).toThrow(/destinations\[0\]\.channel: expected a channel GUID/);
+  });
+
   it('rejects an unset secret variable', () => {
     expect(() =>
       parse([{ name: 'x', type: 'hec', url: 'http://127.0.0.1:1', token: { env: 'MISSING' } }]),

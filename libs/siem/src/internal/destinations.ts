@@ -226,6 +226,13 @@ function readDestination(reader: Reader, sources: SecretSources): DestinationCon
 
   switch (type) {
     case 'hec':
+      if (reader.raw.ack === true && reader.raw.channel === undefined) {
+        throw invalidDestination(
+          reader.field('channel'),
+          'a channel GUID when "ack" is true',
+          undefined,
+        );
+      }
       return {
         ...common,
         type,
@@ -240,6 +247,9 @@ function readDestination(reader: Reader, sources: SecretSources): DestinationCon
         ),
         index: reader.optionalString('index'),
         channel: reader.optionalString('channel'),
+        ack: reader.boolean('ack', false),
+        ackPollMs: reader.integer('ackPollMs', 1_000, 1, 600_000),
+        ackTimeoutMs: reader.integer('ackTimeoutMs', 60_000, 1, 3_600_000),
         batchMaxAlerts: reader.integer('batchMaxAlerts', 100, 1, 10_000),
         timeoutMs: reader.integer('timeoutMs', 10_000, 1, 600_000),
       };
@@ -352,7 +362,7 @@ export function describeDestination(destination: DestinationConfig): Record<stri
         ...base,
         url: destination.url,
         format: destination.format,
-        channel: destination.channel !== undefined,
+        ack: destination.ack,
       };
     case 'webhook':
       return {

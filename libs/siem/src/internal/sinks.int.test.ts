@@ -42,6 +42,9 @@ function hecConfig(url: string, token: string) {
     host: 'forwarder',
     source: 'ciem',
     sourcetype: '_json',
+    ack: false,
+    ackPollMs: 20,
+    ackTimeoutMs: 5_000,
     batchMaxAlerts: 2,
     timeoutMs: 5_000,
     retry,
@@ -108,6 +111,47 @@ describe('HEC sink', () => {
       expect(delivered(outcomes)).toBe(0);
       // One batch request, then one request per alert.
       expect(receiver.requests).toBe(3);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('waits for indexer acknowledgement', async () => {
+    const receiver = await startHecReceiver('hec-token', { ack: { pollsBeforeAck: 2 } });
+    try {
+      const config = {
+        ...hecConfig(receiver.url, 'hec-token'),
+        channel: '0aeeac95-ac74-4aa9-b30d-6c4c0ac581ba',
+        ack: true,
+      };
+      const sink = createHecSink(config, product);
+      expect(delivered(await sink.deliver(alerts))).toBe(3);
+      // Two requests, each polled until its third poll reports it indexed.
+      expect(receiver.ackPolls).toBe(6);
+      expect(receiver.received).toHaveLength(3);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('resends when acknowledgement times out', async () => {
+    const receiver = await startHecReceiver('hec-token', { ack: { pollsBeforeAck: 1_000_000 } });
+    try {
+      const config = {
+        ...hecConfig(receiver.url, 'hec-token'),
+        channel: '0aeeac95-ac74-4aa9-b30d-6c4c0ac581ba',
+        ack: true,
+        ackTimeoutMs: 100,
+        retry: { ...retry, maxAttempts: 2 },
+      };
+      const sink = createHecSink(config, product);
+      const outcomes = await sink.deliver([alerts[0]!]);
+      expect(outcomes[0]?.delivered).toBe(false);
+      expect(String((outcomes[0] as { error: Error }).error.message)).toContain(
+        'did not acknowledge',
+      );
+      // The request was sent twice: the first attempt and one retry.
+      expect(receiver.received).toHaveLength(2);
     } finally {
       await receiver.close();
     }

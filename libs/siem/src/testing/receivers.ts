@@ -136,21 +136,52 @@ function json(response: ServerResponse, status: number, body: unknown, headers =
  * Starts a HEC-compatible receiver on 127.0.0.1: it checks `Authorization: Splunk <token>`
  * (401 code 2 when missing, 403 code 4 when wrong), parses the concatenated events and
  * returns `{"text":"Success","code":0}`. In `busy` mode it returns 503 code 9 with
- * `Retry-After: 1`; in `reject` mode 400 code 6 (invalid data format).
+ * `Retry-After: 1`; in `reject` mode 400 code 6 (invalid data format). With `ack` it
+ * requires the channel header, returns an `ackId` per request and reports an id as
+ * acknowledged on `/services/collector/ack` after `pollsBeforeAck` polls of it.
  */
-export async function startHecReceiver(token: string): Promise<HttpReceiver> {
-  const receiver: HttpReceiver = await startHttpReceiver(
+export async function startHecReceiver(
+  token: string,
+  options: { ack?: { pollsBeforeAck: number } } = {},
+): Promise<HttpReceiver & { ackPolls: number }> {
+  let nextAckId = 0;
+  const state = { ackPolls: 0 };
+  const pollsOf = new Map<number, number>();
+
+  const handleAck = (body: string, response: ServerResponse): void => {
+    state.ackPolls += 1;
+    const ids = (JSON.parse(body) as { acks?: number[] }).acks ?? [];
+    const acks: Record<string, boolean> = {};
+    for (const id of ids) {
+      const polls = (pollsOf.get(id) ?? 0) + 1;
+      pollsOf.set(id, polls);
+      acks[String(id)] = polls > (options.ack?.pollsBeforeAck ?? 0);
+    }
+    json(response, 200, { acks });
+  };
+
+  const receiver = await startHttpReceiver(
     (request, body, response, context) => {
       const authorization = request.headers.authorization;
-      if (authorization === undefined)
+      if (authorization === undefined) {
         return json(response, 401, { text: 'Token is required', code: 2 });
-      if (authorization !== `Splunk ${token}`)
+      }
+      if (authorization !== `Splunk ${token}`) {
         return json(response, 403, { text: 'Invalid token', code: 4 });
-      if (request.url !== '/services/collector/event')
+      }
+      const channel = request.headers['x-splunk-request-channel'];
+      if (options.ack !== undefined && channel === undefined) {
+        return json(response, 400, { text: 'Data channel is missing', code: 10 });
+      }
+      if (request.url === '/services/collector/ack' && options.ack !== undefined) {
+        return handleAck(body, response);
+      }
+      if (request.url !== '/services/collector/event') {
         return json(response, 404, {
           text: 'The requested URL was not found on this server.',
           code: 404,
         });
+      }
       let events: Array<Record<string, unknown>>;
       try {
         events = splitConcatenatedJson(body);
@@ -162,16 +193,24 @@ export async function startHecReceiver(token: string): Promise<HttpReceiver> {
         return json(response, 400, { text: 'Event field is required', code: 12 });
       }
       context.received.push(...events);
-      json(response, 200, { text: 'Success', code: 0 });
+      if (options.ack === undefined) return json(response, 200, { text: 'Success', code: 0 });
+      json(response, 200, { text: 'Success', code: 0, ackId: nextAckId });
+      nextAckId += 1;
     },
-    () => receiver?.mode ?? 'accept',
+    () => receiver.mode,
     (response, mode) => {
-      if (mode === 'busy')
+      if (mode === 'busy') {
         json(response, 503, { text: 'Server is busy', code: 9 }, { 'retry-after': '1' });
-      else json(response, 400, { text: 'Invalid data format', code: 6 });
+      } else {
+        json(response, 400, { text: 'Invalid data format', code: 6 });
+      }
     },
   );
-  return receiver;
+  return Object.defineProperty(receiver, 'ackPolls', {
+    get: () => state.ackPolls,
+  }) as HttpReceiver & {
+    ackPolls: number;
+  };
 }
 
 /**

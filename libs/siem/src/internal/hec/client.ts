@@ -1,6 +1,6 @@
-import { deliveryRejected } from '../errors.js';
+import { deliveryFailed, deliveryRejected } from '../errors.js';
 import { postOnce, throwForStatus } from '../http.js';
-import { HEC_EVENT_PATH } from './config.js';
+import { HEC_ACK_PATH, HEC_EVENT_PATH } from './config.js';
 import type { HecSinkConfig } from './config.js';
 
 /** A HEC response body: `{"text":"Success","code":0}`, with `ackId` when acknowledgement is on. */
@@ -50,4 +50,37 @@ export async function postHecBody(
     );
   }
   return response.ackId;
+}
+
+/**
+ * Polls `/services/collector/ack` for `ackId` on the configured channel until HEC reports it
+ * indexed (`{"acks":{"<id>":true}}`). Throws a retriable `CIEM_SIEM_DELIVERY_FAILED` when
+ * `ackTimeoutMs` passes first, so the request is sent again, and rejects as
+ * `postHecBody` does for error statuses.
+ */
+export async function waitForHecAck(config: HecSinkConfig, ackId: number): Promise<void> {
+  const url = new URL(HEC_ACK_PATH, config.url).toString();
+  const headers: Record<string, string> = {
+    authorization: `Splunk ${config.token}`,
+    'content-type': 'application/json',
+    'x-splunk-request-channel': config.channel ?? '',
+  };
+  const deadline = performance.now() + config.ackTimeoutMs;
+  for (;;) {
+    const body = JSON.stringify({ acks: [ackId] });
+    const result = await postOnce(config.name, url, headers, body, config.timeoutMs);
+    if (result.status < 200 || result.status >= 300) {
+      const code = parseHecResponse(result.body).code;
+      throwForStatus(config.name, result, code === undefined ? '' : `(HEC code ${code})`);
+    }
+    const acks = (parseHecResponse(result.body) as { acks?: Record<string, boolean> }).acks;
+    if (acks?.[String(ackId)] === true) return;
+    if (performance.now() + config.ackPollMs > deadline) {
+      throw deliveryFailed(
+        config.name,
+        `HEC did not acknowledge ackId ${ackId} within ${config.ackTimeoutMs} ms`,
+      );
+    }
+    await new Promise<void>((resolve) => setTimeout(resolve, config.ackPollMs).unref());
+  }
 }

@@ -21,6 +21,15 @@ export interface HecSinkConfig {
    * acknowledgement is on for the token.
    */
   channel?: string;
+  /**
+   * Waits for indexer acknowledgement: after HEC accepts a request, polls
+   * `/services/collector/ack` until its `ackId` is acknowledged. Requires `channel`.
+   */
+  ack: boolean;
+  /** Interval between acknowledgement polls. */
+  ackPollMs: number;
+  /** Time after which an unacknowledged request fails and is sent again. */
+  ackTimeoutMs: number;
   batchMaxAlerts: number;
   timeoutMs: number;
   retry: RetryPolicy;
@@ -28,3 +37,6 @@ export interface HecSinkConfig {
 
 /** Path of the HEC endpoint for JSON events. */
 export const HEC_EVENT_PATH = '/services/collector/event';
+
+/** Path of the HEC endpoint that reports indexer acknowledgement of `ackId`s. */
+export const HEC_ACK_PATH = '/services/collector/ack';

@@ -3,7 +3,7 @@ import { batchIdempotencyKey } from '../idempotency.js';
 import type { OcsfProduct } from '../ocsf/encode.js';
 import { deliverInBatches } from '../sink.js';
 import type { AlertSink } from '../sink.js';
-import { postHecBody } from './client.js';
+import { postHecBody, waitForHecAck } from './client.js';
 import type { HecSinkConfig } from './config.js';
 import { encodeHecEvents } from './encode.js';
 
@@ -11,10 +11,9 @@ import { encodeHecEvents } from './encode.js';
  * Creates a Splunk HEC sink. Contract: a request of up to `batchMaxAlerts` alerts counts as
  * delivered when HEC returns 200 with code 0. The tests use a local HEC-compatible receiver,
  * not a Splunk server.
- *
- * NOTE: with indexer acknowledgement on, HEC returns an `ackId` after the event is received
- * but before it is indexed. The sink sends the channel header but does not poll
- * `/services/collector/ack`, so an indexer failure after the 200 loses the alert.
+ * With `ack` set, a request counts as delivered only once `/services/collector/ack` reports
+ * its `ackId` indexed. An acknowledgement that does not come in time sends the request
+ * again, so the SIEM may receive it twice and dedupes by the idempotency key.
  */
 export function createHecSink(config: HecSinkConfig, product: OcsfProduct): AlertSink {
   const sender = {
@@ -23,7 +22,8 @@ export function createHecSink(config: HecSinkConfig, product: OcsfProduct): Aler
     retry: config.retry,
     async send(alerts: readonly Alert[]): Promise<void> {
       const body = encodeHecEvents(alerts, config, product);
-      await postHecBody(config, body, batchIdempotencyKey(alerts));
+      const ackId = await postHecBody(config, body, batchIdempotencyKey(alerts));
+      if (config.ack && ackId !== undefined) await waitForHecAck(config, ackId);
     },
   };
   return {
