@@ -254,4 +254,100 @@ describe('recommendAwsPolicy size limit', () => {
     expect(result?.recommendation.notes?.length).toBe(1);
     expect(result?.recommendation.removes).toContain('ec2:TerminateInstances');
   });
+
+  it('splits policy over the limit', () => {
+    // Every other EC2 action: no Verb* group is complete, so nothing can be compressed.
+    const used = expandAwsActionPattern('ec2:*').filter((_, index) => index % 2 === 0);
+    const wide = evaluate([
+      {
+        source: 'wide.json',
+        value: awsAuthorizationDetails([
+          awsUser('wide', {
+            wide: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Action: ['ec2:*'], Resource: '*' }],
+            },
+          }),
+        ]),
+      },
+    ]);
+    const wideId = `arn:aws:iam::${AWS_ACCOUNT}:user/wide`;
+    const [result] = analyzeRightsizing(
+      {
+        principals: wide,
+        usage: used.map((action) => usageRow('aws', AWS_ACCOUNT, wideId, action)),
+      },
+      { windowEnd: WINDOW_END },
+    );
+    const documents = [
+      result?.recommendation.document,
+      ...(result?.recommendation.additional_documents ?? []),
+    ] as IamPolicyJson[];
+    expect(documents.length).toBeGreaterThan(1);
+    for (const document of documents) {
+      expect(policySize(document)).toBeLessThanOrEqual(AWS_MANAGED_POLICY_MAX_CHARS);
+    }
+    expect(result?.recommendation.notes?.some((note) => note.includes('split'))).toBe(true);
+    const grants = evaluateAwsPolicies(documents as unknown as Record<string, unknown>[]);
+    expect([...grants.keys()].sort()).toEqual([...used].sort());
+  });
+});
+
+describe('classifyRisk from findings', () => {
+  it('path permissions rank as escalation', () => {
+    // ec2:RunInstances is a write, unless a finding path names it as an escalation step.
+    const [app] = analyzeRightsizing(
+      {
+        principals: [
+          {
+            provider: 'aws',
+            account_id: AWS_ACCOUNT,
+            principal_id: APP,
+            principal_type: 'user',
+            principal_name: 'app',
+            tags: {},
+            grants: [
+              {
+                permission: 'ec2:RunInstances',
+                resource: '*',
+                conditional: false,
+                via: 'inline:app',
+              },
+              {
+                permission: 'ec2:StopInstances',
+                resource: '*',
+                conditional: false,
+                via: 'inline:app',
+              },
+              {
+                permission: 'ec2:DescribeInstances',
+                resource: '*',
+                conditional: false,
+                via: 'inline:app',
+              },
+            ],
+            findings: [
+              {
+                kind: 'privilege-escalation',
+                severity: 'high',
+                summary: 'an instance can run as an admin role',
+                path: [
+                  APP,
+                  'iam:PassRole+ec2:RunInstances',
+                  `arn:aws:iam::${AWS_ACCOUNT}:role/admin`,
+                ],
+              },
+            ],
+          },
+        ],
+        usage: [usageRow('aws', AWS_ACCOUNT, APP, 'ec2:DescribeInstances')],
+      },
+      { windowEnd: WINDOW_END },
+    );
+    expect(app?.unused).toEqual([
+      { permission: 'ec2:RunInstances', risk: 'escalation', service: 'ec2' },
+      { permission: 'ec2:StopInstances', risk: 'write', service: 'ec2' },
+    ]);
+    expect(app?.findings[0]?.kind).toBe('privilege-escalation');
+  });
 });
