@@ -112,6 +112,9 @@ function recommendationSection(result: RightsizingResult): string {
  * Renders a report model as one self-contained HTML page: inline CSS, an inline SVG chart,
  * no scripts and no external resources. Every value from the results is escaped. Headline
  * numbers carry `data-field` attributes named like `ReportHeadline`'s fields.
+ *
+ * NOTE: the page lists the recommendation of every principal in the scope, so an account
+ * with thousands of principals gives a page of several megabytes.
  */
 export function renderHtml(model: ReportModel): string {
   const title = `Right-sizing report: ${model.scope.kind} ${model.scope.key}`;

@@ -131,7 +131,12 @@ export async function readSnapshotPrincipals(
   return principals;
 }
 
-/** Reads the principals of every account's latest snapshot. */
+/**
+ * Reads the principals of every account's latest snapshot.
+ *
+ * NOTE: every grant of every principal is held in memory at once, one query per snapshot.
+ * An estate whose grants do not fit needs analysis per account, which is not built yet.
+ */
 export async function readLatestEntitlements(
   client: Pick<ClickHouse, 'query'>,
   database: string,
