@@ -15,6 +15,7 @@ import { emptyCounts } from './run-summary.js';
 import type { ProviderCounts, RunProgress, RunSummary } from './run-summary.js';
 import { writeUsageFiles } from './usage-files.js';
 import { runRightsizingStep } from './rightsizing-step.js';
+import { wireAnomalyStep } from './anomaly-step.js';
 import type { RightsizingStepOptions } from './rightsizing-step.js';
 
 /** Options of {@link runEmbedded}. */
@@ -73,6 +74,7 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<RunSumma
     usage: path.join(options.outputDir, 'usage.csv'),
     principals: path.join(options.outputDir, 'principals.csv'),
     summary: path.join(options.outputDir, 'summary.json'),
+    alerts: path.join(options.outputDir, 'alerts.ndjson'),
   };
   const eventsWriter = new LineWriter(outputs.events);
   const deadLetterWriter = new LineWriter(outputs.dead_letters);
@@ -91,6 +93,8 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<RunSumma
 
   const bus = new InProcessBus();
   wireNormalizer(bus, now);
+  // Anomaly detection: the same detector call as the analyzer-anomaly service.
+  const anomaly = wireAnomalyStep(bus, outputs.alerts);
   bus.subscribe<NormalizedEvent>(TOPICS.eventsNormalized, async (batch) => {
     for (const { value: event } of batch) {
       const entry = countsFor(event.provider);
@@ -180,6 +184,7 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<RunSumma
   await eventsWriter.close();
   await deadLetterWriter.close();
   await writeUsageFiles(usage, outputs);
+  const alertCount = await anomaly.finish();
 
   // Right-sizing: a post-run step over the usage kept in memory.
   const rightsizing =
@@ -200,6 +205,7 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<RunSumma
     providers: Object.fromEntries([...counts.entries()].sort(([a], [b]) => a.localeCompare(b))),
     principals: usage.principalActivity().length,
     permissions_used: usage.usedPermissionCount(),
+    alerts: alertCount,
     dead_letter_reasons: Object.fromEntries(deadLetterReasons),
     top_unmapped: [...unmappedCalls.entries()]
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))

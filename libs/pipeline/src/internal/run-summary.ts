@@ -19,6 +19,11 @@ export interface RunSummary {
   providers: Record<string, ProviderCounts>;
   principals: number;
   permissions_used: number;
+  /**
+   * Anomaly alerts written to `alerts.ndjson`; present in the embedded mode only, because
+   * with Kafka the analyzer-anomaly service produces the alerts.
+   */
+  alerts?: number;
   /** Dead-lettered records per reason. */
   dead_letter_reasons: Record<string, number>;
   /** Unmapped calls by `service operation`, most frequent first, at most 50. */

@@ -40,7 +40,7 @@ export function registerRunCommand(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nOutputs: events.ndjson (normalized events), dlq.ndjson (rejected records with reasons),\nusage.csv (per principal and permission), principals.csv and summary.json; with --grants also\nrecommendations.ndjson, recommendations.json and reports/.',
+      '\nOutputs: events.ndjson (normalized events), dlq.ndjson (rejected records with reasons),\nusage.csv (per principal and permission), principals.csv, alerts.ndjson (anomaly alerts) and summary.json;\nwith --grants also recommendations.ndjson, recommendations.json and reports/.',
     )
     .action(async (inputs: string[], options: RunOptions) => {
       if ((options.kafka === undefined) !== (options.clickhouse === undefined)) {
@@ -150,6 +150,9 @@ export function formatRunSummary(summary: RunSummary): string {
   lines.push(
     `Principals seen: ${formatCount(summary.principals)}. Distinct permissions used: ${formatCount(summary.permissions_used)}.`,
   );
+  if (summary.alerts !== undefined) {
+    lines.push(`Anomaly alerts: ${formatCount(summary.alerts)} (alerts.ndjson).`);
+  }
   const reasons = Object.entries(summary.dead_letter_reasons);
   if (reasons.length > 0) {
     lines.push(
