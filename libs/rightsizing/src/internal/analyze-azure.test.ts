@@ -211,4 +211,53 @@ describe('analyzeRightsizing on Azure grants', () => {
       'microsoft.compute/virtualmachines/read',
     );
   });
+
+  it('skips operations the role excludes', () => {
+    const base = roleDefinition(
+      'Contributor Like',
+      'aaaaaaaa-0000-0000-0000-000000000009',
+      'CustomRole',
+      ['*'],
+    ) as Record<string, unknown> & { id: string };
+    const contributor = {
+      ...base,
+      permissions: [
+        {
+          actions: ['*'],
+          notActions: ['Microsoft.Authorization/*/Write'],
+          dataActions: [],
+          notDataActions: [],
+        },
+      ],
+    };
+    const names = roleDefinition('Names', 'aaaaaaaa-0000-0000-0000-000000000008', 'CustomRole', [
+      'Microsoft.Authorization/roleAssignments/write',
+      'Microsoft.Compute/virtualMachines/delete',
+    ]);
+    const withExclusion: ExportDocument[] = [
+      { source: 'role-definitions.json', value: [contributor, names] },
+      {
+        source: 'role-assignments.json',
+        value: [
+          {
+            ...(assignment(APP, 'app@contoso.example', 0) as Record<string, unknown>),
+            roleDefinitionId: contributor.id,
+            roleDefinitionName: 'Contributor Like',
+          },
+        ],
+      },
+    ];
+    const azureOperations = azureOperationsFromExports(withExclusion);
+    const [app] = analyzeRightsizing(
+      {
+        principals: evaluate(withExclusion),
+        usage: [
+          usageRow('azure', SUBSCRIPTION, APP, 'microsoft.compute/virtualmachines/start/action'),
+        ],
+      },
+      { windowEnd: WINDOW_END, ...(azureOperations === undefined ? {} : { azureOperations }) },
+    );
+    // The role's notActions remove roleAssignments/write from `*`, so it is not granted.
+    expect(app?.recommendation.removes).toEqual(['microsoft.compute/virtualmachines/delete']);
+  });
 });

@@ -328,10 +328,8 @@ function analyzePrincipal(
  * Expands the Azure wildcard grants that were partly used into the known operations they
  * match that went unused, so those show as unused and removable one by one. Known are the
  * operations of `options.azureOperations` and those any principal used. Operations granted
- * by name elsewhere are left to their own grant.
- *
- * NOTE: the `notActions` of the role that granted the wildcard are not applied here, so an
- * operation the role excludes may be listed as unused.
+ * by name elsewhere are left to their own grant, and operations the role's `notActions`
+ * exclude are skipped.
  */
 function unusedOperationsOfPatterns(
   matched: readonly MatchedUse[],
@@ -352,8 +350,9 @@ function unusedOperationsOfPatterns(
     }
     for (const operation of operations) {
       const lower = operation.toLowerCase();
+      if (grant.excluded.some((excluded) => matchesAzurePattern(excluded, lower))) continue;
       if (uses.has(lower) || granted.has(lower) || expanded.has(lower)) continue;
-      expanded.set(lower, { ...grant, permission: lower, pattern: false });
+      expanded.set(lower, { ...grant, permission: lower, pattern: false, excluded: [] });
     }
   }
   return [...expanded.values()];

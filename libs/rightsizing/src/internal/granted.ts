@@ -17,6 +17,22 @@ export interface GrantedPermission {
   conditional: boolean;
   /** Resource patterns or scopes of the grants, sorted. */
   resources: string[];
+  /**
+   * Azure `notActions` (or `notDataActions`) that remove part of a wildcard grant, lower-cased.
+   * When several grants give the same wildcard, only exclusions common to all remain.
+   */
+  excluded: string[];
+}
+
+function exclusionsOf(conditions: string | undefined, dataAction: boolean): string[] {
+  if (conditions === undefined) return [];
+  try {
+    const parsed = JSON.parse(conditions) as Record<string, unknown>;
+    const list = parsed[dataAction ? 'notDataActions' : 'notActions'];
+    return Array.isArray(list) ? list.map((entry) => String(entry).toLowerCase()) : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Returns true when a GCP grant names a role whose permissions are unknown. */
@@ -44,16 +60,20 @@ export function grantedPermissions(principal: AnalyzedPrincipal): Map<string, Gr
     resource: string,
     conditional: boolean,
     dataAction: boolean,
+    conditions: string | undefined,
   ): void => {
     const key = permission.toLowerCase();
+    const pattern = isPattern(provider, permission);
+    const excluded = pattern ? exclusionsOf(conditions, dataAction) : [];
     let entry = granted.get(key);
     if (entry === undefined) {
       entry = {
         permission,
-        pattern: isPattern(provider, permission),
+        pattern,
         data_action: dataAction,
         conditional,
         resources: [],
+        excluded,
       };
       granted.set(key, entry);
       resourceSets.set(key, new Set());
@@ -61,6 +81,7 @@ export function grantedPermissions(principal: AnalyzedPrincipal): Map<string, Gr
       // An unconditional grant of the same permission makes the permission unconditional.
       entry.conditional = entry.conditional && conditional;
       entry.data_action = entry.data_action || dataAction;
+      entry.excluded = entry.excluded.filter((name) => excluded.includes(name));
     }
     resourceSets.get(key)?.add(resource);
   };
@@ -68,12 +89,24 @@ export function grantedPermissions(principal: AnalyzedPrincipal): Map<string, Gr
   if ('grant_groups' in principal) {
     for (const group of principal.grant_groups) {
       for (const permission of group.permissions.names()) {
-        add(permission, group.resource, group.conditional, group.data_action === true);
+        add(
+          permission,
+          group.resource,
+          group.conditional,
+          group.data_action === true,
+          group.conditions,
+        );
       }
     }
   } else {
     for (const grant of principal.grants) {
-      add(grant.permission, grant.resource, grant.conditional, grant.data_action === true);
+      add(
+        grant.permission,
+        grant.resource,
+        grant.conditional,
+        grant.data_action === true,
+        grant.conditions,
+      );
     }
   }
 
