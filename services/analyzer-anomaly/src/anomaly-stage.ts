@@ -1,4 +1,4 @@
-import type { AnomalyEngine, AnomalyOptions } from '@ciem/anomaly';
+import type { AnomalyEngine, AnomalyOptions, GeoLookup } from '@ciem/anomaly';
 import { createAnomalyEngine, processEvents } from '@ciem/anomaly';
 import type { ClickHouse } from '@ciem/clickhouse';
 import { DependencyError, InputError, errorTypeOf } from '@ciem/errors';
@@ -32,6 +32,8 @@ export interface AnomalyStageOptions {
   /** Minimum time between two checkpoint writes of one partition; 0 writes after every batch. */
   checkpointIntervalMs: number;
   engine: AnomalyOptions;
+  /** Loads the GeoIP port at start; without it only network novelty is checked. */
+  loadGeo?: () => Promise<GeoLookup>;
   logger: Logger;
   metrics: StageMetrics;
   sessionTimeoutMs?: number;
@@ -67,13 +69,14 @@ export function createAnomalyStage(options: AnomalyStageOptions): Stage {
   let producer: KafkaProducer | undefined;
   let consumer: RunningConsumer | undefined;
   let ready = false;
+  let engineOptions = options.engine;
 
   const partitionState = async (partition: number): Promise<PartitionState> => {
     const existing = partitions.get(partition);
     if (existing !== undefined) return existing;
     const saved = await checkpoints.load(topics.eventsNormalized, partition);
     const state: PartitionState = {
-      engine: createAnomalyEngine(options.engine, saved?.state),
+      engine: createAnomalyEngine(engineOptions, saved?.state),
       appliedOffset: saved === undefined ? null : BigInt(saved.offset),
       savedAt: now(),
     };
@@ -171,6 +174,10 @@ export function createAnomalyStage(options: AnomalyStageOptions): Stage {
   return {
     name: ANOMALY_STAGE,
     async start(context: StageContext) {
+      if (options.loadGeo !== undefined) {
+        engineOptions = { ...options.engine, geo: await options.loadGeo() };
+        logger.info({}, 'GeoIP country data loaded');
+      }
       producer = await options.kafka.createProducer();
       consumer = await options.kafka.runConsumer({
         groupId: options.groupId,

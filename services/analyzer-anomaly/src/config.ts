@@ -57,6 +57,12 @@ export const analyzerAnomalySchema = {
     default: 604_800_000,
     min: 1,
   }),
+  geoipEnabled: setting.boolean({
+    env: 'CIEM_ANOMALY_GEOIP_ENABLED',
+    description:
+      'Looks up the country of IPv4 callers in the bundled registry data, so a call from a new country alerts; off leaves network novelty only.',
+    default: true,
+  }),
   suppressions: setting.string({
     env: 'CIEM_ANOMALY_SUPPRESSIONS',
     description:

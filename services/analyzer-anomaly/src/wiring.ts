@@ -9,6 +9,7 @@ import type { Logger, MetricsRegistry } from '@ciem/telemetry';
 import { stageLogger, stageMetrics } from '@ciem/telemetry';
 import { ANOMALY_STAGE, createAnomalyStage } from './anomaly-stage.js';
 import { createCheckpointStore } from './checkpoint-store.js';
+import { loadCountryLookup } from './geoip.js';
 import type { analyzerAnomalySchema } from './config.js';
 
 /** Values of the analyzer's configuration. */
@@ -79,6 +80,7 @@ export function wireAnalyzerAnomaly(
       thresholds: { warmupMs: config.warmupMs },
       suppressions,
     },
+    ...(config.geoipEnabled ? { loadGeo: loadCountryLookup } : {}),
     logger,
     metrics: stageMetrics(telemetry.metrics, ANOMALY_STAGE, { logger }),
     sessionTimeoutMs: config.sessionTimeoutMs,

@@ -1,0 +1,77 @@
+import { createReadStream } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
+import type { GeoLookup } from '@ciem/anomaly';
+
+/**
+ * Loads the IPv4 country ranges of `@ip-location-db/geo-whois-asn-country` (CC0-1.0, built
+ * from regional registry delegations and NRO statistics under CC BY 4.0) into sorted typed
+ * arrays: about 334,000 ranges, 3 MB of memory. The file's rows are
+ * `first,last,country` with the addresses as integers, sorted by the first address.
+ *
+ * NOTE: IPv6 addresses and coordinates are not looked up, so IPv6 callers get network
+ * novelty only and impossible travel needs a port that supplies coordinates.
+ */
+export async function loadCountryLookup(): Promise<GeoLookup> {
+  const require = createRequire(import.meta.url);
+  const file =
+    require.resolve('@ip-location-db/geo-whois-asn-country/geo-whois-asn-country-ipv4-num.csv');
+  let starts = new Uint32Array(400_000);
+  let ends = new Uint32Array(400_000);
+  let countries = new Uint16Array(400_000);
+  const codes: string[] = [];
+  const codeIndex = new Map<string, number>();
+  let count = 0;
+  for await (const line of createInterface({ input: createReadStream(file) })) {
+    const [first, last, country] = line.split(',');
+    if (first === undefined || last === undefined || country === undefined) continue;
+    if (count === starts.length) {
+      starts = grow(starts);
+      ends = grow(ends);
+      countries = grow(countries);
+    }
+    let index = codeIndex.get(country);
+    if (index === undefined) {
+      index = codes.length;
+      codes.push(country);
+      codeIndex.set(country, index);
+    }
+    starts[count] = Number(first);
+    ends[count] = Number(last);
+    countries[count] = index;
+    count++;
+  }
+  return (ip) => {
+    const address = ipv4ToNumber(ip);
+    if (address === undefined) return undefined;
+    let low = 0;
+    let high = count - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      if ((starts[middle] as number) <= address) low = middle + 1;
+      else high = middle - 1;
+    }
+    if (high < 0 || address > (ends[high] as number)) return undefined;
+    const country = codes[countries[high] as number];
+    return country === undefined ? undefined : { country };
+  };
+}
+
+function grow<T extends Uint32Array | Uint16Array>(array: T): T {
+  const bigger = new (array.constructor as new (length: number) => T)(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+
+function ipv4ToNumber(ip: string): number | undefined {
+  const parts = ip.split('.');
+  if (parts.length !== 4) return undefined;
+  let value = 0;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part)) return undefined;
+    const octet = Number(part);
+    if (octet > 255) return undefined;
+    value = value * 256 + octet;
+  }
+  return value;
+}
