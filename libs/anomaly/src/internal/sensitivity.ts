@@ -51,5 +51,7 @@ export function permissionWeight(
 
 /** Returns the severity a permission weight maps to. */
 export function severityOfWeight(weight: PermissionWeight): 'low' | 'medium' | 'high' {
-  return weight >= 3 ? 'high' : weight === 2 ? 'medium' : 'low';
+  if (weight >= 3) return 'high';
+  if (weight === 2) return 'medium';
+  return 'low';
 }

@@ -12,7 +12,7 @@ export interface SuppressionRule {
   sourceCidr?: string;
 }
 
-/** What a suppression rule is matched against. */
+/** The alert fields a suppression rule is matched against. */
 export interface SuppressionSubject {
   ruleId: string;
   principalId: string;

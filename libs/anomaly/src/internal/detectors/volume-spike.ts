@@ -4,9 +4,9 @@ import type { Detection, Detector, DetectorContext, RuleDefinition } from '../ty
 
 /**
  * Volume spike against the principal's hourly rate. Each closed hour updates an
- * exponentially weighted mean and variance of calls per hour (silent hours count as zero);
- * an hour whose count reaches `spikeMinCount` and lies `spikeMinZScore` standard deviations
- * above the mean alerts once. Mass downloads, resource sprawl for mining and scripted
+ * exponentially weighted mean and variance of calls per hour, and silent hours count as zero.
+ * An hour whose count reaches `spikeMinCount` and lies `spikeMinZScore` standard deviations
+ * above the mean alerts. Each further multiple of `spikeMinCount` updates the same alert. Mass downloads, resource sprawl for mining and scripted
  * enumeration show up this way.
  */
 export const VOLUME_SPIKE_RULE: RuleDefinition = {
