@@ -86,6 +86,8 @@ export type {
   ForwardControl,
   ForwardSummary,
 } from './internal/forwarder.js';
+export { forwardAlertsOnce } from './internal/forward-once.js';
+export type { ForwardOnceOptions } from './internal/forward-once.js';
 export {
   METRIC_FORWARDER_DEAD_LETTERED,
   METRIC_FORWARDER_FAILED,
