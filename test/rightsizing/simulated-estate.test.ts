@@ -247,16 +247,22 @@ describe('right-sizing of a simulated estate', () => {
   it('dormant principals inactive before waking', () => {
     const planted = estate.truth.filter((principal) => principal.dormant !== undefined);
     expect(planted.length).toBeGreaterThan(0);
+    const analyses = new Map<string, Map<string, RightsizingResult>>();
     for (const principal of planted) {
       const dormant = principal.dormant;
       if (dormant === undefined) continue;
       // Judged at the start of the wake day (or after the last event) with a window inside
       // the silent days, the principal is inactive and its removal is recommended.
       const cutoff = dormant.wakeDay === null ? lastEvent + 1 : Date.parse(dormant.wakeDay);
-      const before = analyze(estate, storeOf(estate.events, cutoff), {
-        windowEnd: cutoff,
-        windowDays: dormant.silentDays - 1,
-      });
+      // Principals that share a wake day and silence share one analysis.
+      const key = `${cutoff}:${dormant.silentDays}`;
+      const before =
+        analyses.get(key) ??
+        analyze(estate, storeOf(estate.events, cutoff), {
+          windowEnd: cutoff,
+          windowDays: dormant.silentDays - 1,
+        });
+      analyses.set(key, before);
       const result = before.get(principal.id.toLowerCase());
       expect(result?.status, principal.id).toBe('inactive');
       expect(result?.recommendation.kind, principal.id).toBe('remove-principal');
