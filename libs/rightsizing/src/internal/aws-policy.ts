@@ -132,14 +132,14 @@ function splitIntoPolicies(statements: readonly IamStatementJson[]): IamPolicyJs
 }
 
 /**
- * Builds the replacement AWS policy: one Allow statement per set of resources, with the used
- * actions on the resources the usage names (or on the granted resources when it names none,
- * or names non-ARN ids, or may have dropped some), and the granted unobservable actions in
- * statements with Sid `KeptUnobservable` on their granted resources. When the document
- * exceeds the managed-policy limit, actions are compressed to `service:Verb*` wildcards that
- * add nothing, then the statements are split over several policies.
+ * Builds the replacement AWS policy with one Allow statement per set of resources. A used
+ * action gets the ARNs the usage names. It gets its granted resources instead when the usage
+ * names none, names ids that are not ARNs, or may have dropped some. Granted unobservable
+ * actions stay on their granted resources in statements with Sid `KeptUnobservable`. A
+ * document over the managed-policy limit is first compressed to `service:Verb*` wildcards
+ * that add nothing, then split over several policies.
  *
- * NOTE: conditions of conditional grants are not carried into the policy; the statement
+ * NOTE: conditions of conditional grants are not carried into the policy, so the statement
  * grants the action on the same resources without the condition.
  */
 export function recommendAwsPolicy(

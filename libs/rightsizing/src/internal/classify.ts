@@ -100,9 +100,10 @@ function gcpRisk(lower: string): PermissionRisk {
 }
 
 /**
- * Returns the risk class of a permission: `escalation` when it is in the escalation list or
- * in `escalationPaths` (lower-cased permissions named by the principal's findings), else the
- * AWS catalog access level, or for Azure and GCP the verb of the permission name.
+ * Returns the risk class of a permission. It is `escalation` when the permission is in the
+ * escalation list or in `escalationPaths` (lower-cased permissions named by the principal's
+ * findings). Otherwise AWS uses the catalog access level, and Azure and GCP the verb of the
+ * permission name.
  */
 export function classifyRisk(
   provider: RightsizingProvider,
