@@ -46,6 +46,15 @@ describe('alert-forwarder start-up', () => {
     expect(output).not.toContain('very-secret-token');
   });
 
+  it('exits 2 for a missing file', async () => {
+    const service = startChildService(main, {
+      CIEM_FORWARDER_DESTINATIONS_FILE: path.join(dir, 'does-not-exist.json'),
+    });
+    expect(await service.exited).toBe(2);
+    const fatal = service.lines.find((line) => line.level === 'fatal');
+    expect(fatal?.code).toBe('CIEM_SIEM_INVALID_DESTINATIONS');
+  });
+
   it('exits 2 without a destinations file', async () => {
     const service = startChildService(main, {});
     expect(await service.exited).toBe(2);

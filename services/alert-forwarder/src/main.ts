@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '@ciem/errors';
 import { EXIT_CONFIG_INVALID, loadConfigOrExit, runService } from '@ciem/runtime';
 import type { DestinationsConfig } from '@ciem/siem';
-import { parseDestinations } from '@ciem/siem';
+import { SiemErrorCodes, parseDestinations } from '@ciem/siem';
 import { createLogger, createMetrics, startTracing } from '@ciem/telemetry';
 import { forwarderSchema } from './config.js';
 import { wireForwarder } from './wiring.js';
@@ -25,7 +25,8 @@ try {
     readFile: (path) => readFileSync(path, 'utf8'),
   });
 } catch (error) {
-  const code = error instanceof ConfigError ? error.code : 'CIEM_SIEM_INVALID_DESTINATIONS';
+  // A file that cannot be read is reported with the same code as an invalid one.
+  const code = error instanceof ConfigError ? error.code : SiemErrorCodes.invalidDestinations;
   logger.fatal(
     { code, file: values.destinationsFile, err: error, exit_code: EXIT_CONFIG_INVALID },
     'invalid destinations file',
