@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command: installs everything, starts the local servers that
 # deploy/local/ provides (the real Kafka and ClickHouse, moto for the AWS APIs and the Go
-# pstest fake for Pub/Sub), runs the license check, lint, type check and every test, then
-# stops the servers it started. Servers that were already running are left running.
+# pstest fake for Pub/Sub), installs Debian's Chromium for the report screenshots, runs
+# the license check, lint, type check and every test, then stops the servers it started.
+# Servers that were already running are left running.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -29,6 +30,9 @@ for server in kafka clickhouse moto pubsub; do
     echo "$server is already running; the tests use it and leave it running."
   fi
 done
+
+# The report rendering tests open the HTML in headless Chromium, which runs only per test.
+bash deploy/local/chromium.sh install
 
 echo "== License check"
 node scripts/check-licenses.mjs
