@@ -26,7 +26,7 @@ export function recordSensitiveUse(
     const days = routine[i + 2] as number;
     const hour = Math.floor((time % DAY) / 3_600_000);
     const wasRoutine = days >= minDays && ((state.activeHours >>> hour) & 1) === 1;
-    if ((routine[i + 1] as number) < day) {
+    if ((routine[i + 1] as number) !== day) {
       routine[i + 1] = day;
       routine[i + 2] = days + 1;
     }

@@ -23,4 +23,15 @@ describe('volume spike detector', () => {
   it('ignores the steady baseline', () => {
     expect(runScenario(history)).toEqual([]);
   });
+
+  it('ignores late events of past hours', () => {
+    const late = Array.from({ length: 400 }, (_, i) =>
+      makeEvent({
+        principal: etl,
+        event_time: T0 + 2 * DAY + 3 * HOUR + i * 5000,
+        action: { permissions: ['s3:GetObject'] },
+      }),
+    );
+    expect(runScenario([...history, ...late])).toEqual([]);
+  });
 });

@@ -42,8 +42,9 @@ export const volumeSpikeDetector: Detector = {
       state.rateHour = hour;
       state.rateCount = 0;
     }
-    // NOTE: an event older than the current hour counts in the current hour, so a stream
-    // that is far out of order blurs the baseline.
+    // NOTE: an event older than the current hour is left out of the rate, because counting
+    // it in the current hour would fake a spike when files arrive out of time order.
+    if (hour < state.rateHour) return;
     state.rateCount++;
 
     const { spikeMinCount, spikeMinZScore, spikeMinHours } = context.options.thresholds;
