@@ -1,10 +1,11 @@
 import type { Alert } from '@ciem/events';
 import { RejectedError } from '@ciem/errors';
-import { createLogger } from '@ciem/telemetry';
+import { createLogger, createMetrics } from '@ciem/telemetry';
 import { describe, expect, it } from 'vitest';
 import { makeAlert } from '../testing/alerts.js';
 import { deliveryInterrupted } from './errors.js';
 import { createAlertForwarder } from './forwarder.js';
+import { createForwarderMetrics } from './metrics.js';
 import type { AlertSink, DeliveryOutcome } from './sink.js';
 
 const logger = createLogger({ service: 'forwarder-test', level: 'silent' });
@@ -120,5 +121,30 @@ describe('createAlertForwarder', () => {
       logger,
     });
     await expect(forwarder.forward([low])).rejects.toBe(kafkaDown);
+  });
+
+  it('counts sent and dead-lettered alerts', async () => {
+    const registry = createMetrics({ defaultMetrics: false });
+    const rejected = new RejectedError('CIEM_SIEM_DELIVERY_REJECTED', 'HTTP 403');
+    const forwarder = createAlertForwarder({
+      destinations: [
+        { name: 'ok', routes: everything, sink: recordingSink('ok') },
+        {
+          name: 'broken',
+          routes: everything,
+          sink: recordingSink('broken', (alert) => ({ alert, delivered: false, error: rejected })),
+        },
+      ],
+      deadLetter: async () => {},
+      logger,
+      metrics: createForwarderMetrics(registry),
+    });
+    await forwarder.forward([low, high]);
+    const text = await registry.metrics();
+    expect(text).toContain('ciem_forwarder_alerts_sent_total{destination="ok"} 2');
+    expect(text).toContain(
+      'ciem_forwarder_alerts_dead_lettered_total{destination="broken",error_type="rejected"} 2',
+    );
+    expect(text).not.toContain('ciem_forwarder_alerts_sent_total{destination="broken"}');
   });
 });

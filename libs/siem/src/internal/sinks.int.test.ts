@@ -273,6 +273,19 @@ describe('syslog TLS sink', () => {
       await receiver.close();
     }
   });
+
+  it('delivers over plain TCP', async () => {
+    const receiver = await startSyslogReceiver({});
+    const sink = createSyslogSink({ ...syslogConfig(receiver.port, 'unused'), tls: null });
+    try {
+      expect(delivered(await sink.deliver(alerts))).toBe(3);
+      await waitFor(() => receiver.received.length === 3, { what: 'three plain frames' });
+      expect(receiver.received[2]?.message).toContain('|10|');
+    } finally {
+      await sink.close();
+      await receiver.close();
+    }
+  });
 });
 
 describe('webhook sink', () => {
