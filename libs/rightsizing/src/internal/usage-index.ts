@@ -81,19 +81,55 @@ export function indexUsage(
   const dataEventServices = new Set<string>();
   const azureOperations = { actions: new Set<string>(), dataActions: new Set<string>() };
 
+  // Rows usually come grouped by principal (sorted, or per day), so the per-principal state
+  // of the previous row is reused while the principal and account stay the same.
+  let lastProvider = '';
+  let lastPrincipalId = '';
+  let lastAccountId = '';
+  let principal = '';
+  let accountKey = '';
+  let coverage: AccountCoverage | undefined;
+  let byPermission: Map<string, WindowUse> | undefined;
+  let latest = -Infinity;
+  const lowerCase = new Map<string, string>();
+  const flushLatest = (): void => {
+    if (principal === '') return;
+    const previous = lastActivity.get(principal);
+    if (previous === undefined || latest > previous) lastActivity.set(principal, latest);
+  };
+
   for (const row of usage) {
     const provider = row.provider;
-    const principal = principalKey(provider, row.principal_id);
-    const accountKey = `${provider}\u0000${row.account_id}`;
-    touchAccount(accounts, accountKey, row.first_seen, row.last_seen, windowStart, windowEnd);
-    const previous = lastActivity.get(principal);
-    if (previous === undefined || row.last_seen > previous) {
-      lastActivity.set(principal, row.last_seen);
+    if (provider !== lastProvider || row.principal_id !== lastPrincipalId) {
+      flushLatest();
+      principal = principalKey(provider, row.principal_id);
+      latest = -Infinity;
+      byPermission = uses.get(principal);
+      lastPrincipalId = row.principal_id;
+    }
+    if (provider !== lastProvider || row.account_id !== lastAccountId) {
+      accountKey = `${provider}\u0000${row.account_id}`;
+      touchAccount(accounts, accountKey, row.first_seen, row.last_seen, windowStart, windowEnd);
+      coverage = accounts.get(accountKey);
+      lastAccountId = row.account_id;
+    } else if (coverage !== undefined) {
+      if (row.first_seen < coverage.earliest) coverage.earliest = row.first_seen;
+      if (row.last_seen >= windowStart && row.first_seen < windowEnd) {
+        coverage.has_data_in_window = true;
+      }
+    }
+    lastProvider = provider;
+    if (row.last_seen > latest) latest = row.last_seen;
+
+    let permissionKey = lowerCase.get(row.permission);
+    if (permissionKey === undefined) {
+      permissionKey = row.permission.toLowerCase();
+      lowerCase.set(row.permission, permissionKey);
     }
     if (provider === 'azure') {
       const names =
         row.visibility === 'data-event' ? azureOperations.dataActions : azureOperations.actions;
-      names.add(row.permission.toLowerCase());
+      names.add(permissionKey);
     }
     if (row.visibility === 'data-event') {
       dataEventServices.add(`${accountKey}\u0000${serviceOf(provider, row.permission)}`);
@@ -102,12 +138,10 @@ export function indexUsage(
       continue;
     }
 
-    let byPermission = uses.get(principal);
     if (byPermission === undefined) {
       byPermission = new Map();
       uses.set(principal, byPermission);
     }
-    const permissionKey = row.permission.toLowerCase();
     let use = byPermission.get(permissionKey);
     if (use === undefined) {
       use = {
@@ -124,6 +158,7 @@ export function indexUsage(
     for (const resource of row.resources) use.resources.add(resource);
     if (row.resources.length >= maxResourcesPerPermission) use.resources_truncated = true;
   }
+  flushLatest();
 
   for (const row of activity) {
     const principal = principalKey(row.provider, row.principal_id);
