@@ -10,5 +10,9 @@ estate=".var/demo/estate"
 out=".var/demo/out"
 rm -rf "$estate" "$out"
 npx ciem simulate --out "$estate" --seed 42 --principals 60 --days 14
-# The estate also holds grants and ground truth; the activity logs are what `run` reads.
-npx ciem run "$estate/aws/cloudtrail" "$estate/azure/activity" "$estate/gcp/audit" --out "$out"
+# The activity logs are what `run` reads; the grant exports (AWS authorization details,
+# Azure role assignments and definitions, GCP IAM policies and roles) feed right-sizing.
+npx ciem run "$estate/aws/cloudtrail" "$estate/azure/activity" "$estate/gcp/audit" \
+  --grants "$estate"/aws/*/iam "$estate"/azure/role-*.json "$estate/gcp/iam-policies.ndjson" \
+  "$estate/gcp/roles.json" \
+  --out "$out"
