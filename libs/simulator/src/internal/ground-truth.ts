@@ -11,20 +11,25 @@ const DAY_MS = 86_400_000;
 /**
  * Builds `ground-truth.json`. For each principal it lists the profile and the permission
  * groups and permissions that were granted but never used. For each planted attack it lists
- * the principal, the time window and the event ids. Groups a planted attack used count as used.
+ * the principal, the time window and the event ids. Groups a planted attack used count as used
+ * groups, but only the permissions of the calls it made count as used permissions.
  */
 export function buildGroundTruth(
   estate: Estate,
   attacks: readonly Attack[],
 ): Record<string, unknown> {
   const attackGroups = new Map<string, Set<string>>();
+  const attackPermissions = new Map<string, Set<string>>();
   for (const attack of attacks) {
     const set = attackGroups.get(attack.principal.key) ?? new Set<string>();
+    const permissions = attackPermissions.get(attack.principal.key) ?? new Set<string>();
     for (const step of attack.steps) {
       if (step.denied) continue;
       for (const group of ALL_GROUPS) if (group.calls.includes(step.call)) set.add(group.id);
+      for (const permission of step.call.permissions) permissions.add(permission);
     }
     attackGroups.set(attack.principal.key, set);
+    attackPermissions.set(attack.principal.key, permissions);
   }
   const iso = (day: number): string =>
     new Date(estate.start + day * DAY_MS).toISOString().slice(0, 10);
@@ -33,7 +38,7 @@ export function buildGroundTruth(
     start: new Date(estate.start).toISOString(),
     days: estate.days,
     principals: estate.principals.map((principal) =>
-      principalTruth(principal, attackGroups, iso, estate.days),
+      principalTruth(principal, { attackGroups, attackPermissions }, iso, estate.days),
     ),
     attacks: attacks.map((attack) => {
       const times = attack.events.map((e) => e.time).sort();
@@ -53,12 +58,15 @@ export function buildGroundTruth(
 
 function principalTruth(
   principal: Principal,
-  attackGroups: ReadonlyMap<string, Set<string>>,
+  attacked: {
+    attackGroups: ReadonlyMap<string, Set<string>>;
+    attackPermissions: ReadonlyMap<string, Set<string>>;
+  },
   iso: (day: number) => string,
   days: number,
 ): Record<string, unknown> {
   const used = new Set(principal.usedGroups.map((g) => g.id));
-  for (const id of attackGroups.get(principal.key) ?? []) used.add(id);
+  for (const id of attacked.attackGroups.get(principal.key) ?? []) used.add(id);
   const neverActive = principal.profile === 'never-used';
   const unused = principal.coveredGroupIds
     .filter((id) => neverActive || !used.has(id))
@@ -73,9 +81,11 @@ function principalTruth(
     for (const call of group.calls)
       if (principal.isAllowed(call)) for (const p of call.permissions) granted.add(p);
   }
-  const usedPermissions = new Set(
-    neverActive ? [] : permissionsOf(ALL_GROUPS.filter((g) => used.has(g.id))),
-  );
+  // `planDay` makes every call of a regularly used group on the first active day. A planted
+  // attack uses only the permissions of its own allowed calls.
+  const usedPermissions = new Set(neverActive ? [] : permissionsOf(principal.usedGroups));
+  for (const permission of attacked.attackPermissions.get(principal.key) ?? [])
+    usedPermissions.add(permission);
   const unusedPermissions = [...granted].filter((p) => !usedPermissions.has(p)).sort();
   // The profile was planned from whole groups; at permission level a principal with nothing
   // unused is right-sized and one with unused permissions is over-privileged.

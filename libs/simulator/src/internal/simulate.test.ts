@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AWS_CREATE_FUNCTION, AWS_GROUPS } from './catalog/aws-catalog.js';
+import { AZURE_GROUPS } from './catalog/azure-catalog.js';
+import { GCP_GROUPS } from './catalog/gcp-catalog.js';
 import { createMemorySink } from './memory-sink.js';
 import { simulateEstate } from './simulate.js';
 import type { SimulateOptions } from './options.js';
@@ -25,6 +27,8 @@ function digest(files: Map<string, string>): Map<string, string> {
   for (const [path, text] of files) out.set(path, createHash('sha256').update(text).digest('hex'));
   return out;
 }
+
+const ALL_GROUPS = [...AWS_GROUPS, ...AZURE_GROUPS, ...GCP_GROUPS];
 
 /** CloudTrail event name to the IAM actions it exercises, from the simulator's catalog. */
 const AWS_PERMISSIONS = new Map<string, readonly string[]>(
@@ -110,6 +114,29 @@ function principalOf(entry: LogRecord): string | undefined {
     string | undefined;
   if (!email) return undefined;
   return email.endsWith('.gserviceaccount.com') ? `serviceAccount:${email}` : `user:${email}`;
+}
+
+/** Returns the permissions each principal's logged calls exercised, keyed by ground-truth id. */
+function loggedPermissions(files: Map<string, string>): Map<string, Set<string>> {
+  const used = new Map<string, Set<string>>();
+  for (const entry of readActivity(files)) {
+    const id = principalOf(entry);
+    if (!id) continue;
+    const r = entry.record;
+    const authorization = (field(r, 'protoPayload', 'authorizationInfo') ?? []) as Array<{
+      permission: string;
+    }>;
+    const names =
+      entry.provider === 'aws'
+        ? (AWS_PERMISSIONS.get(String(r.eventName)) ?? [])
+        : entry.provider === 'azure'
+          ? [String(r.operationName).toLowerCase()]
+          : authorization.map((a) => a.permission);
+    const set = used.get(id) ?? new Set<string>();
+    for (const name of names) set.add(name);
+    used.set(id, set);
+  }
+  return used;
 }
 
 describe('simulateEstate', () => {
@@ -233,24 +260,7 @@ describe('simulateEstate', () => {
   it('never logs unused permission groups', async () => {
     const { sink } = await run(OPTIONS);
     const truth = JSON.parse(sink.files.get('ground-truth.json') ?? '{}');
-    const used = new Map<string, Set<string>>();
-    for (const entry of readActivity(sink.files)) {
-      const id = principalOf(entry);
-      if (!id) continue;
-      const r = entry.record;
-      const authorization = (field(r, 'protoPayload', 'authorizationInfo') ?? []) as Array<{
-        permission: string;
-      }>;
-      const names =
-        entry.provider === 'aws'
-          ? (AWS_PERMISSIONS.get(String(r.eventName)) ?? [])
-          : entry.provider === 'azure'
-            ? [String(r.operationName).toLowerCase()]
-            : authorization.map((a) => a.permission);
-      const set = used.get(id) ?? new Set<string>();
-      for (const name of names) set.add(name);
-      used.set(id, set);
-    }
+    const used = loggedPermissions(sink.files);
     for (const principal of truth.principals) {
       const seen = used.get(principal.id) ?? new Set<string>();
       for (const permission of principal.unusedPermissions as string[]) {
@@ -258,6 +268,32 @@ describe('simulateEstate', () => {
         if (principal.provider === 'azure')
           expect(seen.has(permission.toLowerCase()), permission).toBe(false);
         if (principal.provider === 'gcp') expect(seen.has(permission), permission).toBe(false);
+      }
+    }
+  });
+
+  it('logs every permission of used groups', async () => {
+    const { sink } = await run(OPTIONS);
+    const truth = JSON.parse(sink.files.get('ground-truth.json') ?? '{}');
+    const used = loggedPermissions(sink.files);
+    const attacked = new Set(
+      truth.attacks.map((attack: { principal: string }) => attack.principal),
+    );
+    const groups = new Map(ALL_GROUPS.map((group) => [group.id, group]));
+    const rightSized = truth.principals.filter(
+      (p: { profile: string; id: string }) => p.profile === 'right-sized' && !attacked.has(p.id),
+    );
+    expect(rightSized.length).toBeGreaterThan(0);
+    for (const principal of rightSized) {
+      expect(principal.unusedPermissions, principal.id).toEqual([]);
+      const seen = used.get(principal.id) ?? new Set<string>();
+      for (const id of principal.usedPermissionGroups as string[]) {
+        for (const call of groups.get(id)?.calls ?? []) {
+          for (const permission of call.permissions) {
+            const name = principal.provider === 'azure' ? permission.toLowerCase() : permission;
+            expect(seen.has(name), `${principal.id} ${permission}`).toBe(true);
+          }
+        }
       }
     }
   });

@@ -43,7 +43,10 @@ export function planDay(
   const factor = principal.human ? (weekend ? 0.1 : 1) : weekend ? 0.7 : 1;
   let count = Math.round(eventsPerDay * principal.rate * factor * (0.5 + rng.next()));
   const firstDay = day === principal.window.firstDay || day === principal.window.wakeDay;
-  if (firstDay) count = Math.max(count, principal.usedGroups.length);
+  // On the first active day every call of every used group is made at least once, so a
+  // permission the ground truth counts as used always appears in the logs.
+  const mustCover = firstDay ? principal.usedGroups.flatMap((group) => group.calls) : [];
+  count = Math.max(count, mustCover.length);
   if (count === 0) return [];
 
   const times = principal.human
@@ -53,14 +56,16 @@ export function planDay(
   const calls: PlannedCall[] = [];
   for (let i = 0; i < count; i++) {
     const time = times[i] as number;
-    const mustCoverGroup = firstDay && i < principal.usedGroups.length;
-    if (!mustCoverGroup && principal.deniedCalls.length > 0 && rng.chance(0.02)) {
+    const covering = mustCover[i];
+    if (covering !== undefined) {
+      calls.push({ time, call: covering, denied: false });
+      continue;
+    }
+    if (principal.deniedCalls.length > 0 && rng.chance(0.02)) {
       calls.push({ time, call: rng.pick(principal.deniedCalls), denied: true });
       continue;
     }
-    // On the first active day every used group is exercised at least once, so "used" in
-    // the ground truth always means "appears in the logs".
-    const groupIndex = mustCoverGroup ? i : rng.weightedIndex(groupWeights);
+    const groupIndex = rng.weightedIndex(groupWeights);
     const group = principal.usedGroups[groupIndex];
     if (!group) continue;
     const call = group.calls[rng.weightedIndex(group.calls.map((c) => c.weight))] as ApiCall;
