@@ -43,7 +43,7 @@ export const entitlementsSchema = {
   azureSource: setting.enum({
     env: 'CIEM_ENTITLEMENTS_AZURE_SOURCE',
     description:
-      '`files` reads `CIEM_ENTITLEMENTS_AZURE_DIR`; `off` skips Azure. `api` is not supported yet and fails at start.',
+      '`files` reads `CIEM_ENTITLEMENTS_AZURE_DIR`; `api` lists role assignments, role definitions, deny assignments and provider operations through Azure Resource Manager with `DefaultAzureCredential`; `off` skips Azure.',
     values: ['off', 'files', 'api'] as const,
     default: 'off',
   }),
@@ -51,6 +51,30 @@ export const entitlementsSchema = {
     env: 'CIEM_ENTITLEMENTS_AZURE_DIR',
     description:
       'Folder of `az role assignment list`, `az role definition list`, provider operation, group member and ARM REST exports, read recursively.',
+    optional: true,
+  }),
+  azureSubscriptionIds: setting.list({
+    env: 'CIEM_ENTITLEMENTS_AZURE_SUBSCRIPTION_IDS',
+    description:
+      'Subscription GUIDs read with source `api`, comma-separated; `api` needs these or `CIEM_ENTITLEMENTS_AZURE_MANAGEMENT_GROUP_ID`.',
+    default: [],
+  }),
+  azureManagementGroupId: setting.string({
+    env: 'CIEM_ENTITLEMENTS_AZURE_MANAGEMENT_GROUP_ID',
+    description:
+      'Management group id (not its display name) whose role assignments and role definitions are also read with source `api`.',
+    optional: true,
+  }),
+  azureProviderOperations: setting.boolean({
+    env: 'CIEM_ENTITLEMENTS_AZURE_PROVIDER_OPERATIONS_ENABLED',
+    description:
+      'Reads the provider operation catalog with source `api`, so that wildcards such as `Microsoft.Compute/*` expand to operations.',
+    default: true,
+  }),
+  azureEndpoint: setting.url({
+    env: 'CIEM_ENTITLEMENTS_AZURE_ENDPOINT',
+    description:
+      'Azure Resource Manager endpoint with source `api`, such as `https://management.usgovcloudapi.net` for Azure Government; `https://management.azure.com` when unset.',
     optional: true,
   }),
   azureCatalogFromRoles: setting.boolean({
@@ -68,7 +92,7 @@ export const entitlementsSchema = {
   gcpSource: setting.enum({
     env: 'CIEM_ENTITLEMENTS_GCP_SOURCE',
     description:
-      '`files` reads `CIEM_ENTITLEMENTS_GCP_DIR`; `off` skips GCP. `api` is not supported yet and fails at start.',
+      '`files` reads `CIEM_ENTITLEMENTS_GCP_DIR`; `api` lists the IAM policies of `CIEM_ENTITLEMENTS_GCP_SCOPE` through Cloud Asset Inventory and the roles through the IAM API with Application Default Credentials; `off` skips GCP.',
     values: ['off', 'files', 'api'] as const,
     default: 'off',
   }),
@@ -76,6 +100,23 @@ export const entitlementsSchema = {
     env: 'CIEM_ENTITLEMENTS_GCP_DIR',
     description:
       'Folder of Cloud Asset Inventory, getIamPolicy, role and group member exports, read recursively.',
+    optional: true,
+  }),
+  gcpScope: setting.string({
+    env: 'CIEM_ENTITLEMENTS_GCP_SCOPE',
+    description:
+      'Scope read with source `api`: `organizations/<number>`, `folders/<number>` or `projects/<project id>`.',
+    optional: true,
+  }),
+  gcpAssetEndpoint: setting.url({
+    env: 'CIEM_ENTITLEMENTS_GCP_ASSET_ENDPOINT',
+    description:
+      'Cloud Asset API root with source `api`; `https://cloudasset.googleapis.com` when unset.',
+    optional: true,
+  }),
+  gcpIamEndpoint: setting.url({
+    env: 'CIEM_ENTITLEMENTS_GCP_IAM_ENDPOINT',
+    description: 'IAM API root with source `api`; `https://iam.googleapis.com` when unset.',
     optional: true,
   }),
   gcpAccountId: setting.string({

@@ -22,13 +22,32 @@ describe('checkSources', () => {
     ]);
   });
 
-  it('rejects Azure and GCP api', () => {
+  it('requires Azure and GCP api scopes', () => {
     const problems = checkSources(
       configOf({ CIEM_ENTITLEMENTS_AZURE_SOURCE: 'api', CIEM_ENTITLEMENTS_GCP_SOURCE: 'api' }),
     );
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatch(/^CIEM_ENTITLEMENTS_AZURE_SOURCE: .*not supported yet/);
-    expect(problems[1]).toMatch(/^CIEM_ENTITLEMENTS_GCP_SOURCE: .*not supported yet/);
+    expect(problems[0]).toMatch(/^CIEM_ENTITLEMENTS_AZURE_SUBSCRIPTION_IDS: expected subscription/);
+    expect(problems[1]).toMatch(/^CIEM_ENTITLEMENTS_GCP_SCOPE: expected organizations/);
+  });
+
+  it('accepts Azure and GCP api scopes', () => {
+    const config = configOf({
+      CIEM_ENTITLEMENTS_AZURE_SOURCE: 'api',
+      CIEM_ENTITLEMENTS_AZURE_SUBSCRIPTION_IDS: '11111111-1111-1111-1111-111111111111',
+      CIEM_ENTITLEMENTS_GCP_SOURCE: 'api',
+      CIEM_ENTITLEMENTS_GCP_SCOPE: 'organizations/100',
+    });
+    expect(checkSources(config)).toEqual([]);
+    expect(config.azureSubscriptionIds).toEqual(['11111111-1111-1111-1111-111111111111']);
+  });
+
+  it('accepts an Azure management group alone', () => {
+    const config = configOf({
+      CIEM_ENTITLEMENTS_AZURE_SOURCE: 'api',
+      CIEM_ENTITLEMENTS_AZURE_MANAGEMENT_GROUP_ID: 'platform',
+    });
+    expect(checkSources(config)).toEqual([]);
   });
 
   it('requires the folder of files', () => {

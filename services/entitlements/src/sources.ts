@@ -4,6 +4,8 @@ import {
   collectAwsAuthorizationDetails,
   createAwsIamClient,
 } from '@ciem/entitlements-aws-collector';
+import { collectAzureRbac, createAzureCredential } from '@ciem/entitlements-azure-collector';
+import { collectGcpIamPolicies, createGcpCredentials } from '@ciem/entitlements-gcp-collector';
 import { readExportFiles } from '@ciem/entitlements-store';
 import type { entitlementsSchema } from './config.js';
 
@@ -12,8 +14,9 @@ export type EntitlementsConfig = ConfigValues<typeof entitlementsSchema>;
 
 /**
  * Checks the settings that depend on each other and returns one line per problem, worded
- * like the configuration loader's messages. A `files` source needs its folder, `api` is
- * supported for AWS only, and at least one provider and one output must be on.
+ * like the configuration loader's messages. A `files` source needs its folder, Azure `api`
+ * needs subscriptions or a management group, GCP `api` needs a scope, and at least one
+ * provider and one output must be on.
  */
 export function checkSources(config: EntitlementsConfig): string[] {
   const problems: string[] = [];
@@ -28,13 +31,20 @@ export function checkSources(config: EntitlementsConfig): string[] {
         `${prefix}_DIR: expected a folder of ${name} exports because ${prefix}_SOURCE is \`files\`, received nothing`,
       );
     }
-    if (source === 'api' && name !== 'AWS') {
-      // NOTE: Azure and GCP are read from exported files only; collecting through
-      // @azure/arm-authorization or the Google Cloud APIs is not built yet.
-      problems.push(
-        `${prefix}_SOURCE: expected \`files\` or \`off\`, received \`api\`: collection from the ${name} API is not supported yet; export the data with the provider's CLI and use \`files\``,
-      );
-    }
+  }
+  if (
+    config.azureSource === 'api' &&
+    config.azureSubscriptionIds.length === 0 &&
+    config.azureManagementGroupId === undefined
+  ) {
+    problems.push(
+      'CIEM_ENTITLEMENTS_AZURE_SUBSCRIPTION_IDS: expected subscription GUIDs or CIEM_ENTITLEMENTS_AZURE_MANAGEMENT_GROUP_ID because CIEM_ENTITLEMENTS_AZURE_SOURCE is `api`, received nothing',
+    );
+  }
+  if (config.gcpSource === 'api' && config.gcpScope === undefined) {
+    problems.push(
+      'CIEM_ENTITLEMENTS_GCP_SCOPE: expected organizations/<number>, folders/<number> or projects/<project id> because CIEM_ENTITLEMENTS_GCP_SOURCE is `api`, received nothing',
+    );
   }
   if (sources.every(([, source]) => source === 'off')) {
     problems.push(
@@ -58,8 +68,9 @@ export interface GatheredDocuments {
 }
 
 /**
- * Reads the export folders of the providers set to `files`, and the AWS IAM API when AWS
- * is set to `api`. Throws the collector's errors (`DependencyError` when the API fails).
+ * Reads the export folders of the providers set to `files`, and the provider APIs of those
+ * set to `api`. Throws the collectors' errors (`ConfigError` for access and options,
+ * `DependencyError` when an API keeps failing).
  */
 export async function gatherDocuments(
   config: EntitlementsConfig,
@@ -80,6 +91,7 @@ export async function gatherDocuments(
     problems.push(...read.problems);
     files[provider] = read.files.length;
   }
+
   if (config.awsSource === 'api') {
     const client = createAwsIamClient({
       region: config.awsRegion,
@@ -94,6 +106,38 @@ export async function gatherDocuments(
     } finally {
       client.destroy();
     }
+  }
+
+  const signal = abortSignal === undefined ? {} : { abortSignal };
+  // NOTE: the Azure and GCP API collectors read no group memberships (Microsoft Graph,
+  // Cloud Identity), so group members do not inherit the group's grants with source `api`.
+  if (config.azureSource === 'api') {
+    documents.push(
+      ...(await collectAzureRbac({
+        credential: createAzureCredential(),
+        subscriptionIds: config.azureSubscriptionIds,
+        providerOperations: config.azureProviderOperations,
+        ...(config.azureManagementGroupId === undefined
+          ? {}
+          : { managementGroupId: config.azureManagementGroupId }),
+        ...(config.azureEndpoint === undefined ? {} : { endpoint: config.azureEndpoint }),
+        ...signal,
+      })),
+    );
+  }
+
+  if (config.gcpSource === 'api' && config.gcpScope !== undefined) {
+    documents.push(
+      ...(await collectGcpIamPolicies({
+        scope: config.gcpScope,
+        credentials: createGcpCredentials(),
+        ...(config.gcpAssetEndpoint === undefined
+          ? {}
+          : { assetEndpoint: config.gcpAssetEndpoint }),
+        ...(config.gcpIamEndpoint === undefined ? {} : { iamEndpoint: config.gcpIamEndpoint }),
+        ...signal,
+      })),
+    );
   }
   return { documents, problems, files };
 }
