@@ -46,12 +46,14 @@ if ! [[ "${PORT}" =~ ^[0-9]+$ ]] || ((PORT < 1 || PORT > 65535)); then
   fail "CIEM_LOCAL_MOTO_PORT must be a TCP port number from 1 to 65535, got '${PORT}'"
 fi
 
-# True when moto responds to its own dashboard API on 127.0.0.1:$PORT.
+# True when moto serves its dashboard page on 127.0.0.1:$PORT. The page is static; the
+# dashboard's data.json dumps every stored resource, grows slow with the state and
+# answers 500 once some resources are stored (seen with moto 5.2), so it is no health probe.
 server_answers() {
   "${VENV_DIR}/bin/python" - "${HOST}" "${PORT}" <<'PY' >/dev/null 2>&1
 import sys, urllib.request
 host, port = sys.argv[1], sys.argv[2]
-with urllib.request.urlopen(f"http://{host}:{port}/moto-api/data.json", timeout=2) as response:
+with urllib.request.urlopen(f"http://{host}:{port}/moto-api/", timeout=5) as response:
     sys.exit(0 if response.status == 200 else 1)
 PY
 }

@@ -94,7 +94,7 @@ async function deliverAws(
   expectation: ReturnType<typeof createExpectation>,
   failures: unknown[],
 ): Promise<{ stage: SqsIngestStage; messages: number }> {
-  await requireServer('moto', `${motoEndpoint}/moto-api/data.json`, 'moto');
+  await requireServer('moto', `${motoEndpoint}/moto-api/`, 'moto');
   const aws: AwsClients = createAwsClients({ region: 'us-east-1', endpoint: motoEndpoint });
   cleanups.push(async () => aws.destroy());
   const bucket = randomName('trail-e2e').replace(/_/g, '-').toLowerCase();

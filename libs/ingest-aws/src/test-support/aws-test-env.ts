@@ -18,8 +18,10 @@ export const testRegion = 'us-east-1';
 /** Throws an error saying how to start moto when moto does not respond. */
 export async function requireMoto(): Promise<void> {
   try {
-    const response = await fetch(`${motoEndpoint}/moto-api/data.json`, {
-      signal: AbortSignal.timeout(5_000),
+    // The static dashboard page: moto's data.json dumps all stored state and answers 500
+    // once some resources exist, so it cannot tell whether the server is up.
+    const response = await fetch(`${motoEndpoint}/moto-api/`, {
+      signal: AbortSignal.timeout(10_000),
     });
     if (response.ok) return;
   } catch {
