@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,5 +93,20 @@ describe('runEmbedded', () => {
     await expect(
       runEmbedded({ inputs: [path.join(fixtures, 'missing-*.json')], outputDir }),
     ).rejects.toThrow(/matches no log file/);
+  });
+
+  it('rejects an output path that is a file', async () => {
+    const file = path.join(outputDir, 'taken');
+    await writeFile(file, 'not a folder');
+    await expect(runEmbedded({ inputs: [fixtures], outputDir: file })).rejects.toThrow(
+      /output folder .*taken is unusable: it is a file/,
+    );
+  });
+
+  it('rejects an output folder under /proc', async () => {
+    // Node 20's recursive mkdir never settles here; the run must fail instead of hanging.
+    await expect(runEmbedded({ inputs: [fixtures], outputDir: '/proc/ciem-out' })).rejects.toThrow(
+      /output folder \/proc\/ciem-out is unusable: creating it failed with E/,
+    );
   });
 });

@@ -4,13 +4,14 @@ import type { RawRecord } from '@ciem/normalize';
 import { normalizeRecord, readRecords } from '@ciem/normalize';
 import { UsageStore } from '@ciem/usage';
 import { createReadStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InProcessBus } from './bus.js';
 import type { BusMessage } from './bus.js';
 import { deadLetterForError } from './dead-letter.js';
 import { resolveInputs } from './inputs.js';
 import { LineWriter } from './ndjson-writer.js';
+import { prepareOutputDir } from './output-dir.js';
 import { emptyCounts } from './run-summary.js';
 import type { ProviderCounts, RunProgress, RunSummary } from './run-summary.js';
 import { writeUsageFiles } from './usage-files.js';
@@ -66,7 +67,7 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<RunSumma
   const startedAt = now();
   const batchSize = options.batchSize ?? 1000;
   const files = await resolveInputs(options.inputs);
-  await mkdir(options.outputDir, { recursive: true });
+  await prepareOutputDir(options.outputDir);
 
   const outputs = {
     events: path.join(options.outputDir, 'events.ndjson'),

@@ -14,7 +14,7 @@ import {
   streamSnapshotJson,
 } from '@ciem/entitlements';
 import { readExportFiles } from '@ciem/entitlements-store';
-import { InputError } from '@ciem/errors';
+import { ConfigError } from '@ciem/errors';
 import type { Command } from 'commander';
 import { once } from 'node:events';
 import { readFile, stat } from 'node:fs/promises';
@@ -48,7 +48,7 @@ export function registerEntitlementsCommand(program: Command): void {
     .action(async (paths: string[], options: EntitlementsOptions) => {
       if (options.diff) {
         if (paths.length !== 2) {
-          throw new InputError(
+          throw new ConfigError(
             'CIEM_CLI_INVALID_ARGUMENTS',
             `--diff expects exactly two paths (old, then new), received ${paths.length}`,
           );

@@ -30,7 +30,7 @@ export function registerRunCommand(program: Command): void {
     .option('--group <id>', 'consumer group of the normalizer stage', 'ciem-run')
     .option(
       '--grants <paths...>',
-      'IAM export files or folders (AWS authorization details, Azure role assignments and definitions, GCP IAM policies and roles); right-sizes every principal after the logs are read (embedded mode only)',
+      'IAM export files or folders (AWS authorization details, Azure role assignments and definitions, GCP IAM policies and roles); right-sizes every principal after the logs are read (embedded mode only). It takes every path up to the next option, so put it after the log inputs',
     )
     .option(
       '--window-days <days>',

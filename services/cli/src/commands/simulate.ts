@@ -1,6 +1,6 @@
 import { createDirectorySink, simulateEstate } from '@ciem/simulator';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import path from 'node:path';
 import { formatBytes, formatCount } from '../progress.js';
 import { parsePositiveInteger } from './run.js';
@@ -24,15 +24,16 @@ export function registerSimulateCommand(program: Command): void {
       parseNonNegative,
       40,
     )
-    .option(
-      '--start <date>',
-      'first simulated day, YYYY-MM-DD (UTC)',
-      parseDay,
-      parseDay('2024-01-01'),
+    .addOption(
+      new Option('--start <date>', 'first simulated day, YYYY-MM-DD (UTC)')
+        .argParser(parseDay)
+        .default(parseDay('2024-01-01'), '2024-01-01'),
     )
-    .option('--providers <list>', 'comma-separated subset of aws,azure,gcp', parseProviders, [
-      ...PROVIDERS,
-    ])
+    .addOption(
+      new Option('--providers <list>', 'comma-separated subset of aws,azure,gcp')
+        .argParser(parseProviders)
+        .default([...PROVIDERS], 'aws,azure,gcp'),
+    )
     .option('--no-gzip', 'write CloudTrail delivery files as plain .json instead of .json.gz')
     .addHelpText(
       'after',
