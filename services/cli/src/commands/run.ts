@@ -166,8 +166,10 @@ export function formatRunSummary(summary: RunSummary): string {
     lines.push(`Most frequent unmapped calls: ${top.join(', ')}.`);
   }
   lines.push('', 'Outputs:');
-  for (const [name, file] of Object.entries(summary.outputs))
-    lines.push(`  ${name.padEnd(13)} ${file}`);
+  const nameWidth = Math.max(...Object.keys(summary.outputs).map((name) => name.length));
+  for (const [name, file] of Object.entries(summary.outputs)) {
+    lines.push(`  ${name.padEnd(nameWidth)}  ${file}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
