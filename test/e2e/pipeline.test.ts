@@ -174,14 +174,22 @@ describe('pipeline through Kafka and ClickHouse', () => {
       { timeoutMs: 60_000, intervalMs: 300, what: 'the record after the poison records' },
     );
 
-    const rows = await context.clickhouse.query<{
-      reason: string;
-      error_type: string;
-      payload_bytes: string;
-      payload_truncated: number;
-      original_offset: string;
-    }>(
-      `SELECT reason, error_type, payload_bytes, payload_truncated, original_offset FROM ${context.database}.dlq_events FINAL ORDER BY original_offset`,
+    // The events and dlq_events writers flush on their own timers, so the record after the
+    // poison can be visible before the last dead letter; wait for all three.
+    const rows = await waitFor(
+      async () => {
+        const found = await context.clickhouse.query<{
+          reason: string;
+          error_type: string;
+          payload_bytes: string;
+          payload_truncated: number;
+          original_offset: string;
+        }>(
+          `SELECT reason, error_type, payload_bytes, payload_truncated, original_offset FROM ${context.database}.dlq_events FINAL ORDER BY original_offset`,
+        );
+        return found.length >= poison.length ? found : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 300, what: 'a dead letter for every poison record' },
     );
     expect(rows.map((row) => row.reason)).toEqual(['invalid-json', 'oversized', 'wrong-type']);
     expect(rows.every((row) => row.error_type === 'input')).toBe(true);
