@@ -1,6 +1,6 @@
 /**
  * A one-line progress display for long work. It draws only when stderr is a terminal, so
- * piped or logged runs stay clean, and redraws at most once per `intervalMs`.
+ * piped or logged runs stay clean. Callers decide how often to update it.
  */
 export class ProgressLine {
   private readonly enabled: boolean;

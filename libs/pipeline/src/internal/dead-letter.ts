@@ -28,6 +28,8 @@ export function deadLetterForError(
   raw: string | undefined,
 ): DeadLetterLine {
   const truncated = raw !== undefined && raw.length > MAX_DEAD_LETTER_RAW_CHARS;
+  let keptRaw: string | null = null;
+  if (raw !== undefined) keptRaw = truncated ? raw.slice(0, MAX_DEAD_LETTER_RAW_CHARS) : raw;
   return {
     stage: 'normalizer',
     provider: error.provider,
@@ -37,7 +39,7 @@ export function deadLetterForError(
     field: error.field,
     message: error.message,
     raw_ref: error.raw_ref,
-    raw: raw === undefined ? null : truncated ? raw.slice(0, MAX_DEAD_LETTER_RAW_CHARS) : raw,
+    raw: keptRaw,
     raw_length: raw === undefined ? null : raw.length,
     raw_truncated: truncated,
   };

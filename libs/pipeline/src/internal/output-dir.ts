@@ -6,7 +6,7 @@ import path from 'node:path';
  * Creates the output folder, or checks that an existing path is a folder.
  *
  * The parent is created with `recursive` only when it is missing, and the folder itself
- * without it: Node 20's recursive `mkdir` never settles for a path under a pseudo file
+ * without it. Node 20's recursive `mkdir` never settles for a path under a pseudo file
  * system such as `/proc`, while the plain call fails at once with a code to report.
  *
  * @throws InputError `CIEM_RUN_OUTPUT_UNUSABLE` when the path is a file or cannot be created.
