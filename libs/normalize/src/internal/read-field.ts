@@ -70,7 +70,7 @@ export function getPath(root: unknown, path: string): unknown {
   return current;
 }
 
-/** Parses a string that holds a JSON object; returns undefined for anything else. */
+/** Parses a string that contains a JSON object, and returns undefined for anything else. */
 export function parseJsonObject(text: string): JsonObject | undefined {
   const trimmed = text.trimStart();
   if (!trimmed.startsWith('{')) return undefined;
@@ -112,7 +112,11 @@ export function readString(root: unknown, path: string): string | undefined {
 export function readBoolean(root: unknown, path: string): boolean | undefined {
   const value = getPath(root, path);
   if (typeof value === 'boolean') return value;
-  if (typeof value === 'number') return value === 1 ? true : value === 0 ? false : undefined;
+  if (typeof value === 'number') {
+    if (value === 1) return true;
+    if (value === 0) return false;
+    return undefined;
+  }
   if (typeof value === 'string') {
     const lowered = value.trim().toLowerCase();
     if (lowered === 'true' || lowered === 'yes' || lowered === '1') return true;

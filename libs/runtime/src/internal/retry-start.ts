@@ -1,13 +1,13 @@
 import { errorCodeOf, isRetriable } from '@ciem/errors';
 import type { Logger } from '@ciem/telemetry';
 
-/** Longest pause between two attempts of a start step, in milliseconds. */
+/** Maximum pause between two attempts of a start step, in milliseconds. */
 const MAX_DELAY_MS = 10_000;
 
 /**
  * Runs a start step until it succeeds, waiting with a doubling delay (0.5 s up to 10 s)
  * after each retriable failure (`DependencyError`: Kafka or ClickHouse unreachable), so that
- * the service starts before its dependencies and comes up once they answer. A non-retriable
+ * the service starts before its dependencies and comes up once they respond. A non-retriable
  * error is thrown at once. The runtime's shutdown deadline ends the wait on SIGTERM.
  */
 export async function retryWhileUnavailable<T>(
