@@ -48,7 +48,7 @@ fi
 
 # True when moto serves its dashboard page on 127.0.0.1:$PORT. The page is static; the
 # dashboard's data.json dumps every stored resource, grows slow with the state and
-# answers 500 once some resources are stored (seen with moto 5.2), so it is no health probe.
+# returns 500 once some resources are stored (seen with moto 5.2), so it is no health probe.
 server_answers() {
   "${VENV_DIR}/bin/python" - "${HOST}" "${PORT}" <<'PY' >/dev/null 2>&1
 import sys, urllib.request

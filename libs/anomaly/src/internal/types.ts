@@ -40,7 +40,7 @@ export interface GeoLocation {
 export type GeoLookup = (ip: string) => GeoLocation | undefined;
 
 /**
- * Port that says whether right-sizing marked a permission of a principal as unused.
+ * Port that reports whether right-sizing marked a permission of a principal as unused.
  * Permissions are compared as the provider spells them in `action.permissions`.
  */
 export type UnusedPermissionLookup = (principalId: string, permission: string) => boolean;

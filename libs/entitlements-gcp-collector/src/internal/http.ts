@@ -17,7 +17,7 @@ export interface GcpRetryOptions {
   readonly maxAttempts?: number;
   /** First back-off in milliseconds, doubled per retry; 1000 by default. */
   readonly baseDelayMs?: number;
-  /** Longest wait between attempts in milliseconds, `Retry-After` included; 30000 by default. */
+  /** Maximum wait between attempts in milliseconds, `Retry-After` included; 30000 by default. */
   readonly maxDelayMs?: number;
 }
 

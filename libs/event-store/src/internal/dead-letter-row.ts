@@ -100,6 +100,14 @@ function encodePayload(bytes: Buffer): Pick<DeadLetterRow, 'payload' | 'payload_
   return { payload: bytes.toString('base64'), payload_encoding: 'base64' };
 }
 
+/** Returns the length of the UTF-8 sequence that a lead byte starts (1 to 4). */
+function utf8SequenceLength(leadByte: number): number {
+  if (leadByte >= 0xf0) return 4;
+  if (leadByte >= 0xe0) return 3;
+  if (leadByte >= 0xc0) return 2;
+  return 1;
+}
+
 /** Drops the bytes of a multi-byte UTF-8 character cut off at the end, at most three. */
 function trimPartialCharacter(bytes: Buffer): Buffer {
   let end = bytes.length;
@@ -107,7 +115,7 @@ function trimPartialCharacter(bytes: Buffer): Buffer {
     const byte = bytes[end - back] as number;
     if ((byte & 0xc0) !== 0x80) {
       // A lead byte: drop it with its continuation bytes when the character is incomplete.
-      const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+      const needed = utf8SequenceLength(byte);
       if (needed > back) end -= back;
       break;
     }
@@ -119,7 +127,7 @@ function truncateText(value: string, maxChars: number): string {
   return value.length <= maxChars ? value : `${value.slice(0, maxChars - 1)}…`;
 }
 
-/** Builds the `dlq_events` row of a dead-lettered record. Never throws. */
+/** Builds the `dlq_events` row of a dead-lettered record. */
 export function toDeadLetterRow(input: DeadLetterRowInput): DeadLetterRow {
   const { original } = input;
   const bytes = toBytes(original.value);

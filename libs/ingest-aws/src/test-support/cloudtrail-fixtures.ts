@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 
 /**
- * A CloudTrail record in the format of the CloudTrail record contents reference
+ * Builds a CloudTrail record in the format of the CloudTrail record contents reference
  * (eventVersion 1.08), for an IAM user's S3 call.
  */
 export function cloudTrailRecord(
@@ -37,17 +37,17 @@ export function cloudTrailRecord(
   };
 }
 
-/** A CloudTrail delivery file: `{"Records":[...]}` gzip-compressed, as CloudTrail writes to S3. */
+/** Builds a CloudTrail delivery file: `{"Records":[...]}` gzip-compressed, as CloudTrail writes to S3. */
 export function deliveryFile(records: readonly Record<string, unknown>[]): Buffer {
   return gzipSync(JSON.stringify({ Records: records }));
 }
 
-/** The S3 key CloudTrail gives a delivery file of `account`. */
+/** Returns the S3 key CloudTrail gives a delivery file of `account`. */
 export function deliveryKey(account: string, suffix: string): string {
   return `AWSLogs/${account}/CloudTrail/us-east-1/2024/05/01/${account}_CloudTrail_us-east-1_20240501T1205Z_${suffix}.json.gz`;
 }
 
-/** An S3 event notification for created objects, keys URL-encoded as S3 writes them. */
+/** Builds an S3 event notification for created objects, keys URL-encoded as S3 writes them. */
 export function s3EventNotification(bucket: string, keys: readonly string[]): string {
   return JSON.stringify({
     Records: keys.map((key) => ({
@@ -67,7 +67,7 @@ export function s3EventNotification(bucket: string, keys: readonly string[]): st
   });
 }
 
-/** An SNS envelope (raw message delivery off) around `message`. */
+/** Wraps `message` in an SNS envelope (raw message delivery off). */
 export function snsEnvelope(message: string): string {
   return JSON.stringify({
     Type: 'Notification',

@@ -65,7 +65,7 @@ export interface RawPublisherOptions {
   metrics?: MetricsRegistry;
   /** Receives one debug line per acknowledged batch. */
   logger?: Logger;
-  /** Most records in one Kafka send (default 500). */
+  /** Maximum records in one Kafka send (default 500). */
   maxBatchRecords?: number;
   /** Most record bytes in one Kafka send (default 1 MiB); the producer splits requests further. */
   maxBatchBytes?: number;

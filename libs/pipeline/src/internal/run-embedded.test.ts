@@ -32,7 +32,7 @@ describe('runEmbedded', () => {
       outputDir,
       now: () => Date.UTC(2024, 4, 2),
     });
-    // The folder holds 2 CloudTrail records twice (plain and gzip), 2 Azure records and a
+    // The folder contains 2 CloudTrail records twice (plain and gzip), 2 Azure records and a
     // broken JSON line, and 1 GCP entry.
     expect(summary.files).toBe(4);
     expect(summary.providers.aws).toMatchObject({ read: 4, normalized: 4, dead_lettered: 0 });

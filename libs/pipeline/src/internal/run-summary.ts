@@ -10,12 +10,15 @@ export interface ProviderCounts {
   unmapped: number;
 }
 
-/** What `runEmbedded` did, written to `summary.json` and printed by `ciem run`. */
+/**
+ * Counts and outputs of one `runEmbedded` call, written to `summary.json` and printed by
+ * `ciem run`.
+ */
 export interface RunSummary {
   files: number;
   bytes_read: number;
   duration_ms: number;
-  /** Keyed by provider; `unknown` holds records whose provider could not be told. */
+  /** Counts keyed by provider. `unknown` counts records whose provider could not be detected. */
   providers: Record<string, ProviderCounts>;
   principals: number;
   permissions_used: number;
@@ -33,7 +36,7 @@ export interface RunSummary {
   rightsizing?: RightsizingStepSummary;
 }
 
-/** Progress of a long run, reported at most once per interval. */
+/** Progress of a long run, passed to `onProgress` at most once per `progressIntervalMs`. */
 export interface RunProgress {
   files_done: number;
   files_total: number;

@@ -7,12 +7,12 @@ export const ACCOUNT = '111122223333';
 
 type Document = Record<string, unknown>;
 
-/** A policy document with the given statements. */
+/** Builds a policy document with the given statements. */
 export function policy(...statements: Document[]): Document {
   return { Version: '2012-10-17', Statement: statements };
 }
 
-/** A `UserDetailList` entry. */
+/** Builds a `UserDetailList` entry. */
 export function user(
   name: string,
   options: {
@@ -52,7 +52,7 @@ export function user(
   };
 }
 
-/** A `GroupDetailList` entry. */
+/** Builds a `GroupDetailList` entry. */
 export function group(
   name: string,
   options: { inline?: Record<string, Document>; attached?: string[] } = {},
@@ -74,7 +74,7 @@ export function group(
   };
 }
 
-/** A `RoleDetailList` entry; `trust` is the AssumeRolePolicyDocument. */
+/** Builds a `RoleDetailList` entry. `trust` is the AssumeRolePolicyDocument. */
 export function role(
   name: string,
   trust: Document,
@@ -141,7 +141,7 @@ export function managedPolicy(
   };
 }
 
-/** A trust policy letting `principal` (an element of `Principal`) call sts:AssumeRole. */
+/** Builds a trust policy letting `principal` (an element of `Principal`) call sts:AssumeRole. */
 export function trust(principal: unknown, condition?: Document): Document {
   return policy({
     Effect: 'Allow',

@@ -269,7 +269,7 @@ function grantGroupsOf(
   };
 
   if (definition === undefined || permissions === undefined) {
-    // NOTE: without the role definition the grant holds the role definition id in place
+    // NOTE: without the role definition the grant contains the role definition id in place
     // of operations, so it matches no used permission until the definition is exported.
     const roleId = assignment.roleDefinitionId.toLowerCase();
     const set = cache.intern(`azure:unknown-role:${roleId}`, () => [cache.table.intern(roleId)]);
@@ -308,7 +308,7 @@ function unknownRoleProblem(assignment: AzureRoleAssignment): ExportProblem {
     source: assignment.source,
     record: assignment.id,
     field: 'roleDefinitionId',
-    message: `role definition ${assignment.roleDefinitionId}${name} of assignment ${assignment.id} is not in the export; its grant holds the role id instead of operations. Export the definitions with \`az role definition list\``,
+    message: `role definition ${assignment.roleDefinitionId}${name} of assignment ${assignment.id} is not in the export; its grant contains the role id instead of operations. Export the definitions with \`az role definition list\``,
   };
 }
 

@@ -4,7 +4,7 @@ import type { GcpHierarchy } from './gcp-hierarchy.js';
 import { gcpProjectOf, gcpResourceCovers, gcpResourceLevel } from './gcp-hierarchy.js';
 import { serviceAccountProject } from './gcp-members.js';
 
-/** How a principal holds a role: bound directly, or through the groups in `groups`. */
+/** How a principal is granted a role: bound directly, or through the groups in `groups`. */
 export interface GcpBindingPath {
   readonly binding: GcpBinding;
   readonly policy: GcpPolicy;
@@ -190,7 +190,7 @@ function directFindings(
 
   if (permissions.includes(DEPLOYMENT_CREATE)) {
     // Deployment Manager creates resources as the project's Google APIs service agent,
-    // `<project number>@cloudservices.gserviceaccount.com`, which holds roles/editor by default.
+    // `<project number>@cloudservices.gserviceaccount.com`, which is granted roles/editor by default.
     const project = gcpProjectOf(policy.resource);
     const number =
       project !== undefined && /^\d+$/.test(project)

@@ -107,7 +107,7 @@ export function diffSnapshots(before: DiffInput, after: DiffInput): SnapshotDiff
       provider: any.provider,
       principal_id: any.principal_id,
       principal_type: any.principal_type,
-      change: old === undefined ? 'added' : current === undefined ? 'removed' : 'changed',
+      change: changeOf(old, current),
       added_grants: minus(newGrants, oldGrants),
       removed_grants: minus(oldGrants, newGrants),
       added_findings: minus(newFindings, oldFindings),
@@ -133,4 +133,11 @@ export function diffSnapshots(before: DiffInput, after: DiffInput): SnapshotDiff
     added_grants: addedGrants,
     removed_grants: removedGrants,
   };
+}
+
+/** Returns whether a principal was added, removed or changed between two snapshots. */
+function changeOf(old: unknown, current: unknown): 'added' | 'removed' | 'changed' {
+  if (old === undefined) return 'added';
+  if (current === undefined) return 'removed';
+  return 'changed';
 }

@@ -14,7 +14,7 @@ export const GCP_PROJECT = 'shop-prod';
 
 type Json = Record<string, unknown>;
 
-/** An IAM user of `GetAccountAuthorizationDetails` with inline policies. */
+/** Builds an IAM user of `GetAccountAuthorizationDetails` with inline policies. */
 export function awsUser(
   name: string,
   inline: Record<string, Json>,
@@ -37,7 +37,7 @@ export function awsUser(
   };
 }
 
-/** A `GetAccountAuthorizationDetails` page with users only. */
+/** Builds a `GetAccountAuthorizationDetails` page with users only. */
 export function awsAuthorizationDetails(users: Json[]): Json {
   return { UserDetailList: users, GroupDetailList: [], RoleDetailList: [], Policies: [] };
 }
@@ -58,7 +58,7 @@ export function evaluate(
   return evaluation.snapshots.flatMap((snapshot) => [...snapshot.principals]);
 }
 
-/** A usage row with allowed calls, last seen `daysAgo` before the window end. */
+/** Builds a usage row with allowed calls, last seen `daysAgo` before the window end. */
 export function usageRow(
   provider: PermissionUsage['provider'],
   account: string,
