@@ -19,11 +19,9 @@ set -euo pipefail
 
 readonly BROWSER="${CIEM_CHROMIUM_PATH:-/usr/bin/chromium}"
 
-log() { printf 'chromium.sh: %s\n' "$*"; }
-fail() {
-  printf 'chromium.sh: error: %s\n' "$*" >&2
-  exit 1
-}
+readonly SCRIPT_LABEL="chromium.sh"
+# shellcheck source=deploy/local/lib/process.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/process.sh"
 
 browser_runs() {
   [[ -x "${BROWSER}" ]] && "${BROWSER}" --headless --no-sandbox --version >/dev/null 2>&1

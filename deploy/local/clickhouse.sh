@@ -30,25 +30,9 @@ tcp_port="${CIEM_LOCAL_CLICKHOUSE_TCP_PORT:-9000}"
 start_timeout_s="${CIEM_LOCAL_CLICKHOUSE_START_TIMEOUT_S:-60}"
 stop_timeout_s="${CIEM_LOCAL_CLICKHOUSE_STOP_TIMEOUT_S:-30}"
 
-log() { printf 'clickhouse.sh: %s\n' "$*"; }
-fail() {
-  printf 'clickhouse.sh: error: %s\n' "$*" >&2
-  exit 1
-}
-
-require_port() {
-  local name="$1" value="$2"
-  if ! [[ "${value}" =~ ^[0-9]+$ ]] || ((value < 1 || value > 65535)); then
-    fail "${name} must be a port number from 1 to 65535, received '${value}'"
-  fi
-}
-
-require_seconds() {
-  local name="$1" value="$2"
-  if ! [[ "${value}" =~ ^[0-9]+$ ]] || ((value < 1)); then
-    fail "${name} must be a whole number of seconds of at least 1, received '${value}'"
-  fi
-}
+SCRIPT_LABEL="clickhouse.sh"
+# shellcheck source=deploy/local/lib/process.sh
+source "${script_dir}/lib/process.sh"
 
 # Prints the command that runs the server in the foreground, one word per line. The Debian
 # 18.16 package ships `clickhouse-server`; newer packages ship the `clickhouse` multi-tool,
@@ -61,11 +45,6 @@ server_command() {
   else
     return 1
   fi
-}
-
-# True when something accepts TCP connections on 127.0.0.1:$1.
-port_in_use() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
 # True when GET /ping on the HTTP port returns "Ok.". Uses curl when present, and otherwise
@@ -84,18 +63,10 @@ ping_ok() {
   [[ "${body}" == "Ok." ]]
 }
 
-# Prints the pid from the pid file when that process is alive and is a ClickHouse server,
-# so that a stale file whose pid the system reused for another program is never signalled.
+# Prints the server's pid when the pid file names a live server started with this folder's
+# configuration.
 running_pid() {
-  [[ -f "${pid_file}" ]] || return 1
-  local pid
-  pid="$(tr -d '[:space:]' <"${pid_file}")"
-  [[ "${pid}" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "${pid}" 2>/dev/null || return 1
-  if [[ -r "/proc/${pid}/cmdline" ]] && ! tr '\0' ' ' <"/proc/${pid}/cmdline" | grep -q clickhouse; then
-    return 1
-  fi
-  printf '%s\n' "${pid}"
+  pid_from_file "${pid_file}" "--config-file=${config_dir}/config.xml"
 }
 
 # Replaces every @NAME@ placeholder of a template with its value. Bash substitution keeps
@@ -139,8 +110,8 @@ cmd_install() {
 }
 
 cmd_start() {
-  require_port CIEM_LOCAL_CLICKHOUSE_HTTP_PORT "${http_port}"
-  require_port CIEM_LOCAL_CLICKHOUSE_TCP_PORT "${tcp_port}"
+  require_port_number CIEM_LOCAL_CLICKHOUSE_HTTP_PORT "${http_port}"
+  require_port_number CIEM_LOCAL_CLICKHOUSE_TCP_PORT "${tcp_port}"
   require_seconds CIEM_LOCAL_CLICKHOUSE_START_TIMEOUT_S "${start_timeout_s}"
 
   local pid
@@ -155,7 +126,7 @@ cmd_start() {
 
   local port
   for port in "${http_port}" "${tcp_port}"; do
-    if port_in_use "${port}"; then
+    if port_answers "${port}"; then
       fail "port 127.0.0.1:${port} is already in use by another process (not the server in ${pid_file}), for example the clickhouse-server system service; stop it, or choose other ports with CIEM_LOCAL_CLICKHOUSE_HTTP_PORT and CIEM_LOCAL_CLICKHOUSE_TCP_PORT"
     fi
   done
@@ -190,24 +161,7 @@ cmd_start() {
 
 cmd_stop() {
   require_seconds CIEM_LOCAL_CLICKHOUSE_STOP_TIMEOUT_S "${stop_timeout_s}"
-  local pid
-  if ! pid="$(running_pid)"; then
-    rm -f "${pid_file}"
-    log "not running"
-    return 0
-  fi
-  kill -TERM "${pid}"
-  local deadline=$((SECONDS + stop_timeout_s))
-  while kill -0 "${pid}" 2>/dev/null; do
-    if ((SECONDS >= deadline)); then
-      log "pid ${pid} still running ${stop_timeout_s} s after SIGTERM; sending SIGKILL"
-      kill -KILL "${pid}" 2>/dev/null || true
-      break
-    fi
-    sleep 0.5
-  done
-  rm -f "${pid_file}"
-  log "stopped (pid ${pid})"
+  stop_server "${pid_file}" "the server" "${stop_timeout_s}"
 }
 
 # Exit status follows the LSB convention: 0 when running, 3 when not.
@@ -225,13 +179,4 @@ cmd_status() {
   return 3
 }
 
-case "${1:-}" in
-  install) cmd_install ;;
-  start) cmd_start ;;
-  stop) cmd_stop ;;
-  status) cmd_status ;;
-  *)
-    printf 'usage: %s install | start | stop | status\n' "$0" >&2
-    exit 2
-    ;;
-esac
+run_subcommand "$@"

@@ -47,38 +47,13 @@ readonly CONFIG_FILE="${STATE_DIR}/server.properties"
 readonly CLUSTER_ID_FILE="${STATE_DIR}/cluster-id"
 readonly PID_FILE="${STATE_DIR}/kafka.pid"
 
-log() { printf 'kafka.sh: %s\n' "$*"; }
-fail() {
-  printf 'kafka.sh: error: %s\n' "$*" >&2
-  exit 1
-}
+readonly SCRIPT_LABEL="kafka.sh"
+# shellcheck source=deploy/local/lib/process.sh
+source "${SCRIPT_DIR}/lib/process.sh"
 
-require_port_number() {
-  local name="$1" value="$2"
-  if ! [[ "${value}" =~ ^[0-9]+$ ]] || ((value < 1 || value > 65535)); then
-    fail "${name} must be a TCP port number from 1 to 65535, got '${value}'"
-  fi
-}
-
-require_command() {
-  command -v "$1" >/dev/null 2>&1 || fail "'$1' not found on PATH; $2"
-}
-
-# True when something accepts TCP connections on 127.0.0.1:$1.
-port_answers() {
-  timeout 2 bash -c "exec 3<>/dev/tcp/${HOST}/$1" 2>/dev/null
-}
-
-# Prints the pid from the pid file when that process is alive and is our broker. The command
-# line check guards against a stale pid file whose pid was reused by another process.
+# Prints the broker's pid when it runs from this state folder's configuration.
 running_pid() {
-  [[ -f "${PID_FILE}" ]] || return 1
-  local pid
-  pid="$(cat "${PID_FILE}")"
-  [[ "${pid}" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "${pid}" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null | grep -q "kafka.Kafka ${CONFIG_FILE}" || return 1
-  printf '%s\n' "${pid}"
+  pid_from_file "${PID_FILE}" "kafka.Kafka ${CONFIG_FILE}"
 }
 
 # Runs a Kafka tool class on the installed classpath, with Log4j quiet on stderr.
@@ -244,32 +219,7 @@ cmd_start() {
 }
 
 cmd_stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    if [[ -f "${PID_FILE}" ]]; then
-      rm -f "${PID_FILE}"
-      log "not running (removed a stale pid file)"
-    else
-      log "not running"
-    fi
-    return 0
-  fi
-
-  log "stopping the broker (pid ${pid}) with SIGTERM"
-  kill -TERM "${pid}" 2>/dev/null || true
-  local deadline=$((SECONDS + STOP_TIMEOUT_S))
-  while kill -0 "${pid}" 2>/dev/null; do
-    if ((SECONDS >= deadline)); then
-      log "still running after ${STOP_TIMEOUT_S} s; sending SIGKILL to pid ${pid}"
-      kill -KILL "${pid}" 2>/dev/null || true
-      break
-    fi
-    sleep 0.5
-  done
-  # The broker is a child of an earlier shell, so `wait` cannot reap it here; poll instead.
-  while kill -0 "${pid}" 2>/dev/null; do sleep 0.2; done
-  rm -f "${PID_FILE}"
-  log "stopped"
+  stop_server "${PID_FILE}" "the broker" "${STOP_TIMEOUT_S}"
 }
 
 cmd_status() {
@@ -288,16 +238,7 @@ cmd_status() {
 main() {
   require_port_number CIEM_LOCAL_KAFKA_PORT "${PORT}"
   require_port_number CIEM_LOCAL_KAFKA_CONTROLLER_PORT "${CONTROLLER_PORT}"
-  case "${1:-}" in
-    install) cmd_install ;;
-    start) cmd_start ;;
-    stop) cmd_stop ;;
-    status) cmd_status ;;
-    *)
-      printf 'usage: %s install|start|stop|status\n' "$0" >&2
-      exit 2
-      ;;
-  esac
+  run_subcommand "$@"
 }
 
 main "$@"

@@ -36,15 +36,11 @@ readonly VERSION_MARKER="${VENV_DIR}/.installed-requirement"
 readonly PID_FILE="${VAR_DIR}/moto.pid"
 readonly LOG_FILE="${VAR_DIR}/moto.log"
 
-log() { printf 'moto.sh: %s\n' "$*"; }
-fail() {
-  printf 'moto.sh: error: %s\n' "$*" >&2
-  exit 1
-}
+readonly SCRIPT_LABEL="moto.sh"
+# shellcheck source=deploy/local/lib/process.sh
+source "${SCRIPT_DIR}/lib/process.sh"
 
-if ! [[ "${PORT}" =~ ^[0-9]+$ ]] || ((PORT < 1 || PORT > 65535)); then
-  fail "CIEM_LOCAL_MOTO_PORT must be a TCP port number from 1 to 65535, got '${PORT}'"
-fi
+require_port_number CIEM_LOCAL_MOTO_PORT "${PORT}"
 
 # True when moto serves its dashboard page on 127.0.0.1:$PORT. The page is static; the
 # dashboard's data.json dumps every stored resource, grows slow with the state and
@@ -58,21 +54,9 @@ with urllib.request.urlopen(f"http://{host}:{port}/moto-api/", timeout=5) as res
 PY
 }
 
-# True when something accepts TCP connections on 127.0.0.1:$PORT.
-port_taken() {
-  timeout 2 bash -c "exec 3<>/dev/tcp/${HOST}/${PORT}" 2>/dev/null
-}
-
-# Prints the pid from the pid file when that process is alive and is our moto_server. The
-# command line check guards against a stale pid file whose pid was reused by another process.
+# Prints moto_server's pid when the pid file names a live moto_server of this venv and port.
 running_pid() {
-  [[ -f "${PID_FILE}" ]] || return 1
-  local pid
-  pid="$(cat "${PID_FILE}")"
-  [[ "${pid}" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "${pid}" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null | grep -q "moto_server" || return 1
-  printf '%s\n' "${pid}"
+  pid_from_file "${PID_FILE}" "${VENV_DIR}/bin/moto_server -H ${HOST} -p ${PORT}"
 }
 
 cmd_install() {
@@ -124,7 +108,7 @@ cmd_start() {
     return 0
   fi
   rm -f "${PID_FILE}"
-  if port_taken; then
+  if port_answers "${PORT}"; then
     fail "port ${PORT} on ${HOST} is already in use by another process; stop it or set CIEM_LOCAL_MOTO_PORT"
   fi
 
@@ -138,29 +122,7 @@ cmd_start() {
 }
 
 cmd_stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    if [[ -f "${PID_FILE}" ]]; then
-      rm -f "${PID_FILE}"
-      log "not running (removed a stale pid file)"
-    else
-      log "not running"
-    fi
-    return 0
-  fi
-  log "stopping moto_server (pid ${pid}) with SIGTERM"
-  kill -TERM "${pid}" 2>/dev/null || true
-  local deadline=$((SECONDS + STOP_TIMEOUT_S))
-  while kill -0 "${pid}" 2>/dev/null; do
-    if ((SECONDS >= deadline)); then
-      log "still running after ${STOP_TIMEOUT_S} s; sending SIGKILL to pid ${pid}"
-      kill -KILL "${pid}" 2>/dev/null || true
-      break
-    fi
-    sleep 0.5
-  done
-  rm -f "${PID_FILE}"
-  log "stopped"
+  stop_server "${PID_FILE}" "moto_server" "${STOP_TIMEOUT_S}"
 }
 
 cmd_status() {
@@ -173,13 +135,4 @@ cmd_status() {
   return 1
 }
 
-case "${1:-}" in
-  install) cmd_install ;;
-  start) cmd_start ;;
-  stop) cmd_stop ;;
-  status) cmd_status ;;
-  *)
-    printf 'usage: bash deploy/local/moto.sh install|start|stop|status\n' >&2
-    exit 2
-    ;;
-esac
+run_subcommand "$@"

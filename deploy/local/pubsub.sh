@@ -38,34 +38,13 @@ readonly FINGERPRINT_FILE="${VAR_DIR}/.built-from"
 readonly LOG_FILE="${VAR_DIR}/pubsub-fake.log"
 readonly PID_FILE="${VAR_DIR}/pubsub-fake.pid"
 
-log() { printf 'pubsub.sh: %s\n' "$*"; }
-fail() {
-  printf 'pubsub.sh: error: %s\n' "$*" >&2
-  exit 1
-}
+readonly SCRIPT_LABEL="pubsub.sh"
+# shellcheck source=deploy/local/lib/process.sh
+source "${SCRIPT_DIR}/lib/process.sh"
 
-require_port_number() {
-  local name="$1" value="$2"
-  if ! [[ "${value}" =~ ^[0-9]+$ ]] || ((value < 1 || value > 65535)); then
-    fail "${name} must be a TCP port number from 1 to 65535, got '${value}'"
-  fi
-}
-
-# True when something accepts TCP connections on 127.0.0.1:$1.
-port_answers() {
-  timeout 2 bash -c "exec 3<>/dev/tcp/${HOST}/$1" 2>/dev/null
-}
-
-# Prints the pid from the pid file when that process is alive and is our binary. The command
-# line check guards against a stale pid file whose pid was reused by another process.
+# Prints the fake's pid when the pid file names a live process running our binary.
 running_pid() {
-  [[ -f "${PID_FILE}" ]] || return 1
-  local pid
-  pid="$(cat "${PID_FILE}")"
-  [[ "${pid}" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "${pid}" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null | grep -q "^${BINARY} " || return 1
-  printf '%s\n' "${pid}"
+  pid_from_file "${PID_FILE}" "${BINARY} "
 }
 
 # Prints a hash of the sources and the Go version, so a change to either triggers a rebuild.
@@ -140,32 +119,7 @@ cmd_start() {
 }
 
 cmd_stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    if [[ -f "${PID_FILE}" ]]; then
-      rm -f "${PID_FILE}"
-      log "not running (removed a stale pid file)"
-    else
-      log "not running"
-    fi
-    return 0
-  fi
-
-  log "stopping the fake (pid ${pid}) with SIGTERM"
-  kill -TERM "${pid}" 2>/dev/null || true
-  local deadline=$((SECONDS + STOP_TIMEOUT_S))
-  while kill -0 "${pid}" 2>/dev/null; do
-    if ((SECONDS >= deadline)); then
-      log "still running after ${STOP_TIMEOUT_S} s; sending SIGKILL to pid ${pid}"
-      kill -KILL "${pid}" 2>/dev/null || true
-      break
-    fi
-    sleep 0.2
-  done
-  # The fake is a child of an earlier shell, so `wait` cannot reap it here and the loop polls.
-  while kill -0 "${pid}" 2>/dev/null; do sleep 0.2; done
-  rm -f "${PID_FILE}"
-  log "stopped"
+  stop_server "${PID_FILE}" "the fake" "${STOP_TIMEOUT_S}"
 }
 
 cmd_status() {
@@ -183,16 +137,7 @@ cmd_status() {
 
 main() {
   require_port_number CIEM_LOCAL_PUBSUB_PORT "${PORT}"
-  case "${1:-}" in
-    install) cmd_install ;;
-    start) cmd_start ;;
-    stop) cmd_stop ;;
-    status) cmd_status ;;
-    *)
-      printf 'usage: %s install|start|stop|status\n' "$0" >&2
-      exit 2
-      ;;
-  esac
+  run_subcommand "$@"
 }
 
 main "$@"
