@@ -64,8 +64,8 @@ stop_pid() {
   while kill -0 "${pid}" 2>/dev/null; do sleep 0.2; done
 }
 
-# The `stop` subcommand: stops the server whose pid `running_pid` (defined by the sourcing
-# script) prints, and removes the pid file $1, stale or not.
+# Stops the server whose pid `running_pid` (defined by the sourcing script) prints, and
+# removes the pid file $1, stale or not. Each script's `stop` subcommand calls it.
 stop_server() {
   local pid_file="$1" what="$2" timeout_s="$3" pid
   if ! pid="$(running_pid)"; then
