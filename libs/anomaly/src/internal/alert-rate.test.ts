@@ -91,11 +91,9 @@ describe('alert rate on a simulated estate', () => {
     );
 
     // An attack counts as detected when an alert on its principal overlaps its window by an
-    // hour either side. Every kind must be detected on at least one of its attacks.
-    // NOTE: an attack made of calls its principal makes routinely, at hours it always works,
-    // is not told apart from that routine, because the normalized event carries no request
-    // details such as the role granted. The GCP attacks in this estate are such cases.
+    // hour either side. Every planted attack of every provider must be detected.
     const detectedKinds = new Set<string>();
+    const missed: string[] = [];
     const results: string[] = [];
     for (const attack of truth.attacks) {
       const start = Date.parse(attack.start) - HOUR;
@@ -104,6 +102,7 @@ describe('alert rate on a simulated estate', () => {
         (a) => a.principal_id === attack.principal && a.last_seen >= start && a.first_seen <= end,
       );
       if (hits.length > 0) detectedKinds.add(attack.kind);
+      else missed.push(`${attack.provider} ${attack.kind}`);
       results.push(
         `${attack.provider} ${attack.kind}: ${hits.map((a) => a.rule_id).join(',') || 'MISSED'}`,
       );
@@ -112,8 +111,11 @@ describe('alert rate on a simulated estate', () => {
     expect([...detectedKinds].sort()).toEqual(
       [...new Set(truth.attacks.map((a) => a.kind))].sort(),
     );
+    expect(missed).toEqual([]);
     expect(truth.attacks.length).toBeGreaterThan(0);
-    expect(perThousand).toBeLessThan(5);
+    // 3.3 per 1,000 before routine hours per permission, per-principal aggregation of
+    // sensitive changes and routine no-MFA sign-ins; 1.3 after.
+    expect(perThousand).toBeLessThan(2);
   });
 });
 

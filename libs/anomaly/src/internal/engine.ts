@@ -131,7 +131,8 @@ export function createAnomalyEngine(
       return;
     }
 
-    const windowStart = Math.floor(event.event_time / resolved.windowMs) * resolved.windowMs;
+    const windowMs = detection.windowMs ?? resolved.windowMs;
+    const windowStart = Math.floor(event.event_time / windowMs) * windowMs;
     const dedupeKey = `${rule.id}|${event.principal.id}|${detection.subject}`;
     const severity = detection.severity ?? rule.severity;
     let alert = open.get(dedupeKey);
@@ -186,8 +187,10 @@ export function createAnomalyEngine(
       });
     }
     dirty.clear();
+    // Alerts stay open for two of the longest windows a detection may ask for (one day).
+    const keepMs = 2 * Math.max(resolved.windowMs, LONGEST_DETECTION_WINDOW_MS);
     for (const [key, alert] of open) {
-      if (alert.window_start + 2 * resolved.windowMs < latest) open.delete(key);
+      if (alert.window_start + keepMs < latest) open.delete(key);
     }
     return out;
   }
@@ -203,6 +206,9 @@ export function createAnomalyEngine(
     stats: () => ({ ...stats, principals: principals.size }),
   };
 }
+
+/** Longest window a detector asks for (`Detection.windowMs`). */
+const LONGEST_DETECTION_WINDOW_MS = 86_400_000;
 
 const SEVERITY_RANK = new Map(ALERT_SEVERITIES.map((severity, index) => [severity, index]));
 

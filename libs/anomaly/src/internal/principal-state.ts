@@ -1,5 +1,8 @@
 import { invalidState } from './errors.js';
 
+/** Every hour of the day as a bit mask. */
+export const ALL_HOURS = 0xffffff;
+
 /**
  * Baseline of one principal. Permissions and networks are kept as 32-bit FNV-1a hashes, so a
  * principal costs about 1 KB with its id (measured by bench/detectors.bench.ts). A hash
@@ -32,6 +35,8 @@ export interface PrincipalState {
   keyNetworks: number[];
   /** Sensitive permissions used, flattened as [hash, last UTC day, distinct days, ...]. */
   routine: number[];
+  /** Per entry of `routine`, bit h set when the permission was used in UTC hour h. */
+  routineHours: number[];
   /** Bit h set when the principal made a call in UTC hour h of any day. */
   activeHours: number;
   /** UTC day of the latest sign-in-without-MFA detection, or -1. */
@@ -58,6 +63,7 @@ export function createPrincipalState(time: number): PrincipalState {
     keyWindowStart: 0,
     keyNetworks: [],
     routine: [],
+    routineHours: [],
     activeHours: 0,
     noMfaDay: -1,
   };
@@ -129,10 +135,15 @@ export function deserializePrincipalState(value: unknown): PrincipalState {
     );
   }
   const fresh = createPrincipalState(record.firstSeen);
-  return {
+  const state = {
     ...fresh,
     ...record,
     permissions: new Set(record.permissions),
     networks: new Set(record.networks),
   } as PrincipalState;
+  // Checkpoints written before hours were kept per permission allow every hour.
+  const entries = Math.floor(state.routine.length / 3);
+  if (!Array.isArray(state.routineHours)) state.routineHours = [];
+  while (state.routineHours.length < entries) state.routineHours.push(ALL_HOURS);
+  return state;
 }

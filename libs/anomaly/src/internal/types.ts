@@ -26,6 +26,8 @@ export interface Detection {
   /** Overrides the rule's severity, e.g. for a weighted first use. */
   readonly severity?: AlertSeverity;
   readonly details?: Readonly<Record<string, string>>;
+  /** Aggregation window of this detection when it differs from the engine's `windowMs`. */
+  readonly windowMs?: number;
 }
 
 /** Country and, where known, coordinates of an address. */

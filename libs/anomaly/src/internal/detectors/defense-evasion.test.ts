@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY, MINUTE, T0, makeEvent } from '../testing/event-factory.js';
+import { DAY, HOUR, MINUTE, T0, makeEvent } from '../testing/event-factory.js';
 import { ruleIds, runScenario } from '../testing/run-scenario.js';
 
 const at = T0 + 3 * DAY;
@@ -109,5 +109,29 @@ describe('defense evasion detector', () => {
       }),
     ]);
     expect(alerts).toEqual([]);
+  });
+
+  it('flags a GCP sink deletion at a new hour', () => {
+    // MITRE ATT&CK T1562.008 (Disable or Modify Cloud Logs): deleting the sink that exports
+    // audit logs. The principal deletes scratch sinks on weekday afternoons; the same call
+    // late at night, an hour it never made it, is not that routine.
+    const owner = { id: 'user:ops@example.com', type: 'user' as const, name: 'ops' };
+    const deleteSink = (time: number) =>
+      makeEvent({
+        provider: 'gcp',
+        principal: owner,
+        event_time: time,
+        action: {
+          service: 'logging.googleapis.com',
+          operation: 'google.logging.v2.ConfigServiceV2.DeleteSink',
+          permissions: ['logging.sinks.delete'],
+        },
+      });
+    const afternoons = [0, 1, 2, 3, 4].map((day) => deleteSink(T0 + day * DAY + 14 * HOUR));
+    const routine = runScenario(afternoons);
+    expect(routine.every((alert) => alert.first_seen < T0 + 3 * DAY)).toBe(true);
+    const night = deleteSink(T0 + 5 * DAY + 23 * HOUR);
+    const alerts = runScenario([...afternoons, night]);
+    expect(alerts.filter((alert) => alert.first_seen >= T0 + 5 * DAY)).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import type { NormalizedEvent } from '@ciem/events';
 import type { PrincipalState } from '../principal-state.js';
-import { recordSensitiveUse } from '../routine.js';
+import { recordSensitiveUse, sensitiveWindow } from '../routine.js';
 import type { Detection, Detector, RuleDefinition } from '../types.js';
 
 /**
@@ -9,8 +9,10 @@ import type { Detection, Detector, RuleDefinition } from '../types.js';
  * DeleteTrail, event selectors; GuardDuty, Security Hub and Config recorders; Azure
  * diagnostic settings and Defender plans; GCP log sinks and exclusions). Legitimate changes
  * are rare and planned, so a successful call alerts unless the principal made the same
- * non-critical change on `routineMinDays` earlier days. Stopping or deleting a trail or a
- * detector always alerts.
+ * non-critical change on `routineMinDays` earlier days at that time of day. Stopping or
+ * deleting a trail or a detector always alerts. One alert per principal and window lists
+ * every permission; during the principal's baseline period non-critical changes use a
+ * one-day window.
  */
 export const DEFENSE_EVASION_RULE: RuleDefinition = {
   id: 'defense-evasion-logging',
@@ -60,12 +62,14 @@ export const defenseEvasionDetector: Detector = {
       const lower = permission.toLowerCase();
       const severity = EVASION_PERMISSIONS.get(lower);
       if (severity === undefined) continue;
-      const { routineMinDays } = context.options.thresholds;
+      const { routineMinDays, warmupMs } = context.options.thresholds;
       const routine = recordSensitiveUse(state, lower, event.event_time, routineMinDays);
       if (routine && severity !== 'critical') continue;
+      const windowMs = sensitiveWindow(state, event.event_time, warmupMs, severity === 'critical');
       out.push({
         rule: DEFENSE_EVASION_RULE,
-        subject: lower,
+        subject: '',
+        ...(windowMs === undefined ? {} : { windowMs }),
         severity,
         title: `${event.principal.name ?? event.principal.id} called ${event.action.operation} (${permission})`,
         details: {

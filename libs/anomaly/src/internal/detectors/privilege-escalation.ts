@@ -1,6 +1,6 @@
 import type { NormalizedEvent } from '@ciem/events';
 import type { PrincipalState } from '../principal-state.js';
-import { recordSensitiveUse } from '../routine.js';
+import { recordSensitiveUse, sensitiveWindow } from '../routine.js';
 import { permissionWeight } from '../sensitivity.js';
 import type { Detection, Detector, DetectorContext, RuleDefinition } from '../types.js';
 
@@ -9,9 +9,12 @@ import type { Detection, Detector, DetectorContext, RuleDefinition } from '../ty
  * it controls more access: rewriting or attaching policies, creating keys or passwords for
  * other users, changing trust policies and passing a role to new compute (AWS), writing
  * role assignments or elevating access (Azure), and setting IAM policies, creating
- * service-account keys or impersonating service accounts (GCP). A successful use alerts,
- * one alert per principal, permission and window, unless the principal made it on
- * `routineMinDays` earlier days (an administrator's daily work).
+ * service-account keys or impersonating service accounts (GCP). A successful use alerts
+ * unless the principal made it on `routineMinDays` earlier days at that time of day (an
+ * administrator's daily work). One alert per principal and window lists every permission
+ * used, because an escalation is usually a chain of calls (read the policy, rewrite it,
+ * create a key) that one analyst reviews at once; during the principal's baseline period
+ * the window is a day.
  */
 export const PRIVILEGE_ESCALATION_RULE: RuleDefinition = {
   id: 'privilege-escalation',
@@ -100,6 +103,7 @@ export const privilegeEscalationDetector: Detector = {
   ) {
     if (event.outcome !== 'success') return;
     const table = ESCALATION_PERMISSIONS[event.provider];
+    const { warmupMs } = context.options.thresholds;
     const who = event.principal.name ?? event.principal.id;
     for (const permission of event.action.permissions) {
       const lower = permission.toLowerCase();
@@ -122,11 +126,13 @@ export const privilegeEscalationDetector: Detector = {
           context.options.thresholds.routineMinDays,
         );
       if (reason !== undefined && !routine) {
+        const windowMs = sensitiveWindow(state, event.event_time, warmupMs, false);
         out.push({
           rule: PRIVILEGE_ESCALATION_RULE,
-          subject: lower,
+          subject: '',
           title: reason,
           details: { permission },
+          ...(windowMs === undefined ? {} : { windowMs }),
         });
       }
       if (

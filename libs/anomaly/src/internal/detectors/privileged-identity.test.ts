@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY, T0, makeEvent } from '../testing/event-factory.js';
+import { DAY, HOUR, T0, makeEvent } from '../testing/event-factory.js';
 import { ruleIds, runScenario } from '../testing/run-scenario.js';
 
 const at = T0 + 2 * DAY;
@@ -94,5 +94,26 @@ describe('privileged identity detector', () => {
       }),
     ]);
     expect(ruleIds(alerts)).toEqual(['privilege-escalation', 'privileged-identity-use']);
+  });
+
+  it('stops alerting on habitual no-MFA sign-ins', () => {
+    const signIn = (time: number) =>
+      makeEvent({
+        event_time: time,
+        category: 'sign-in',
+        mfa: false,
+        action: {
+          service: 'signin',
+          operation: 'ConsoleLogin',
+          permissions: [],
+          mapping: 'no-permission',
+        },
+      });
+    // Every morning at 08:00: the first three days alert, then it is the user's habit.
+    const mornings = [0, 1, 2, 3, 4].map((day) => signIn(T0 + day * DAY + 8 * HOUR));
+    expect(runScenario(mornings)).toHaveLength(3);
+    // A no-MFA sign-in at 03:00, an hour the user never signed in, alerts again.
+    const night = signIn(T0 + 5 * DAY + 3 * HOUR);
+    expect(runScenario([...mornings, night])).toHaveLength(4);
   });
 });

@@ -1,5 +1,6 @@
 import type { NormalizedEvent } from '@ciem/events';
 import type { PrincipalState } from '../principal-state.js';
+import { recordSensitiveUse } from '../routine.js';
 import type { Detection, Detector, RuleDefinition } from '../types.js';
 
 /**
@@ -20,7 +21,10 @@ export const PRIVILEGED_IDENTITY_RULE: RuleDefinition = {
 /**
  * Console sign-in without MFA. CloudTrail's ConsoleLogin event records `MFAUsed: No` when a
  * password alone signed in; a stolen password is then enough to take over the account.
- * It alerts at most once per principal and UTC day.
+ * It alerts at most once per principal and UTC day. A user who signs in without MFA on
+ * `routineMinDays` earlier days at that time of day has a posture gap, which right-sizing
+ * and account reviews report, not a new event, so such sign-ins stop alerting; the root
+ * user's always alert.
  */
 export const CONSOLE_NO_MFA_RULE: RuleDefinition = {
   id: 'console-login-without-mfa',
@@ -31,22 +35,35 @@ export const CONSOLE_NO_MFA_RULE: RuleDefinition = {
     'A console sign-in succeeded with a password alone. Enforce MFA for this principal and check that the sign-in came from an expected place.',
 };
 
+/** Key of no-MFA sign-ins among a principal's sensitive uses (not a permission name). */
+const NO_MFA_SIGN_IN = 'sign-in without mfa';
+
 export const privilegedIdentityDetector: Detector = {
   rules: [PRIVILEGED_IDENTITY_RULE, CONSOLE_NO_MFA_RULE],
-  detect(event: NormalizedEvent, state: PrincipalState, _context, out: Detection[]) {
+  detect(event: NormalizedEvent, state: PrincipalState, context, out: Detection[]) {
     if (event.outcome !== 'success') return;
     const who = event.principal.name ?? event.principal.id;
     const day = Math.floor(event.event_time / 86_400_000);
-    if (event.category === 'sign-in' && event.mfa === false && state.noMfaDay !== day) {
+    const root = event.principal.type === 'root';
+    const noMfa = event.category === 'sign-in' && event.mfa === false;
+    const routine =
+      noMfa &&
+      recordSensitiveUse(
+        state,
+        NO_MFA_SIGN_IN,
+        event.event_time,
+        context.options.thresholds.routineMinDays,
+      );
+    if (noMfa && state.noMfaDay !== day && (!routine || root)) {
       state.noMfaDay = day;
       out.push({
         rule: CONSOLE_NO_MFA_RULE,
         subject: '',
-        severity: event.principal.type === 'root' ? 'high' : 'medium',
+        severity: root ? 'high' : 'medium',
         title: `${who} signed in without MFA (${event.action.operation})`,
       });
     }
-    if (event.principal.type === 'root' && event.via_service === null) {
+    if (root && event.via_service === null) {
       out.push({
         rule: PRIVILEGED_IDENTITY_RULE,
         subject: 'aws-root',
