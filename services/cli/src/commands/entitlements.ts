@@ -17,7 +17,9 @@ import { readExportFiles } from '@ciem/entitlements-store';
 import { ConfigError } from '@ciem/errors';
 import type { Command } from 'commander';
 import { once } from 'node:events';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { classifyFiles, listForMessage } from '../input-files.js';
 
 interface EntitlementsOptions {
   json?: boolean;
@@ -33,7 +35,7 @@ export function registerEntitlementsCommand(program: Command): void {
   program
     .command('entitlements')
     .description(
-      'Evaluate AWS, Azure and GCP IAM exports and print, per principal, its type, how many permissions it holds, whether it is admin-equivalent, and its risk findings. Problems with the exports are printed on stderr.',
+      'Evaluate AWS, Azure and GCP IAM exports and print, per principal, its type, how many permissions it holds, whether it is admin-equivalent, and its risk findings. Problems with the exports are printed on stderr. Activity logs and the files of ciem simulate among the inputs are skipped with one line each on stderr.',
     )
     .argument(
       '<paths...>',
@@ -84,12 +86,53 @@ async function evaluatePaths(
   paths: readonly string[],
   options: EntitlementsOptions,
 ): Promise<ExportsEvaluation> {
-  const files = await readExportFiles(paths);
+  const files = await readExportFiles(await exportCandidates(paths));
   const evaluation = evaluateExportDocuments(files.documents, {
     takenAt: Date.now(),
     azure: { catalogFromRoleDefinitions: options.azureCatalogFromRoles === true },
   });
   return { ...evaluation, problems: [...files.problems, ...evaluation.problems] };
+}
+
+const EXPORT_FILE = /\.(json|ndjson|jsonl)(\.gz)?$/i;
+
+/**
+ * Lists the files the paths name (folders read recursively for `.json`, `.ndjson`, `.jsonl`
+ * and their `.gz` forms, as `readExportFiles` does) and leaves out activity logs and the
+ * files of `ciem simulate`, with one line on stderr for each kind. A missing path is passed
+ * on, so `readExportFiles` reports it.
+ */
+async function exportCandidates(paths: readonly string[]): Promise<string[]> {
+  const listed = new Set<string>();
+  const missing: string[] = [];
+  for (const input of paths) {
+    const info = await stat(input).catch(() => undefined);
+    if (info === undefined) missing.push(input);
+    else if (info.isFile()) listed.add(path.resolve(input));
+    else for (const file of await walk(path.resolve(input))) listed.add(file);
+  }
+  const files = await classifyFiles([...listed].sort());
+  if (files.log.length > 0) {
+    process.stderr.write(
+      `ciem: skipped ${files.log.length} file(s) that are activity logs, not IAM exports: ${listForMessage(files.log)} (use ciem run for logs)\n`,
+    );
+  }
+  if (files.simulator.length > 0) {
+    process.stderr.write(
+      `ciem: skipped ${files.simulator.length} file(s) of ciem simulate that are not IAM exports (ground truth, team map): ${listForMessage(files.simulator)}\n`,
+    );
+  }
+  return [...files.grants, ...files.unknown, ...missing];
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await walk(full)));
+    else if (entry.isFile() && EXPORT_FILE.test(entry.name)) found.push(full);
+  }
+  return found;
 }
 
 /** Reads one side of a diff: a snapshot file written by `--json`, or exports to evaluate. */

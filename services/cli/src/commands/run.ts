@@ -1,9 +1,10 @@
 import type { RunProgress, RunSummary } from '@ciem/pipeline';
-import { formatRightsizingTop, runDistributed, runEmbedded } from '@ciem/pipeline';
-import { ConfigError } from '@ciem/errors';
+import { formatRightsizingTop, resolveInputs, runDistributed, runEmbedded } from '@ciem/pipeline';
+import { ConfigError, InputError } from '@ciem/errors';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import path from 'node:path';
+import { classifyFiles, listForMessage } from '../input-files.js';
 import { ProgressLine, formatBytes, formatCount } from '../progress.js';
 
 /** Registers `ciem run`: every stage in one process over local files. */
@@ -15,7 +16,7 @@ export function registerRunCommand(program: Command): void {
     )
     .argument(
       '<inputs...>',
-      'log files, folders (read recursively) or glob patterns; .json, .json.gz, .ndjson, .jsonl',
+      'log files, folders (read recursively) or glob patterns; .json, .json.gz, .ndjson, .jsonl. IAM exports among them are used as --grants when --grants is not given',
     )
     .option('-o, --out <dir>', 'output folder', 'ciem-out')
     .option('--batch-size <records>', 'records per in-process batch', parsePositiveInteger, 1000)
@@ -40,7 +41,7 @@ export function registerRunCommand(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nOutputs: events.ndjson (normalized events), dlq.ndjson (rejected records with reasons),\nusage.csv (per principal and permission), principals.csv, alerts.ndjson (anomaly alerts) and summary.json;\nwith --grants also recommendations.ndjson, recommendations.json and reports/.',
+      '\nOutputs: events.ndjson (normalized events), dlq.ndjson (rejected records with reasons),\nusage.csv (per principal and permission), principals.csv, alerts.ndjson (anomaly alerts) and summary.json;\nwith --grants also recommendations.ndjson, recommendations.json and reports/.\n\nFiles among the inputs are sorted by content: activity logs are read; IAM exports (AWS authorization\ndetails, Azure role assignments and definitions, GCP IAM policies and roles) are used as --grants\nunless --grants is given (then they are skipped); the ground truth and team map of ciem simulate are\nskipped. Each skip is reported on stderr. So `ciem run ESTATE_FOLDER` reads a whole simulated estate.',
     )
     .action(async (inputs: string[], options: RunOptions) => {
       if ((options.kafka === undefined) !== (options.clickhouse === undefined)) {
@@ -55,12 +56,13 @@ export function registerRunCommand(program: Command): void {
           '--grants runs in the embedded mode only: leave out --kafka and --clickhouse, or run the analyzer-rightsizing service against the servers',
         );
       }
+      const plan = await planInputs(inputs, options);
       const progress = new ProgressLine();
       const onProgress = (state: RunProgress): void => progress.update(describeProgress(state));
       const summary =
         options.kafka !== undefined && options.clickhouse !== undefined
           ? await runDistributed({
-              inputs,
+              inputs: plan.logs,
               brokers: options.kafka.split(',').map((broker) => broker.trim()),
               clickhouseUrl: options.clickhouse,
               database: options.database,
@@ -70,13 +72,13 @@ export function registerRunCommand(program: Command): void {
               onProgress,
             })
           : await runEmbedded({
-              inputs,
+              inputs: plan.logs,
               outputDir: path.resolve(options.out),
               batchSize: options.batchSize,
               onProgress,
-              ...(options.grants === undefined
+              ...(plan.grants.length === 0
                 ? {}
-                : { grants: options.grants, rightsizing: { windowDays: options.windowDays } }),
+                : { grants: plan.grants, rightsizing: { windowDays: options.windowDays } }),
             });
       progress.done();
       process.stdout.write(
@@ -86,6 +88,57 @@ export function registerRunCommand(program: Command): void {
         process.stdout.write(`\n${formatRightsizingTop(summary.rightsizing)}`);
       }
     });
+}
+
+/**
+ * Sorts the files the inputs name by content: logs are read, IAM exports become the grants
+ * when `--grants` is not given (and are skipped otherwise), and the simulator's ground truth
+ * and team map are skipped. Says on stderr what was used or skipped and why. Files of no
+ * known kind are read as logs, so their records are dead-lettered with a reason.
+ *
+ * @throws InputError `CIEM_RUN_INPUT_NOT_FOUND` when an input matches no file, and
+ *   `CIEM_RUN_NO_LOGS` when the inputs hold exports but no log.
+ */
+async function planInputs(
+  inputs: readonly string[],
+  options: RunOptions,
+): Promise<{ logs: string[]; grants: readonly string[] }> {
+  const files = await classifyFiles(await resolveInputs(inputs));
+  const logs = [...files.log, ...files.unknown].sort();
+  const note = (text: string): void => {
+    process.stderr.write(`${text}\n`);
+  };
+  if (files.simulator.length > 0) {
+    note(
+      `Skipped ${files.simulator.length} file(s) of ciem simulate that are not logs (ground truth, team map): ${listForMessage(files.simulator)}.`,
+    );
+  }
+  let grants: readonly string[] = options.grants ?? [];
+  if (files.grants.length > 0) {
+    const found = `${files.grants.length} IAM export file(s) among the inputs`;
+    if (options.kafka !== undefined) {
+      note(
+        `Skipped ${found}: ${listForMessage(files.grants)}. Right-sizing with --grants runs in the embedded mode only (leave out --kafka and --clickhouse).`,
+      );
+    } else if (options.grants !== undefined) {
+      note(
+        `Skipped ${found}, because --grants names the exports to use: ${listForMessage(files.grants)}.`,
+      );
+    } else {
+      grants = files.grants;
+      note(
+        `Using ${found} as --grants to right-size every principal: ${listForMessage(files.grants)}. Give --grants to choose the exports yourself.`,
+      );
+    }
+  }
+  if (logs.length === 0) {
+    throw new InputError(
+      'CIEM_RUN_NO_LOGS',
+      `the inputs ${JSON.stringify(inputs)} hold no activity log, only ${files.grants.length} IAM export and ${files.simulator.length} simulator file(s); name the CloudTrail, Azure Activity Log or Cloud Audit Log files or folders too (ciem entitlements evaluates exports alone)`,
+      { details: { inputs: inputs.join(' ') } },
+    );
+  }
+  return { logs, grants };
 }
 
 /** Options of `ciem run` as commander parses them. */
