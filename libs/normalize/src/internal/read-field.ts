@@ -27,19 +27,43 @@ function variantsOf(key: string): readonly [string, string] {
   return variants;
 }
 
+const OBJECT_PROTOTYPE = Object.prototype as unknown as JsonObject;
+
+/**
+ * Returns the own property `key` of a JSON object, or undefined. A plain read is enough
+ * for names Object.prototype lacks, because parsed JSON objects inherit only from
+ * Object.prototype. Inherited names (`constructor`, `toString`, `__proto__`) take an
+ * own-property check, so they never read the prototype.
+ */
+function ownValue(object: JsonObject, key: string): unknown {
+  const value = object[key];
+  if (value === undefined) return undefined;
+  if (value !== OBJECT_PROTOTYPE[key] && key !== '__proto__') return value;
+  return Object.hasOwn(object, key) ? value : undefined;
+}
+
 /**
  * Returns the own property `key` of `object`, or its all-lower-case or PascalCase spelling:
  * copies re-ingested by some pipelines lower-case every key (`eventname`, `insertid`), and
  * some exports capitalize them (`Level`, `Properties`). Looking up the two spellings
  * directly, instead of scanning every key on a miss, keeps missing optional fields cheap.
  * Only own properties count, so a key such as `constructor` never reads the prototype.
+ * NOTE: the object is expected to be parsed JSON, so a property inherited from a prototype
+ * other than Object.prototype is read as if it were its own.
  */
 export function getProperty(object: unknown, key: string): unknown {
-  if (!isObject(object)) return undefined;
-  if (Object.hasOwn(object, key)) return object[key];
-  const [lower, pascal] = variantsOf(key);
-  if (lower !== key && Object.hasOwn(object, lower)) return object[lower];
-  if (pascal !== key && Object.hasOwn(object, pascal)) return object[pascal];
+  if (typeof object !== 'object' || object === null || Array.isArray(object)) return undefined;
+  const record = object as JsonObject;
+  const value = ownValue(record, key);
+  if (value !== undefined) return value;
+  const variants = variantsOf(key);
+  const lower = variants[0];
+  if (lower !== key) {
+    const lowerValue = ownValue(record, lower);
+    if (lowerValue !== undefined) return lowerValue;
+  }
+  const pascal = variants[1];
+  if (pascal !== key) return ownValue(record, pascal);
   return undefined;
 }
 
@@ -61,10 +85,11 @@ function splitPath(path: string): readonly string[] {
  * parsed, because exporters serialize nested objects (`properties`, `identity`) as strings.
  */
 export function getPath(root: unknown, path: string): unknown {
+  const keys = splitPath(path);
   let current: unknown = root;
-  for (const key of splitPath(path)) {
+  for (let index = 0; index < keys.length; index++) {
     if (typeof current === 'string') current = parseJsonObject(current);
-    current = getProperty(current, key);
+    current = getProperty(current, keys[index] as string);
     if (current === undefined || current === null) return current;
   }
   return current;
@@ -96,10 +121,7 @@ export function readObject(root: unknown, path: string): JsonObject | undefined 
  */
 export function readString(root: unknown, path: string): string | undefined {
   const value = getPath(root, path);
-  if (typeof value === 'string') {
-    const trimmed = value.trim();
-    return trimmed === '' || isRedactionMarker(trimmed) ? undefined : trimmed;
-  }
+  if (typeof value === 'string') return usableText(value);
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'boolean') return String(value);
   return undefined;
@@ -160,9 +182,24 @@ export function readTime(root: unknown, path: string): number | undefined {
   return Number.isNaN(parsed) ? undefined : parsed;
 }
 
+/**
+ * Returns the text trimmed, or undefined when it is empty or a redaction marker. Text that
+ * starts and ends with a printable ASCII character has nothing to trim, so it skips `trim`.
+ */
+export function usableText(value: string): string | undefined {
+  const length = value.length;
+  if (length === 0) return undefined;
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(length - 1);
+  const text = first <= 32 || first >= 127 || last <= 32 || last >= 127 ? value.trim() : value;
+  return text === '' || isRedactionMarker(text) ? undefined : text;
+}
+
 const REDACTION_MARKERS = new Set(['HIDDEN_DUE_TO_SECURITY_REASONS', '<redacted>', 'REDACTED']);
+const REDACTION_MARKER_LENGTHS = new Set([...REDACTION_MARKERS].map((marker) => marker.length));
 
 /** True for values providers and exporters write in place of a hidden value. */
 export function isRedactionMarker(value: string): boolean {
-  return REDACTION_MARKERS.has(value);
+  // The length test skips hashing the text for almost every value.
+  return REDACTION_MARKER_LENGTHS.has(value.length) && REDACTION_MARKERS.has(value);
 }

@@ -26,6 +26,32 @@ describe('arn helpers', () => {
     expect(roleArnOfAssumedRole(session)).toBe('arn:aws-cn:iam::123456789012:role/Ops');
   });
 
+  it('keeps slashes in session names', () => {
+    const session = parseAssumedRoleArn('arn:aws:sts::123456789012:assumed-role/Ops/a/b');
+    expect(session?.roleName).toBe('Ops');
+    expect(session?.sessionName).toBe('a/b');
+  });
+
+  it('reads a session ARN without session', () => {
+    const session = parseAssumedRoleArn('arn:aws:iam::123456789012:assumed-role/Ops');
+    expect(session?.roleName).toBe('Ops');
+    expect(session?.sessionName).toBe('');
+  });
+
+  it('rejects malformed assumed-role ARNs', () => {
+    expect(parseAssumedRoleArn('arn:aws:sts::123456789012:assumed-role/')).toBeUndefined();
+    expect(parseAssumedRoleArn('arn:aws:sts::123456789012:role/Ops')).toBeUndefined();
+    expect(parseAssumedRoleArn('arn:aws:s3:::assumed-role/Ops/x')).toBeUndefined();
+    expect(parseAssumedRoleArn('arn:aws:sts::1:assumed-role/Ops/a\nb')).toBeUndefined();
+  });
+
+  it('rejects ARNs with missing parts', () => {
+    expect(parseArn('arn:aws:iam::123456789012')).toBeUndefined();
+    expect(parseArn('arn::iam::123456789012:root')).toBeUndefined();
+    expect(parseArn('arn:aws:::123456789012:root')).toBeUndefined();
+    expect(parseArn('arn:aws:iam::123456789012:')?.resource).toBe('');
+  });
+
   it('picks the partition by region', () => {
     expect(partitionOfRegion('cn-north-1')).toBe('aws-cn');
     expect(partitionOfRegion('us-gov-west-1')).toBe('aws-us-gov');

@@ -12,13 +12,41 @@ export interface ArnParts {
   resource: string;
 }
 
-/** Splits an ARN into its parts, or returns undefined when the text is not an ARN. */
-export function parseArn(text: string): ArnParts | undefined {
-  const parts = text.split(':');
-  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
-  const [, partition = '', service = '', region = '', account = ''] = parts;
+/** Largest number of parsed ARNs kept; the cache is emptied when it is full. */
+const MAX_CACHED_ARNS = 10_000;
+const parsedArns = new Map<string, Readonly<ArnParts> | null>();
+
+/**
+ * Splits an ARN into its parts, or returns undefined when the text is not an ARN. Results
+ * are cached and shared between callers, so they are frozen.
+ */
+export function parseArn(text: string): Readonly<ArnParts> | undefined {
+  // The same principals and resources recur in record after record.
+  const cached = parsedArns.get(text);
+  if (cached !== undefined) return cached ?? undefined;
+  const parsed = splitArn(text);
+  if (parsedArns.size >= MAX_CACHED_ARNS) parsedArns.clear();
+  parsedArns.set(text, parsed ?? null);
+  return parsed;
+}
+
+function splitArn(text: string): Readonly<ArnParts> | undefined {
+  if (!text.startsWith('arn:')) return undefined;
+  const partitionEnd = text.indexOf(':', 4);
+  const serviceEnd = partitionEnd < 0 ? -1 : text.indexOf(':', partitionEnd + 1);
+  const regionEnd = serviceEnd < 0 ? -1 : text.indexOf(':', serviceEnd + 1);
+  const accountEnd = regionEnd < 0 ? -1 : text.indexOf(':', regionEnd + 1);
+  if (accountEnd < 0) return undefined;
+  const partition = text.slice(4, partitionEnd);
+  const service = text.slice(partitionEnd + 1, serviceEnd);
   if (partition === '' || service === '') return undefined;
-  return { partition, service, region, account, resource: parts.slice(5).join(':') };
+  return Object.freeze({
+    partition,
+    service,
+    region: text.slice(serviceEnd + 1, regionEnd),
+    account: text.slice(regionEnd + 1, accountEnd),
+    resource: text.slice(accountEnd + 1),
+  });
 }
 
 /** True when the text parses as an ARN. */
@@ -45,6 +73,10 @@ export interface AssumedRoleArn {
   sessionName: string;
 }
 
+const ASSUMED_ROLE_PREFIX = 'assumed-role/';
+// A session name never contains a line break, so an ARN with one is rejected.
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+
 /**
  * Parses an assumed-role ARN, or returns undefined for any other ARN. The service may be
  * `sts` (what CloudTrail writes) or `iam` (the Service Authorization Reference lists an
@@ -53,14 +85,17 @@ export interface AssumedRoleArn {
 export function parseAssumedRoleArn(text: string): AssumedRoleArn | undefined {
   const arn = parseArn(text);
   if (arn === undefined || (arn.service !== 'sts' && arn.service !== 'iam')) return undefined;
-  const match = /^assumed-role\/([^/]+)(?:\/(.*))?$/.exec(arn.resource);
-  if (match === null) return undefined;
-  return {
-    partition: arn.partition,
-    account: arn.account,
-    roleName: match[1] ?? '',
-    sessionName: match[2] ?? '',
-  };
+  const resource = arn.resource;
+  if (!resource.startsWith(ASSUMED_ROLE_PREFIX)) return undefined;
+  // `assumed-role/ROLE` or `assumed-role/ROLE/SESSION`; the session name may contain `/`.
+  const roleEnd = resource.indexOf('/', ASSUMED_ROLE_PREFIX.length);
+  const roleName = resource.slice(
+    ASSUMED_ROLE_PREFIX.length,
+    roleEnd < 0 ? resource.length : roleEnd,
+  );
+  const sessionName = roleEnd < 0 ? '' : resource.slice(roleEnd + 1);
+  if (roleName === '' || LINE_TERMINATOR.test(sessionName)) return undefined;
+  return { partition: arn.partition, account: arn.account, roleName, sessionName };
 }
 
 /**

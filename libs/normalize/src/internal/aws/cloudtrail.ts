@@ -1,5 +1,10 @@
 import { describeValue } from '@ciem/errors';
-import { SCHEMA_VERSION, type NormalizationReason, type NormalizedEvent } from '@ciem/events';
+import {
+  SCHEMA_VERSION,
+  type NormalizationError,
+  type NormalizationReason,
+  type NormalizedEvent,
+} from '@ciem/events';
 import type { NormalizeContext, NormalizeResult } from '../context.js';
 import {
   getPath,
@@ -30,17 +35,9 @@ import { readCloudTrailResources } from './resources.js';
  * without `eventID` gets a derived id (see `readCloudTrailEventId`).
  */
 export function normalizeCloudTrailRecord(record: unknown, ctx: NormalizeContext): NormalizeResult {
-  const fail = (reason: NormalizationReason, field: string | null, message: string) => ({
-    kind: 'normalization-error' as const,
-    provider: 'aws' as const,
-    reason,
-    field,
-    message,
-    raw_ref: ctx.rawRef,
-  });
-
   if (!isObject(record)) {
-    return fail(
+    return failure(
+      ctx,
       'wrong-type',
       null,
       `CloudTrail record is invalid: expected a JSON object, received ${describeValue(record)}. ` +
@@ -48,16 +45,25 @@ export function normalizeCloudTrailRecord(record: unknown, ctx: NormalizeContext
     );
   }
   if (Array.isArray(getPath(record, 'Records'))) {
-    return fail(
+    return failure(
+      ctx,
       'wrong-envelope',
       'Records',
       'CloudTrail record is a whole log file ({"Records": [...]}): expected one record. ' +
         'Unwrap the Records array before normalizing.',
     );
   }
-  const required = ['eventTime', 'eventSource', 'eventName'] as const;
-  if (required.every((field) => readEventField(record, field) === undefined)) {
-    return fail(
+  const timeField = eventTimeFieldOf(record);
+  const eventTimeValue = getPath(record, timeField);
+  const eventSourceValue = readEventField(record, 'eventSource');
+  const eventNameValue = readEventField(record, 'eventName');
+  if (
+    eventTimeValue === undefined &&
+    eventSourceValue === undefined &&
+    eventNameValue === undefined
+  ) {
+    return failure(
+      ctx,
       'not-an-event',
       null,
       'CloudTrail record has none of eventTime, eventSource and eventName: expected an event ' +
@@ -66,23 +72,22 @@ export function normalizeCloudTrailRecord(record: unknown, ctx: NormalizeContext
     );
   }
 
-  for (const field of ['eventSource', 'eventName'] as const) {
-    const value = readEventField(record, field);
-    if (value === undefined || value === null || value === '') {
-      return fail('missing-field', field, missingMessage(field, 'a non-empty string'));
-    }
-    if (typeof value !== 'string' || value.trim() === '') {
-      return fail('wrong-type', field, wrongTypeMessage(field, 'a non-empty string', value));
-    }
-  }
-  const timeField = eventTimeFieldOf(record);
-  const eventTimeValue = getPath(record, timeField);
+  const sourceProblem = checkEventField(ctx, 'eventSource', eventSourceValue);
+  if (sourceProblem !== undefined) return sourceProblem;
+  const nameProblem = checkEventField(ctx, 'eventName', eventNameValue);
+  if (nameProblem !== undefined) return nameProblem;
   if (eventTimeValue === undefined || eventTimeValue === null || eventTimeValue === '') {
-    return fail('missing-field', 'eventTime', missingMessage('eventTime', 'an ISO 8601 time'));
+    return failure(
+      ctx,
+      'missing-field',
+      'eventTime',
+      missingMessage('eventTime', 'an ISO 8601 time'),
+    );
   }
   const eventTime = readCloudTrailTime(record, timeField);
   if (eventTime === undefined) {
-    return fail(
+    return failure(
+      ctx,
       'wrong-type',
       timeField,
       wrongTypeMessage(
@@ -98,15 +103,16 @@ export function normalizeCloudTrailRecord(record: unknown, ctx: NormalizeContext
     userIdentity !== null &&
     readObject(record, 'userIdentity') === undefined
   ) {
-    return fail(
+    return failure(
+      ctx,
       'wrong-type',
       'userIdentity',
       wrongTypeMessage('userIdentity', 'an object', userIdentity),
     );
   }
 
-  const eventSource = String(readEventField(record, 'eventSource')).trim();
-  const eventName = String(readEventField(record, 'eventName')).trim();
+  const eventSource = String(eventSourceValue).trim();
+  const eventName = String(eventNameValue).trim();
   const region = readString(record, 'awsRegion') ?? null;
   const identity = readCloudTrailIdentity(record);
   const accountId =
@@ -155,17 +161,50 @@ export function normalizeCloudTrailRecord(record: unknown, ctx: NormalizeContext
   return event;
 }
 
+function failure(
+  ctx: NormalizeContext,
+  reason: NormalizationReason,
+  field: string | null,
+  message: string,
+): NormalizationError {
+  return {
+    kind: 'normalization-error',
+    provider: 'aws',
+    reason,
+    field,
+    message,
+    raw_ref: ctx.rawRef,
+  };
+}
+
+/** Returns the error for an `eventSource` or `eventName` that is not a non-empty string. */
+function checkEventField(
+  ctx: NormalizeContext,
+  field: 'eventSource' | 'eventName',
+  value: unknown,
+): NormalizationError | undefined {
+  if (value === undefined || value === null || value === '') {
+    return failure(ctx, 'missing-field', field, missingMessage(field, 'a non-empty string'));
+  }
+  if (typeof value !== 'string' || value.trim() === '') {
+    return failure(ctx, 'wrong-type', field, wrongTypeMessage(field, 'a non-empty string', value));
+  }
+  return undefined;
+}
+
 /**
  * Reads `eventSource` or `eventName`. Insight events carry them in `insightDetails`, naming
  * the API whose call rate or error rate was unusual (CloudTrail User Guide, "CloudTrail
  * Insights events").
  */
-function readEventField(
-  record: JsonObject,
-  field: 'eventTime' | 'eventSource' | 'eventName',
-): unknown {
-  if (field === 'eventTime') return getPath(record, eventTimeFieldOf(record));
-  return getPath(record, field) ?? getPath(record, `insightDetails.${field}`);
+function readEventField(record: JsonObject, field: 'eventSource' | 'eventName'): unknown {
+  return (
+    getPath(record, field) ??
+    getPath(
+      record,
+      field === 'eventSource' ? 'insightDetails.eventSource' : 'insightDetails.eventName',
+    )
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Resource } from '@ciem/events';
-import { getPath, readArray, readString, type JsonObject } from '../read-field.js';
+import { getPath, readArray, readString, usableText, type JsonObject } from '../read-field.js';
 import { isArn, parseArn } from './arn.js';
 import { RESOURCE_RULES, type ResourceRule } from './resource-rules.js';
 
@@ -10,115 +10,213 @@ export interface ResourceScope {
   account: string;
 }
 
+/** A rule with its path split into steps and its template split into parts, done once. */
+interface CompiledRule {
+  rule: ResourceRule;
+  /** The rule's path, or undefined when a step fans out over an array. */
+  plainPath: string | undefined;
+  steps: readonly { key: string; fansOut: boolean }[];
+  template: readonly TemplatePart[];
+  /** Lower-cased service of the rule's type (`s3` in `AWS::S3::Bucket`). */
+  typeService: string | undefined;
+}
+
+/** A literal piece of a template, or the name of a placeholder. */
+type TemplatePart = { literal: string } | { placeholder: string };
+
+function compileRules(
+  rules: readonly ResourceRule[],
+): ReadonlyMap<string, readonly CompiledRule[]> {
+  const bySource = new Map<string, CompiledRule[]>();
+  for (const rule of rules) {
+    const steps = rule.path.split('.').map((step) => ({
+      key: step.endsWith('[]') ? step.slice(0, -2) : step,
+      fansOut: step.endsWith('[]'),
+    }));
+    const compiled: CompiledRule = {
+      rule,
+      plainPath: steps.some((step) => step.fansOut) ? undefined : rule.path,
+      steps,
+      template: compileTemplate(rule.template),
+      typeService: rule.type.split('::')[1]?.toLowerCase(),
+    };
+    const list = bySource.get(rule.eventSource);
+    if (list === undefined) bySource.set(rule.eventSource, [compiled]);
+    else list.push(compiled);
+  }
+  return bySource;
+}
+
+const compiledTemplates = new Map<string, readonly TemplatePart[]>();
+
+function compileTemplate(template: string): readonly TemplatePart[] {
+  let parts = compiledTemplates.get(template);
+  if (parts !== undefined) return parts;
+  const compiled: TemplatePart[] = [];
+  let position = 0;
+  for (const match of template.matchAll(/\{([^}]+)\}/g)) {
+    if (match.index > position) compiled.push({ literal: template.slice(position, match.index) });
+    compiled.push({ placeholder: match[1] as string });
+    position = match.index + match[0].length;
+  }
+  if (position < template.length) compiled.push({ literal: template.slice(position) });
+  parts = compiled;
+  compiledTemplates.set(template, parts);
+  return parts;
+}
+
+const RULES_BY_SOURCE = compileRules(RESOURCE_RULES);
+
 /**
  * Collects the resources a CloudTrail call touched: the record's `resources[]` (ARN, type),
  * then ARNs built from request parameters by {@link RESOURCE_RULES}. Each ARN appears once,
  * and an entry with a type wins over one without.
  */
 export function readCloudTrailResources(record: JsonObject, scope: ResourceScope): Resource[] {
-  const byId = new Map<string, Resource>();
-  const add = (resource: Resource): void => {
-    const existing = byId.get(resource.id);
-    if (existing === undefined || (existing.type === null && resource.type !== null)) {
-      byId.set(resource.id, resource);
-    }
-  };
-
+  const resources: Resource[] = [];
   for (const entry of readArray(record, 'resources')) {
     // Data events on an S3 prefix name it with `ARNPrefix` instead of `ARN`.
     const id = readString(entry, 'ARN') ?? readString(entry, 'ARNPrefix');
-    if (id !== undefined) add({ id, type: readString(entry, 'type') ?? null });
+    if (id !== undefined) addResource(resources, { id, type: readString(entry, 'type') ?? null });
   }
 
   const eventSource = readString(record, 'eventSource');
-  for (const rule of RESOURCE_RULES) {
-    if (rule.eventSource !== eventSource) continue;
-    for (const value of readValues(record, rule.path)) {
-      const resource = buildResource(rule, value, record, scope);
-      if (resource !== undefined) add(resource);
+  const rules = eventSource === undefined ? undefined : RULES_BY_SOURCE.get(eventSource);
+  if (rules === undefined) return resources;
+  for (const compiled of rules) {
+    if (compiled.plainPath !== undefined) {
+      const value = getPath(record, compiled.plainPath);
+      const text = typeof value === 'string' ? usableText(value) : undefined;
+      if (text !== undefined) addBuilt(resources, compiled, text, record, scope);
+      continue;
+    }
+    for (const text of readValues(record, compiled.steps)) {
+      addBuilt(resources, compiled, text, record, scope);
     }
   }
-  return [...byId.values()];
+  return resources;
 }
 
-/** Reads every string at a dotted path whose steps may end in `[]` to fan out over arrays. */
-function readValues(record: JsonObject, path: string): string[] {
+/** Adds a resource unless its ARN is listed; a typed entry replaces an untyped one in place. */
+function addResource(resources: Resource[], resource: Resource): void {
+  for (let index = 0; index < resources.length; index++) {
+    const existing = resources[index] as Resource;
+    if (existing.id !== resource.id) continue;
+    if (existing.type === null && resource.type !== null) resources[index] = resource;
+    return;
+  }
+  resources.push(resource);
+}
+
+function addBuilt(
+  resources: Resource[],
+  compiled: CompiledRule,
+  value: string,
+  record: JsonObject,
+  scope: ResourceScope,
+): void {
+  const id = buildArn(compiled, value, record, scope);
+  if (id !== undefined) addResource(resources, { id, type: typeOf(compiled, id) });
+}
+
+/** Reads every string at a path whose steps may fan out over arrays. */
+function readValues(
+  record: JsonObject,
+  steps: readonly { key: string; fansOut: boolean }[],
+): string[] {
   let current: unknown[] = [record];
-  for (const step of path.split('.')) {
-    const fansOut = step.endsWith('[]');
-    const key = fansOut ? step.slice(0, -2) : step;
+  for (const step of steps) {
     const next: unknown[] = [];
     for (const node of current) {
-      if (fansOut) next.push(...readArray(node, key));
-      else next.push(getPath(node, key));
+      if (step.fansOut) {
+        for (const item of readArray(node, step.key)) {
+          if (item !== undefined && item !== null) next.push(item);
+        }
+      } else {
+        const item = getPath(node, step.key);
+        if (item !== undefined && item !== null) next.push(item);
+      }
     }
-    current = next.filter((value) => value !== undefined && value !== null);
+    current = next;
   }
   const values: string[] = [];
   for (const value of current) {
-    const text = typeof value === 'string' ? readString({ value }, 'value') : undefined;
+    const text = typeof value === 'string' ? usableText(value) : undefined;
     if (text !== undefined) values.push(text);
   }
   return values;
 }
 
-function buildResource(
-  rule: ResourceRule,
-  value: string,
-  record: JsonObject,
-  scope: ResourceScope,
-): Resource | undefined {
-  const id = buildArn(rule, value, record, scope);
-  return id === undefined ? undefined : { id, type: typeOf(rule, id) };
-}
-
 function buildArn(
-  rule: ResourceRule,
+  compiled: CompiledRule,
   value: string,
   record: JsonObject,
   scope: ResourceScope,
 ): string | undefined {
+  const rule = compiled.rule;
   switch (rule.form) {
     case 'arn':
       return isArn(value) ? value : undefined;
     case 'name-or-arn':
-      return isArn(value) ? value : fillTemplate(rule.template, value, record, scope);
+      return isArn(value) ? value : fillTemplate(compiled.template, value, record, scope);
     case 'iam-name':
-      return fillTemplate(rule.template, value, record, scope, { path: iamPathOf(record) });
+      return fillTemplate(compiled.template, value, record, scope, iamPathOf(record));
     case 'kms-key':
-      return kmsKeyArn(rule, value, record, scope);
+      return kmsKeyArn(compiled, value, record, scope);
     case 'lambda-function':
-      return lambdaFunctionArn(rule, value, record, scope);
+      return lambdaFunctionArn(compiled, value, record, scope);
     case 'sqs-queue-url':
       return sqsQueueArn(value, scope);
   }
 }
 
 /**
- * Replaces the template's placeholders. Returns undefined when a placeholder has no value,
- * so an ARN is never built with a hole in it.
+ * Fills the template's placeholders: `{partition}`, `{region}`, `{account}`, `{value}`,
+ * `{path}` when `path` is given, and any other name as a dotted path of the record.
+ * Returns undefined when a placeholder has no value, so an ARN is never built with a hole
+ * in it.
  */
 function fillTemplate(
-  template: string,
+  template: readonly TemplatePart[],
   value: string,
   record: JsonObject,
   scope: ResourceScope,
-  extra: Record<string, string> = {},
+  path?: string,
 ): string | undefined {
-  let missing = false;
-  const filled = template.replace(/\{([^}]+)\}/g, (_match, name: string) => {
-    const known: Record<string, string | null> = {
-      partition: scope.partition,
-      region: scope.region,
-      account: scope.account === '' ? null : scope.account,
-      value,
-      ...extra,
-    };
-    const replacement = name in known ? known[name] : readString(record, name);
-    if (replacement === undefined || replacement === null) missing = true;
-    return replacement ?? '';
-  });
-  return missing ? undefined : filled;
+  let filled = '';
+  for (const part of template) {
+    if ('literal' in part) {
+      filled += part.literal;
+      continue;
+    }
+    const replacement = placeholderValue(part.placeholder, value, record, scope, path);
+    if (replacement === undefined || replacement === null) return undefined;
+    filled += replacement;
+  }
+  return filled;
+}
+
+function placeholderValue(
+  name: string,
+  value: string,
+  record: JsonObject,
+  scope: ResourceScope,
+  path: string | undefined,
+): string | null | undefined {
+  switch (name) {
+    case 'partition':
+      return scope.partition;
+    case 'region':
+      return scope.region;
+    case 'account':
+      return scope.account === '' ? null : scope.account;
+    case 'value':
+      return value;
+    case 'path':
+      if (path !== undefined) return path;
+      break;
+  }
+  return readString(record, name);
 }
 
 /**
@@ -135,23 +233,25 @@ function iamPathOf(record: JsonObject): string {
   return leading.endsWith('/') ? leading : `${leading}/`;
 }
 
+const KMS_ALIAS_TEMPLATE = compileTemplate('arn:{partition}:kms:{region}:{account}:{value}');
+
 // KMS accepts a key id, key ARN, alias name or alias ARN wherever it takes `KeyId`.
 function kmsKeyArn(
-  rule: ResourceRule,
+  compiled: CompiledRule,
   value: string,
   record: JsonObject,
   scope: ResourceScope,
 ): string | undefined {
   if (isArn(value)) return value;
   if (value.startsWith('alias/')) {
-    return fillTemplate('arn:{partition}:kms:{region}:{account}:{value}', value, record, scope);
+    return fillTemplate(KMS_ALIAS_TEMPLATE, value, record, scope);
   }
-  return fillTemplate(rule.template, value, record, scope);
+  return fillTemplate(compiled.template, value, record, scope);
 }
 
 // Lambda accepts a function name, an ARN, or a partial ARN "ACCOUNT:function:NAME".
 function lambdaFunctionArn(
-  rule: ResourceRule,
+  compiled: CompiledRule,
   value: string,
   record: JsonObject,
   scope: ResourceScope,
@@ -160,9 +260,9 @@ function lambdaFunctionArn(
   const partial = /^(\d{12}):function:(.+)$/.exec(value);
   if (partial !== null) {
     const [, account = '', name = ''] = partial;
-    return fillTemplate(rule.template, name, record, { ...scope, account });
+    return fillTemplate(compiled.template, name, record, { ...scope, account });
   }
-  return fillTemplate(rule.template, value, record, scope);
+  return fillTemplate(compiled.template, value, record, scope);
 }
 
 // Queue URLs are "https://sqs.REGION.amazonaws.com/ACCOUNT/NAME"; legacy ones use the host
@@ -187,9 +287,10 @@ function sqsQueueArn(value: string, scope: ResourceScope): string | undefined {
 
 // A rule's type describes the ARN it builds. An ARN kept as given may name something else,
 // so its type is dropped when the ARN's service differs, and a KMS alias gets the alias type.
-function typeOf(rule: ResourceRule, id: string): string | null {
+function typeOf(compiled: CompiledRule, id: string): string | null {
+  const rule = compiled.rule;
   const service = parseArn(id)?.service;
-  const ruleService = rule.type.split('::')[1]?.toLowerCase();
+  const ruleService = compiled.typeService;
   if (rule.form === 'kms-key' && id.includes(':alias/')) return 'AWS::KMS::Alias';
   if (service === undefined || ruleService === undefined) return rule.type;
   return service === ruleService || rule.eventSource.startsWith(`${service}.`) ? rule.type : null;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { describeValue } from '@ciem/errors';
 import { SCHEMA_VERSION } from '@ciem/events';
 import type {
@@ -182,7 +182,7 @@ interface IdentifyingFields {
  * digits.
  */
 export function deriveEventId(fields: IdentifyingFields): string {
-  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+  return hash('sha256', JSON.stringify(fields), 'hex');
 }
 
 function callerSources(record: JsonObject): Parameters<typeof resolveAzureCaller>[0] {

@@ -74,7 +74,13 @@ export function normalizeText(
   options: DispatchOptions = {},
 ): NormalizeResult {
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-  const size = typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : text.length;
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit, so short text needs no byte count.
+  const size =
+    typeof text !== 'string'
+      ? text.length
+      : text.length * 3 <= maxRecordBytes
+        ? text.length
+        : Buffer.byteLength(text, 'utf8');
   if (size > maxRecordBytes) {
     return readError(
       provider,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { describeValue } from '@ciem/errors';
 import { SCHEMA_VERSION } from '@ciem/events';
 import type {
@@ -155,7 +155,7 @@ export function normalizeGcpAuditEntry(record: unknown, ctx: NormalizeContext): 
 
 /** Derives an event id as the hex SHA-256 of the identifying fields, in a fixed order. */
 export function deriveEventId(fields: readonly string[]): string {
-  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+  return hash('sha256', JSON.stringify(fields), 'hex');
 }
 
 function actionOf(

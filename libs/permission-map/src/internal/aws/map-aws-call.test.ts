@@ -294,4 +294,39 @@ describe('mapAwsCall', () => {
     expect(mapping.category).toBe('network-activity');
     expect(mapping.visibility).toBe('data-event');
   });
+
+  it('maps a repeated call alike', () => {
+    const call = { eventSource: 's3.amazonaws.com', eventName: 'GetObject', eventCategory: 'Data' };
+    const first = mapAwsCall(call);
+    const second = mapAwsCall({ ...call });
+    expect(second).toEqual(first);
+    expect(second.permissions).toEqual(['s3:GetObject']);
+    expect(Object.isFrozen(second.permissions)).toBe(true);
+  });
+
+  it('reads request parameters on every call', () => {
+    const withProfile = mapAwsCall({
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'RunInstances',
+      requestParameters: { iamInstanceProfile: { name: 'app' } },
+    });
+    const withoutProfile = mapAwsCall({
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'RunInstances',
+      requestParameters: {},
+    });
+    expect(withProfile.permissions).toEqual(['ec2:RunInstances', 'iam:PassRole']);
+    expect(withoutProfile.permissions).toEqual(['ec2:RunInstances']);
+  });
+
+  it('keeps event category apart in cache', () => {
+    const management = mapAwsCall({ eventSource: 's3.amazonaws.com', eventName: 'GetObject' });
+    const network = mapAwsCall({
+      eventSource: 's3.amazonaws.com',
+      eventName: 'GetObject',
+      eventCategory: 'NetworkActivity',
+    });
+    expect(management.category).toBe('data');
+    expect(network.category).toBe('network-activity');
+  });
 });

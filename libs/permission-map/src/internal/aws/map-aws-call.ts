@@ -171,13 +171,66 @@ function passesRole(key: string, request: Record<string, unknown> | undefined): 
  * lacks.
  * Extra permissions that the call needs (`iam:PassRole`) follow the call's own actions with
  * `extra: true`. Throws `CIEM_PERMISSION_MAP_CATALOG_UNAVAILABLE` (ConfigError) when the
- * catalog package cannot be read.
+ * catalog package cannot be read. The result is frozen when it does not depend on the
+ * request parameters, because it is cached and shared.
  */
 export function mapAwsCall(call: AwsCallInput): AwsCallMapping {
   const eventSource = text(call.eventSource);
   const eventName = text(call.eventName);
   const eventType = text(call.eventType)?.toLowerCase();
   const recordCategory = text(call.eventCategory)?.toLowerCase();
+  const cacheKey = `${eventSource ?? ''}\u0000${eventName ?? ''}\u0000${eventType ?? ''}\u0000${recordCategory ?? ''}`;
+  const cached = mappingCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+
+  const input: CallFields = { eventSource, eventName, eventType, recordCategory };
+  const mapping = mapCallFields(input, call.requestParameters);
+  if (!readsRequest(input)) {
+    if (mappingCache.size >= MAX_CACHED_MAPPINGS) mappingCache.clear();
+    mappingCache.set(cacheKey, freezeMapping(mapping));
+  }
+  return mapping;
+}
+
+/** The trimmed and lower-cased fields of a call that decide its mapping. */
+interface CallFields {
+  eventSource: string | undefined;
+  eventName: string | undefined;
+  eventType: string | undefined;
+  recordCategory: string | undefined;
+}
+
+/** Largest number of mappings kept; the cache is emptied when it is full. */
+const MAX_CACHED_MAPPINGS = 10_000;
+
+/**
+ * Mappings of calls whose result depends only on their {@link CallFields}, because the same
+ * few hundred calls recur in record after record. Calls with a request rule or a pass-role
+ * rule read their request parameters, so they are mapped every time.
+ */
+const mappingCache = new Map<string, AwsCallMapping>();
+
+function readsRequest(fields: CallFields): boolean {
+  if (fields.eventSource === undefined || fields.eventName === undefined) return false;
+  const service = awsServicePrefixOf(fields.eventSource);
+  if (service === undefined) return false;
+  for (const name of [fields.eventName, stripVersionSuffix(fields.eventName)]) {
+    const key = `${service}:${name}`.toLowerCase();
+    if (REQUEST_RULES.has(key) || PASS_ROLE_CALLS.has(key)) return true;
+  }
+  return false;
+}
+
+/** Freezes a mapping and its arrays, since the cache hands the same object to every caller. */
+function freezeMapping(mapping: AwsCallMapping): AwsCallMapping {
+  for (const use of mapping.uses) Object.freeze(use);
+  Object.freeze(mapping.uses);
+  Object.freeze(mapping.permissions);
+  return Object.freeze(mapping);
+}
+
+function mapCallFields(fields: CallFields, requestParameters: unknown): AwsCallMapping {
+  const { eventSource, eventName, eventType, recordCategory } = fields;
   const category =
     (recordCategory === undefined ? undefined : CATEGORY_BY_EVENT_CATEGORY[recordCategory]) ??
     (eventType === 'awsvpceevent' ? 'network-activity' : 'management');
@@ -203,7 +256,7 @@ export function mapAwsCall(call: AwsCallInput): AwsCallMapping {
     if (listed !== undefined) return withoutPermission(context, listed);
   }
 
-  const request = asRecord(call.requestParameters);
+  const request = asRecord(requestParameters);
   const resolution = resolveActions(service, names, request);
   if (resolution === undefined) {
     if (service === 'signin') {

@@ -73,4 +73,16 @@ describe('mapAzureOperation', () => {
     expect(bad.status).toBe('unmapped');
     expect(bad.reason).toContain('Delete Virtual Machine');
   });
+
+  it('maps a repeated operation alike', () => {
+    const first = mapAzureOperation('Microsoft.Compute/virtualMachines/write');
+    const second = mapAzureOperation('Microsoft.Compute/virtualMachines/write');
+    const health = mapAzureOperation('Microsoft.Compute/virtualMachines/write', {
+      category: 'ServiceHealth',
+    });
+    expect(second).toEqual(first);
+    expect(second.status).toBe('mapped');
+    expect(health.status).toBe('no-permission');
+    expect(Object.isFrozen(second.permissions)).toBe(true);
+  });
 });

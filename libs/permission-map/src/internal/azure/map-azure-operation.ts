@@ -95,13 +95,35 @@ function operationText(value: unknown): string | undefined {
  * exercised. The operation name is the RBAC permission itself, so the mapping normalizes
  * it. Records that Azure wrote on its own (categories ServiceHealth, ResourceHealth, Alert,
  * Autoscale, Recommendation, Policy, Security) return `no-permission`. A value that is not
- * of the form `<Namespace>/<resource type>/<verb>` returns `unmapped` with a reason.
+ * of the form `<Namespace>/<resource type>/<verb>` returns `unmapped` with a reason. The
+ * result is cached and shared, so it is frozen.
  */
 export function mapAzureOperation(
   operationName: unknown,
   options: AzureOperationOptions = {},
 ): AzureOperationMapping {
   const operation = operationText(operationName);
+  // The same few hundred operations recur in record after record.
+  const cacheKey = `${operation ?? ''}\u0000${options.category ?? ''}\u0000${options.dataAction === true}`;
+  const cached = mappingCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const mapping = mapOperation(operation, options);
+  if (mappingCache.size >= MAX_CACHED_MAPPINGS) mappingCache.clear();
+  Object.freeze(mapping.permissions);
+  mappingCache.set(cacheKey, Object.freeze(mapping));
+  return mapping;
+}
+
+/** Largest number of mappings kept; the cache is emptied when it is full. */
+const MAX_CACHED_MAPPINGS = 10_000;
+
+/** Mappings by operation, category and data-action flag. They are frozen because shared. */
+const mappingCache = new Map<string, AzureOperationMapping>();
+
+function mapOperation(
+  operation: string | undefined,
+  options: AzureOperationOptions,
+): AzureOperationMapping {
   const canonical = operation === undefined ? undefined : normalizeAzurePermission(operation);
   const source = canonical?.split('/')[0] ?? '';
   const base = { provider: 'azure' as const, source, operation: operation ?? '' };

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import {
+  getPath,
+  getProperty,
+  isRedactionMarker,
+  readArray,
+  readBoolean,
+  readObject,
+  readString,
+  readTime,
+} from './read-field.js';
+
+describe('getProperty', () => {
+  it('reads lower-cased and PascalCase keys', () => {
+    expect(getProperty({ eventname: 'GetObject' }, 'eventName')).toBe('GetObject');
+    expect(getProperty({ Level: 'Warning' }, 'level')).toBe('Warning');
+    expect(getProperty({ level: 'a', Level: 'b' }, 'level')).toBe('a');
+  });
+
+  it('prefers the exact spelling', () => {
+    expect(getProperty({ eventName: 'A', eventname: 'B' }, 'eventName')).toBe('A');
+  });
+
+  it('keeps null of a present key', () => {
+    expect(getProperty({ errorCode: null, errorcode: 'x' }, 'errorCode')).toBeNull();
+  });
+
+  it('ignores inherited prototype names', () => {
+    expect(getProperty({}, 'constructor')).toBeUndefined();
+    expect(getProperty({}, 'toString')).toBeUndefined();
+    expect(getProperty({}, '__proto__')).toBeUndefined();
+    expect(getProperty({}, 'hasOwnProperty')).toBeUndefined();
+  });
+
+  it('reads own prototype names', () => {
+    const parsed: unknown = JSON.parse('{"constructor":"c","__proto__":"p","toString":1}');
+    expect(getProperty(parsed, 'constructor')).toBe('c');
+    expect(getProperty(parsed, '__proto__')).toBe('p');
+    expect(getProperty(parsed, 'toString')).toBe(1);
+  });
+
+  it('returns undefined for non-objects', () => {
+    expect(getProperty(['a'], '0')).toBeUndefined();
+    expect(getProperty('text', 'length')).toBeUndefined();
+    expect(getProperty(null, 'a')).toBeUndefined();
+  });
+});
+
+describe('getPath', () => {
+  it('parses objects held as JSON strings', () => {
+    const record = { properties: '{"statusCode":"Created","nested":{"a":1}}' };
+    expect(getPath(record, 'properties.statusCode')).toBe('Created');
+    expect(getPath(record, 'properties.nested.a')).toBe(1);
+  });
+
+  it('stops at null and missing steps', () => {
+    expect(getPath({ a: null }, 'a.b')).toBeNull();
+    expect(getPath({ a: {} }, 'a.b.c')).toBeUndefined();
+    expect(getPath({ a: 'not json' }, 'a.b')).toBeUndefined();
+  });
+});
+
+describe('readString', () => {
+  it('trims and drops empty values', () => {
+    expect(readString({ a: '  x \n' }, 'a')).toBe('x');
+    expect(readString({ a: '\u00a0x\u00a0' }, 'a')).toBe('x');
+    expect(readString({ a: '   ' }, 'a')).toBeUndefined();
+    expect(readString({ a: '' }, 'a')).toBeUndefined();
+    expect(readString({ a: 'é' }, 'a')).toBe('é');
+  });
+
+  it('drops redaction markers', () => {
+    expect(readString({ a: 'HIDDEN_DUE_TO_SECURITY_REASONS' }, 'a')).toBeUndefined();
+    expect(readString({ a: ' <redacted> ' }, 'a')).toBeUndefined();
+    expect(readString({ a: 'REDACTED' }, 'a')).toBeUndefined();
+    expect(readString({ a: 'REDACTEDX' }, 'a')).toBe('REDACTEDX');
+    expect(isRedactionMarker('redacted')).toBe(false);
+  });
+
+  it('turns numbers and booleans into text', () => {
+    expect(readString({ a: 12 }, 'a')).toBe('12');
+    expect(readString({ a: false }, 'a')).toBe('false');
+    expect(readString({ a: Number.NaN }, 'a')).toBeUndefined();
+    expect(readString({ a: {} }, 'a')).toBeUndefined();
+  });
+});
+
+describe('readBoolean', () => {
+  it('reads booleans written as text', () => {
+    expect(readBoolean({ a: 'true' }, 'a')).toBe(true);
+    expect(readBoolean({ a: ' No ' }, 'a')).toBe(false);
+    expect(readBoolean({ a: 'Yes' }, 'a')).toBe(true);
+    expect(readBoolean({ a: 1 }, 'a')).toBe(true);
+    expect(readBoolean({ a: 0 }, 'a')).toBe(false);
+    expect(readBoolean({ a: 2 }, 'a')).toBeUndefined();
+    expect(readBoolean({ a: 'maybe' }, 'a')).toBeUndefined();
+  });
+});
+
+describe('readObject and readArray', () => {
+  it('parses JSON text of objects and arrays', () => {
+    expect(readObject({ a: '{"b":1}' }, 'a')).toEqual({ b: 1 });
+    expect(readObject({ a: '[1]' }, 'a')).toBeUndefined();
+    expect(readArray({ a: '[1,2]' }, 'a')).toEqual([1, 2]);
+    expect(readArray({ a: 'x' }, 'a')).toEqual(['x']);
+    expect(readArray({}, 'a')).toEqual([]);
+  });
+});
+
+describe('readTime', () => {
+  it('reads ISO text and epoch numbers', () => {
+    expect(readTime({ t: '2024-05-01T12:00:00Z' }, 't')).toBe(Date.UTC(2024, 4, 1, 12));
+    expect(readTime({ t: 1_714_564_800 }, 't')).toBe(Date.UTC(2024, 4, 1, 12));
+    expect(readTime({ t: 1_714_564_800_000 }, 't')).toBe(Date.UTC(2024, 4, 1, 12));
+    expect(readTime({ t: 'yesterday' }, 't')).toBeUndefined();
+  });
+});
