@@ -29,8 +29,8 @@ export type { BackfillFilesOptions, BackfillReport } from './internal/backfill-f
 export { checkpointFileName, createFileCheckpointStore } from './internal/checkpoint-store.js';
 export type { CheckpointStore } from './internal/checkpoint-store.js';
 export {
-  METRIC_INGEST_RECEIVED_BYTES,
-  METRIC_INGEST_SENT_BYTES,
+  INGEST_BYTES_IN_SUFFIX,
+  INGEST_BYTES_OUT_SUFFIX,
   ingestMetrics,
 } from './internal/ingest-metrics.js';
 export type { IngestMetricLabels, IngestMetrics } from './internal/ingest-metrics.js';

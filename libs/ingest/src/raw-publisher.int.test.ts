@@ -135,8 +135,8 @@ describe('RawPublisher against Kafka', () => {
     expect(publisher.inFlight()).toEqual({ records: 0, bytes: 0 });
     expect(await countMessages(client, publisher.topic)).toBe(1_000);
     const text = await metrics.metrics();
-    expect(text).toMatch(/ciem_stage_sent_events_total\{[^}]*stage="ingest"[^}]*\} 1000/);
-    expect(text).toMatch(/ciem_ingest_sent_bytes_total\{[^}]*\} \d+/);
+    expect(text).toMatch(/ciem_ingest_records_out_total\{[^}]*provider="aws"[^}]*\} 1000/);
+    expect(text).toMatch(/ciem_ingest_bytes_out_total\{[^}]*\} \d+/);
   });
 
   it('rejects when the topic is missing', async () => {

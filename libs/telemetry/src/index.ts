@@ -4,16 +4,24 @@ export { createRateLimitedLog } from './internal/rate-limited-log.js';
 export type { RateLimitedLog, RateLimitedLogOptions } from './internal/rate-limited-log.js';
 export {
   BATCH_DURATION_BUCKETS,
+  ERROR_CLASSES,
   METRIC_LABEL_NAMES,
-  METRIC_STAGE_BATCH_DURATION,
-  METRIC_STAGE_DEAD_LETTERED_EVENTS,
-  METRIC_STAGE_ERRORS,
-  METRIC_STAGE_RECEIVED_EVENTS,
-  METRIC_STAGE_SENT_EVENTS,
+  METRIC_NAME_PATTERN,
+  STAGE_METRIC_SUFFIXES,
+  errorClassOf,
+  metricStagePart,
+  stageMetricName,
+  stageMetricNames,
 } from './internal/metric-names.js';
-export type { MetricLabelName } from './internal/metric-names.js';
+export type {
+  ErrorClass,
+  MetricLabelName,
+  StageMetricKey,
+  StageMetricNames,
+} from './internal/metric-names.js';
 export { createMetrics, stageMetrics } from './internal/metrics.js';
 export type {
+  ConsumerLagSample,
   MetricsOptions,
   MetricsRegistry,
   StageMetricLabels,

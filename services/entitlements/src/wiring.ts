@@ -42,7 +42,7 @@ export interface EntitlementsTelemetry {
  * configured, connects the producer, then collects at once and, with schedule `interval`,
  * again every interval. A collection that fails stops the service through `context.fail`
  * (exit code 1). An invalid record only shows as a problem in the log and in
- * `ciem_stage_errors_total`.
+ * `ciem_entitlements_errors_total`.
  */
 export function wireEntitlements(
   config: EntitlementsConfig,

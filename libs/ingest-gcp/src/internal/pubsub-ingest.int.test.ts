@@ -11,7 +11,7 @@ import type { RawPublisher } from '@ciem/ingest';
 import { DEAD_LETTER_HEADERS, createKafkaClient, ensureTopics } from '@ciem/kafka';
 import type { KafkaClient, KafkaProducer, ReceivedMessage } from '@ciem/kafka';
 import type { Stage } from '@ciem/runtime';
-import { METRIC_STAGE_ERRORS, createLogger, createMetrics } from '@ciem/telemetry';
+import { createLogger, createMetrics, stageMetricNames } from '@ciem/telemetry';
 import type { MetricsRegistry } from '@ciem/telemetry';
 import type { Logger } from '@ciem/telemetry';
 import { kafkaBrokers, randomName, repoRoot, waitFor } from '@ciem/testing';
@@ -236,12 +236,10 @@ async function startStage(
   return { stage: { ...stage, stop: stopOnce }, failures };
 }
 
-/** Returns the errors the stage counted in `ciem_stage_errors_total`. */
+/** Returns the errors the stage counted in `ciem_ingest_gcp_errors_total`. */
 async function stageErrors(metrics: MetricsRegistry): Promise<number> {
-  const metric = await metrics.getSingleMetric(METRIC_STAGE_ERRORS)?.get();
-  return (metric?.values ?? [])
-    .filter((value) => value.labels.stage === 'ingest-gcp')
-    .reduce((sum, value) => sum + value.value, 0);
+  const metric = await metrics.getSingleMetric(stageMetricNames('ingest-gcp').errors)?.get();
+  return (metric?.values ?? []).reduce((sum, value) => sum + value.value, 0);
 }
 
 /** About 200 entries of three kinds over three projects and an organization. */

@@ -1,13 +1,13 @@
 import { messageOf } from '@ciem/errors';
-import { stageMetrics } from '@ciem/telemetry';
+import { stageMetricName, stageMetrics } from '@ciem/telemetry';
 import type { Logger, MetricsRegistry, StageMetrics } from '@ciem/telemetry';
 import { Counter } from 'prom-client';
 
-/** Counter of raw record bytes an ingest stage read. Labels: `stage`, `provider`, `topic`. */
-export const METRIC_INGEST_RECEIVED_BYTES = 'ciem_ingest_received_bytes_total';
+/** Suffix of the counter of raw record bytes an ingest stage read: `ciem_<stage>_bytes_in_total`. Labels: `provider`, `topic`. */
+export const INGEST_BYTES_IN_SUFFIX = 'bytes_in_total';
 
-/** Counter of raw record bytes Kafka acknowledged. Labels: `stage`, `provider`, `topic`. */
-export const METRIC_INGEST_SENT_BYTES = 'ciem_ingest_sent_bytes_total';
+/** Suffix of the counter of raw record bytes Kafka acknowledged: `ciem_<stage>_bytes_out_total`. Labels: `provider`, `topic`. */
+export const INGEST_BYTES_OUT_SUFFIX = 'bytes_out_total';
 
 /** Labels of the ingest byte counters. */
 export interface IngestMetricLabels {
@@ -27,7 +27,7 @@ function counterOf(registry: MetricsRegistry, name: string, help: string): Count
   return new Counter({
     name,
     help,
-    labelNames: ['stage', 'provider', 'topic'],
+    labelNames: ['provider', 'topic'],
     registers: [registry],
   });
 }
@@ -44,12 +44,12 @@ export function ingestMetrics(
   const base = stageMetrics(registry, stage, logger === undefined ? {} : { logger });
   const receivedBytes = counterOf(
     registry,
-    METRIC_INGEST_RECEIVED_BYTES,
+    stageMetricName(stage, INGEST_BYTES_IN_SUFFIX),
     'Bytes of raw records an ingest stage read.',
   );
   const sentBytes = counterOf(
     registry,
-    METRIC_INGEST_SENT_BYTES,
+    stageMetricName(stage, INGEST_BYTES_OUT_SUFFIX),
     'Bytes of raw records Kafka acknowledged.',
   );
   const safely = (update: () => void): void => {
@@ -63,10 +63,10 @@ export function ingestMetrics(
     ...base,
     stage,
     countReceivedBytes(bytes, labels) {
-      safely(() => receivedBytes.inc({ ...labels, stage }, bytes));
+      safely(() => receivedBytes.inc({ ...labels }, bytes));
     },
     countSentBytes(bytes, labels) {
-      safely(() => sentBytes.inc({ ...labels, stage }, bytes));
+      safely(() => sentBytes.inc({ ...labels }, bytes));
     },
   };
 }

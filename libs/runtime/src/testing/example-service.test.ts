@@ -53,9 +53,7 @@ describe('example service', () => {
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toContain('text/plain');
     const text = await metrics.text();
-    expect(text).toContain(
-      'ciem_stage_received_events_total{topic="example.input",stage="slow-batch"} 10',
-    );
+    expect(text).toContain('ciem_slow_batch_records_in_total{topic="example.input"} 10');
     expect(text).toContain('process_cpu_seconds_total');
     expect(text).toContain('nodejs_heap_size_used_bytes');
 

@@ -141,10 +141,10 @@ describe('createAlertForwarder', () => {
     });
     await forwarder.forward([low, high]);
     const text = await registry.metrics();
-    expect(text).toContain('ciem_forwarder_alerts_sent_total{destination="ok"} 2');
+    expect(text).toContain('ciem_alert_forwarder_alerts_sent_total{destination="ok"} 2');
     expect(text).toContain(
-      'ciem_forwarder_alerts_dead_lettered_total{destination="broken",error_type="rejected"} 2',
+      'ciem_alert_forwarder_alerts_dead_lettered_total{destination="broken",class="rejected"} 2',
     );
-    expect(text).not.toContain('ciem_forwarder_alerts_sent_total{destination="broken"}');
+    expect(text).not.toContain('ciem_alert_forwarder_alerts_sent_total{destination="broken"}');
   });
 });

@@ -2,16 +2,17 @@ import { errorTypeOf } from '@ciem/errors';
 import type { MetricsRegistry } from '@ciem/telemetry';
 import { Counter, Histogram } from 'prom-client';
 
+// The names follow `ciem_<stage>_<what>_<unit>` with the stage `alert-forwarder`.
 /** Alerts delivered, per destination. */
-export const METRIC_FORWARDER_SENT = 'ciem_forwarder_alerts_sent_total';
-/** Delivery requests that failed, per destination and `error_type`. */
-export const METRIC_FORWARDER_FAILED = 'ciem_forwarder_requests_failed_total';
+export const METRIC_FORWARDER_SENT = 'ciem_alert_forwarder_alerts_sent_total';
+/** Delivery requests that failed, per destination and error `class`. */
+export const METRIC_FORWARDER_FAILED = 'ciem_alert_forwarder_requests_failed_total';
 /** Delivery requests retried after a failure, per destination. */
-export const METRIC_FORWARDER_RETRIED = 'ciem_forwarder_requests_retried_total';
-/** Alerts dead-lettered for a destination, per destination and `error_type`. */
-export const METRIC_FORWARDER_DEAD_LETTERED = 'ciem_forwarder_alerts_dead_lettered_total';
+export const METRIC_FORWARDER_RETRIED = 'ciem_alert_forwarder_requests_retried_total';
+/** Alerts dead-lettered for a destination, per destination and error `class`. */
+export const METRIC_FORWARDER_DEAD_LETTERED = 'ciem_alert_forwarder_alerts_dead_lettered_total';
 /** Duration of one delivery request in seconds, per destination. */
-export const METRIC_FORWARDER_LATENCY = 'ciem_forwarder_request_duration_seconds';
+export const METRIC_FORWARDER_LATENCY = 'ciem_alert_forwarder_request_duration_seconds';
 
 /** Per-destination counters of the forwarder. Updates never throw. */
 export interface ForwarderMetrics {
@@ -37,7 +38,7 @@ export function createForwarderMetrics(registry: MetricsRegistry): ForwarderMetr
   const sent = counter(METRIC_FORWARDER_SENT, 'Alerts a destination accepted.', ['destination']);
   const failed = counter(METRIC_FORWARDER_FAILED, 'Delivery requests that failed.', [
     'destination',
-    'error_type',
+    'class',
   ]);
   const retried = counter(
     METRIC_FORWARDER_RETRIED,
@@ -47,7 +48,7 @@ export function createForwarderMetrics(registry: MetricsRegistry): ForwarderMetr
   const deadLettered = counter(
     METRIC_FORWARDER_DEAD_LETTERED,
     'Alerts dead-lettered because a destination rejected them or stayed unavailable.',
-    ['destination', 'error_type'],
+    ['destination', 'class'],
   );
   const latency = metricOf(
     registry,
@@ -72,10 +73,10 @@ export function createForwarderMetrics(registry: MetricsRegistry): ForwarderMetr
   return {
     countSent: (destination, count) => safely(() => sent.inc({ destination }, count)),
     countFailed: (destination, error) =>
-      safely(() => failed.inc({ destination, error_type: errorTypeOf(error) })),
+      safely(() => failed.inc({ destination, class: errorTypeOf(error) })),
     countRetried: (destination) => safely(() => retried.inc({ destination })),
     countDeadLettered: (destination, error) =>
-      safely(() => deadLettered.inc({ destination, error_type: errorTypeOf(error) })),
+      safely(() => deadLettered.inc({ destination, class: errorTypeOf(error) })),
     observeLatency: (destination, seconds) =>
       safely(() => latency.observe({ destination }, seconds)),
   };

@@ -2,22 +2,50 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from './logger.js';
 import {
   METRIC_LABEL_NAMES,
-  METRIC_STAGE_BATCH_DURATION,
-  METRIC_STAGE_DEAD_LETTERED_EVENTS,
-  METRIC_STAGE_ERRORS,
-  METRIC_STAGE_RECEIVED_EVENTS,
-  METRIC_STAGE_SENT_EVENTS,
+  METRIC_NAME_PATTERN,
+  errorClassOf,
+  metricStagePart,
+  stageMetricNames,
 } from './metric-names.js';
 import { createMetrics, stageMetrics } from './metrics.js';
 import { captureLines } from './test-log-capture.js';
 
 describe('metric names', () => {
-  it('follow the naming convention', () => {
-    expect(METRIC_STAGE_RECEIVED_EVENTS).toBe('ciem_stage_received_events_total');
-    expect(METRIC_STAGE_SENT_EVENTS).toBe('ciem_stage_sent_events_total');
-    expect(METRIC_STAGE_DEAD_LETTERED_EVENTS).toBe('ciem_stage_dead_lettered_events_total');
-    expect(METRIC_STAGE_ERRORS).toBe('ciem_stage_errors_total');
-    expect(METRIC_STAGE_BATCH_DURATION).toBe('ciem_stage_batch_duration_seconds');
+  it('put the stage in the name', () => {
+    expect(stageMetricNames('normalizer')).toEqual({
+      recordsIn: 'ciem_normalizer_records_in_total',
+      recordsOut: 'ciem_normalizer_records_out_total',
+      recordsDeadLettered: 'ciem_normalizer_records_dead_lettered_total',
+      errors: 'ciem_normalizer_errors_total',
+      batchDuration: 'ciem_normalizer_batch_duration_seconds',
+      consumerLag: 'ciem_normalizer_consumer_lag_records',
+    });
+  });
+
+  it('sanitize dashes in stage names', () => {
+    expect(metricStagePart('ingest-aws')).toBe('ingest_aws');
+    expect(metricStagePart('Alert--Forwarder')).toBe('alert_forwarder');
+    expect(stageMetricNames('ingest-azure-eventhub').recordsIn).toBe(
+      'ciem_ingest_azure_eventhub_records_in_total',
+    );
+  });
+
+  it('reject a stage without letters', () => {
+    expect(() => metricStagePart('--')).toThrow(TypeError);
+  });
+
+  it('match the documented pattern', () => {
+    for (const name of Object.values(stageMetricNames('analyzer-anomaly'))) {
+      expect(name).toMatch(METRIC_NAME_PATTERN);
+    }
+    expect('ciem_stage_errors').not.toMatch(METRIC_NAME_PATTERN);
+    expect('ciem_Normalizer_errors_total').not.toMatch(METRIC_NAME_PATTERN);
+  });
+
+  it('map unknown error classes to internal', () => {
+    expect(errorClassOf('input')).toBe('input');
+    expect(errorClassOf('rejected')).toBe('rejected');
+    expect(errorClassOf('TypeError')).toBe('internal');
   });
 });
 
@@ -29,34 +57,52 @@ describe('stageMetrics', () => {
     metrics.countSent(3, { provider: 'aws', topic: 'ciem.events.normalized' });
     metrics.countDeadLettered(2, { provider: 'aws', topic: 'ciem.dlq' });
     metrics.countError('input', { provider: 'aws' });
+    metrics.countError('no-such-class');
     metrics.observeBatchDuration(0.2);
 
     const text = await registry.metrics();
     expect(text).toContain(
-      'ciem_stage_received_events_total{provider="aws",topic="ciem.raw.aws.cloudtrail",stage="normalizer"} 5',
+      'ciem_normalizer_records_in_total{provider="aws",topic="ciem.raw.aws.cloudtrail"} 5',
     );
     expect(text).toContain(
-      'ciem_stage_sent_events_total{provider="aws",topic="ciem.events.normalized",stage="normalizer"} 3',
+      'ciem_normalizer_records_out_total{provider="aws",topic="ciem.events.normalized"} 3',
     );
     expect(text).toContain(
-      'ciem_stage_dead_lettered_events_total{provider="aws",topic="ciem.dlq",stage="normalizer"} 2',
+      'ciem_normalizer_records_dead_lettered_total{provider="aws",topic="ciem.dlq"} 2',
     );
-    expect(text).toContain(
-      'ciem_stage_errors_total{provider="aws",stage="normalizer",error_type="input"} 1',
-    );
-    expect(text).toContain(
-      'ciem_stage_batch_duration_seconds_bucket{le="0.25",stage="normalizer"} 1',
-    );
-    expect(text).toContain('ciem_stage_batch_duration_seconds_count{stage="normalizer"} 1');
+    expect(text).toContain('ciem_normalizer_errors_total{provider="aws",class="input"} 1');
+    expect(text).toContain('ciem_normalizer_errors_total{class="internal"} 1');
+    expect(text).toContain('ciem_normalizer_batch_duration_seconds_bucket{le="0.25"} 1');
+    expect(text).toContain('ciem_normalizer_batch_duration_seconds_count 1');
   });
 
-  it('shares metrics between stages', async () => {
+  it('keeps stages apart by name', async () => {
     const registry = createMetrics({ defaultMetrics: false });
     stageMetrics(registry, 'ingest-aws').countReceived(1);
     stageMetrics(registry, 'normalizer').countReceived(4);
-    const metric = await registry.getSingleMetricAsString(METRIC_STAGE_RECEIVED_EVENTS);
-    expect(metric).toContain('ciem_stage_received_events_total{stage="ingest-aws"} 1');
-    expect(metric).toContain('ciem_stage_received_events_total{stage="normalizer"} 4');
+    stageMetrics(registry, 'normalizer').countReceived(2);
+    const text = await registry.metrics();
+    expect(text).toContain('ciem_ingest_aws_records_in_total 1');
+    expect(text).toContain('ciem_normalizer_records_in_total 6');
+  });
+
+  it('sets consumer lag per partition', async () => {
+    const registry = createMetrics({ defaultMetrics: false });
+    const metrics = stageMetrics(registry, 'normalizer');
+    metrics.setConsumerLag('ciem-normalizer', [
+      { topic: 'ciem.raw.aws.cloudtrail', partition: 0, lag: 7 },
+      { topic: 'ciem.raw.aws.cloudtrail', partition: 1, lag: 0 },
+    ]);
+    metrics.setConsumerLag('ciem-normalizer', [
+      { topic: 'ciem.raw.aws.cloudtrail', partition: 0, lag: 3 },
+    ]);
+    const text = await registry.metrics();
+    expect(text).toContain(
+      'ciem_normalizer_consumer_lag_records{topic="ciem.raw.aws.cloudtrail",partition="0",group="ciem-normalizer"} 3',
+    );
+    expect(text).toContain(
+      'ciem_normalizer_consumer_lag_records{topic="ciem.raw.aws.cloudtrail",partition="1",group="ciem-normalizer"} 0',
+    );
   });
 
   it('uses only the fixed labels', async () => {
@@ -64,8 +110,9 @@ describe('stageMetrics', () => {
     stageMetrics(registry, 'normalizer');
     const allowed = new Set<string>(METRIC_LABEL_NAMES);
     const described = await registry.getMetricsAsJSON();
-    expect(described.length).toBe(5);
+    expect(described.length).toBe(6);
     for (const metric of described) {
+      expect(metric.name).toMatch(METRIC_NAME_PATTERN);
       const labelNames = (metric as unknown as { labelNames?: string[] }).labelNames;
       for (const name of labelNames ?? []) expect(allowed.has(name)).toBe(true);
     }
@@ -82,7 +129,7 @@ describe('stageMetrics', () => {
     expect(lines[0]).toMatchObject({
       level: 'warn',
       stage: 'normalizer',
-      metric: 'ciem_stage_sent_events_total',
+      metric: 'ciem_normalizer_records_out_total',
       msg: 'metric update failed',
     });
   });

@@ -1,14 +1,8 @@
 import { messageOf } from '@ciem/errors';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from './logger.js';
-import {
-  BATCH_DURATION_BUCKETS,
-  METRIC_STAGE_BATCH_DURATION,
-  METRIC_STAGE_DEAD_LETTERED_EVENTS,
-  METRIC_STAGE_ERRORS,
-  METRIC_STAGE_RECEIVED_EVENTS,
-  METRIC_STAGE_SENT_EVENTS,
-} from './metric-names.js';
+import { BATCH_DURATION_BUCKETS, errorClassOf, stageMetricNames } from './metric-names.js';
+import type { StageMetricNames } from './metric-names.js';
 import type { RateLimitedLog } from './rate-limited-log.js';
 import { createRateLimitedLog } from './rate-limited-log.js';
 
@@ -33,28 +27,43 @@ export function createMetrics(options: MetricsOptions = {}): MetricsRegistry {
   return registry;
 }
 
-/** Values of the optional labels of stage metrics; `stage` is bound by `stageMetrics`. */
+/** Values of the optional labels of stage metrics. */
 export interface StageMetricLabels {
   provider?: string;
   topic?: string;
   phase?: string;
 }
 
-/** The metrics every stage emits, bound to its `stage` label. Updates never throw. */
+/** Lag of a consumer group on one partition, as `fetchLag` of `@ciem/kafka` returns it. */
+export interface ConsumerLagSample {
+  topic: string;
+  partition: number;
+  /** Records not yet committed by the group. */
+  lag: number;
+}
+
+/** The metrics every stage emits, named `ciem_<stage>_...`. Updates never throw. */
 export interface StageMetrics {
   readonly stage: string;
-  /** Adds `count` to `ciem_stage_received_events_total`. */
+  /** The full names of this stage's metrics. */
+  readonly names: StageMetricNames;
+  /** Adds `count` to `ciem_<stage>_records_in_total`. */
   countReceived(count: number, labels?: StageMetricLabels): void;
-  /** Adds `count` to `ciem_stage_sent_events_total`. */
+  /** Adds `count` to `ciem_<stage>_records_out_total`. */
   countSent(count: number, labels?: StageMetricLabels): void;
-  /** Adds `count` to `ciem_stage_dead_lettered_events_total`. */
+  /** Adds `count` to `ciem_<stage>_records_dead_lettered_total`. */
   countDeadLettered(count: number, labels?: StageMetricLabels): void;
-  /** Adds one to `ciem_stage_errors_total` with `error_type` (see `errorTypeOf`). */
-  countError(errorType: string, labels?: StageMetricLabels): void;
-  /** Records one batch's duration in seconds in `ciem_stage_batch_duration_seconds`. */
+  /**
+   * Adds one to `ciem_<stage>_errors_total` with label `class` set to `errorClass` (an
+   * `errorTypeOf` value). A value outside `ERROR_CLASSES` is counted as `internal`.
+   */
+  countError(errorClass: string, labels?: StageMetricLabels): void;
+  /** Records one batch's duration in seconds in `ciem_<stage>_batch_duration_seconds`. */
   observeBatchDuration(seconds: number, labels?: StageMetricLabels): void;
   /** Starts timing a batch; the returned function records and returns the elapsed seconds. */
   startBatchTimer(labels?: StageMetricLabels): () => number;
+  /** Sets `ciem_<stage>_consumer_lag_records` of consumer group `group` on every partition in `lags`. */
+  setConsumerLag(group: string, lags: readonly ConsumerLagSample[]): void;
 }
 
 /** Options of `stageMetrics`. */
@@ -63,7 +72,7 @@ export interface StageMetricsOptions {
   logger?: Logger;
 }
 
-const eventLabelNames = ['stage', 'provider', 'topic', 'phase'] as const;
+const recordLabelNames = ['provider', 'topic', 'phase'] as const;
 
 function counterOf(registry: Registry, name: string, help: string, labelNames: readonly string[]) {
   const existing = registry.getSingleMetric(name);
@@ -71,51 +80,65 @@ function counterOf(registry: Registry, name: string, help: string, labelNames: r
   return new Counter({ name, help, labelNames, registers: [registry] });
 }
 
-function histogramOf(registry: Registry): Histogram {
-  const existing = registry.getSingleMetric(METRIC_STAGE_BATCH_DURATION);
+function histogramOf(registry: Registry, name: string): Histogram {
+  const existing = registry.getSingleMetric(name);
   if (existing instanceof Histogram) return existing;
   return new Histogram({
-    name: METRIC_STAGE_BATCH_DURATION,
-    help: 'Time a stage spent on one batch, in seconds.',
-    labelNames: eventLabelNames,
+    name,
+    help: 'Time the stage spent on one batch, in seconds.',
+    labelNames: recordLabelNames,
     buckets: [...BATCH_DURATION_BUCKETS],
     registers: [registry],
   });
 }
 
+function gaugeOf(registry: Registry, name: string): Gauge {
+  const existing = registry.getSingleMetric(name);
+  if (existing instanceof Gauge) return existing;
+  return new Gauge({
+    name,
+    help: 'Records the consumer group has not committed, per partition.',
+    labelNames: ['topic', 'partition', 'group'],
+    registers: [registry],
+  });
+}
+
 /**
- * Returns the stage metrics of `stage`, registering them in `registry` on first use; several
- * stages share one registry and one series per label set. A failed update (a negative count,
- * say) is logged and dropped, never thrown into the batch.
+ * Returns the metrics of `stage`, named `ciem_<stage>_<what>_<unit>` (see `stageMetricNames`)
+ * and registered in `registry` on first use; several calls for one stage share its series.
+ * A failed update (a negative count, say) is logged and dropped, never thrown into the batch.
+ * Throws a `TypeError` when `stage` has no letter or digit.
  */
 export function stageMetrics(
   registry: MetricsRegistry,
   stage: string,
   options: StageMetricsOptions = {},
 ): StageMetrics {
+  const names = stageMetricNames(stage);
   const received = counterOf(
     registry,
-    METRIC_STAGE_RECEIVED_EVENTS,
-    'Events a stage read from its input.',
-    eventLabelNames,
+    names.recordsIn,
+    'Records the stage read from its input.',
+    recordLabelNames,
   );
   const sent = counterOf(
     registry,
-    METRIC_STAGE_SENT_EVENTS,
-    'Events a stage wrote durably to its output.',
-    eventLabelNames,
+    names.recordsOut,
+    'Records the stage wrote durably to its output.',
+    recordLabelNames,
   );
   const deadLettered = counterOf(
     registry,
-    METRIC_STAGE_DEAD_LETTERED_EVENTS,
-    'Events a stage sent to the dead-letter topic.',
-    eventLabelNames,
+    names.recordsDeadLettered,
+    'Records the stage sent to the dead-letter topic.',
+    recordLabelNames,
   );
-  const errors = counterOf(registry, METRIC_STAGE_ERRORS, 'Errors a stage handled, by type.', [
-    ...eventLabelNames,
-    'error_type',
+  const errors = counterOf(registry, names.errors, 'Errors the stage handled, by class.', [
+    ...recordLabelNames,
+    'class',
   ]);
-  const batchDuration = histogramOf(registry);
+  const batchDuration = histogramOf(registry, names.batchDuration);
+  const consumerLag = gaugeOf(registry, names.consumerLag);
 
   const failureLog: RateLimitedLog | undefined =
     options.logger === undefined ? undefined : createRateLimitedLog(options.logger, 60_000);
@@ -130,34 +153,36 @@ export function stageMetrics(
 
   return {
     stage,
+    names,
     countReceived(count, labels = {}) {
-      safely(METRIC_STAGE_RECEIVED_EVENTS, () => received.inc({ ...labels, stage }, count));
+      safely(names.recordsIn, () => received.inc({ ...labels }, count));
     },
     countSent(count, labels = {}) {
-      safely(METRIC_STAGE_SENT_EVENTS, () => sent.inc({ ...labels, stage }, count));
+      safely(names.recordsOut, () => sent.inc({ ...labels }, count));
     },
     countDeadLettered(count, labels = {}) {
-      safely(METRIC_STAGE_DEAD_LETTERED_EVENTS, () =>
-        deadLettered.inc({ ...labels, stage }, count),
-      );
+      safely(names.recordsDeadLettered, () => deadLettered.inc({ ...labels }, count));
     },
-    countError(errorType, labels = {}) {
-      safely(METRIC_STAGE_ERRORS, () => errors.inc({ ...labels, stage, error_type: errorType }));
+    countError(errorClass, labels = {}) {
+      safely(names.errors, () => errors.inc({ ...labels, class: errorClassOf(errorClass) }));
     },
     observeBatchDuration(seconds, labels = {}) {
-      safely(METRIC_STAGE_BATCH_DURATION, () =>
-        batchDuration.observe({ ...labels, stage }, seconds),
-      );
+      safely(names.batchDuration, () => batchDuration.observe({ ...labels }, seconds));
     },
     startBatchTimer(labels = {}) {
       const started = performance.now();
       return () => {
         const seconds = (performance.now() - started) / 1000;
-        safely(METRIC_STAGE_BATCH_DURATION, () =>
-          batchDuration.observe({ ...labels, stage }, seconds),
-        );
+        safely(names.batchDuration, () => batchDuration.observe({ ...labels }, seconds));
         return seconds;
       };
+    },
+    setConsumerLag(group, lags) {
+      safely(names.consumerLag, () => {
+        for (const { topic, partition, lag } of lags) {
+          consumerLag.set({ topic, partition: String(partition), group }, lag);
+        }
+      });
     },
   };
 }
