@@ -206,6 +206,41 @@ describe('runConsumer against Kafka', () => {
     ).toBe(true);
   });
 
+  it('reports lag until it is zero', async () => {
+    const topic = await createTopic(2);
+    const groupId = randomName('group');
+    await producer.send(
+      topic,
+      Array.from({ length: 20 }, (_, index) => ({ key: `k${index}`, value: `r${index}` })),
+    );
+
+    const reports: Array<{ group: string; total: number; partitions: number }> = [];
+    const consumer = await client.runConsumer({
+      groupId,
+      topics: [topic],
+      fromBeginning: true,
+      sessionTimeoutMs: 6_000,
+      heartbeatIntervalMs: 1_000,
+      lagIntervalMs: 1_000,
+      onLag: (group, lags) =>
+        reports.push({
+          group,
+          total: lags.reduce((sum, partition) => sum + partition.lag, 0),
+          partitions: lags.length,
+        }),
+      handleBatch: async () => {},
+    });
+    running.push(consumer);
+    await waitFor(() => reports.some((report) => report.total === 0), {
+      timeoutMs: 30_000,
+      what: `a zero lag report of group ${groupId}`,
+    });
+    await consumer.stop();
+
+    expect(reports.every((report) => report.group === groupId)).toBe(true);
+    expect(reports.every((report) => report.partitions === 2)).toBe(true);
+  });
+
   it('stop commits the batch in flight', async () => {
     const topic = await createTopic(1);
     const groupId = randomName('group');

@@ -17,6 +17,8 @@ export type {
   RunningConsumer,
 } from './internal/consumer.js';
 export type { KafkaAdmin, NewTopic, TopicDescription } from './internal/admin.js';
+export { DEFAULT_LAG_INTERVAL_MS } from './internal/lag-reporter.js';
+export type { LagListener } from './internal/lag-reporter.js';
 export {
   DEAD_LETTER_HEADERS,
   DEAD_LETTER_MESSAGE_MAX_CHARS,

@@ -184,6 +184,7 @@ export function createAnomalyStage(options: AnomalyStageOptions): Stage {
         topics: [topics.eventsNormalized],
         fromBeginning: true,
         handleBatch,
+        onLag: (group, lags) => metrics.setConsumerLag(group, lags),
         ...(options.sessionTimeoutMs === undefined
           ? {}
           : { sessionTimeoutMs: options.sessionTimeoutMs }),

@@ -5,6 +5,8 @@ import { fetchLagWith } from './admin.js';
 import { computeBackoffMs, defaultBackoff, waitInterruptibly } from './backoff.js';
 import type { BackoffOptions } from './backoff.js';
 import { KafkaErrorCodes, invalidOption, wrapKafkaError } from './errors.js';
+import { checkLagInterval, startLagReporter } from './lag-reporter.js';
+import type { LagListener } from './lag-reporter.js';
 import type { KafkaLogger, PartitionLag, ReceivedBatch, ReceivedMessage } from './types.js';
 
 /** Controls available to a batch handler while it works. */
@@ -41,6 +43,13 @@ export interface ConsumerOptions {
   maxBytesPerPartition?: number;
   /** Back-off between redeliveries of a batch whose handler threw a retriable error. */
   retryBackoff?: Partial<BackoffOptions>;
+  /**
+   * Receives the group's lag on every partition of its topics once the consumer runs and then
+   * every `lagIntervalMs`, until it stops; `StageMetrics.setConsumerLag` of `@ciem/telemetry` fits.
+   */
+  onLag?: LagListener;
+  /** Interval of `onLag` reports in milliseconds; at least 1000, 15 000 by default. */
+  lagIntervalMs?: number;
 }
 
 /** A consumer that is running in its group. */
@@ -102,6 +111,7 @@ function validate(options: ConsumerOptions): void {
   if (typeof options.handleBatch !== 'function') {
     throw invalidOption('handleBatch', 'an async function', options.handleBatch);
   }
+  checkLagInterval(options.lagIntervalMs);
 }
 
 /**
@@ -143,6 +153,7 @@ export async function runConsumer(
 
   let stopping = false;
   let stopPromise: Promise<void> | undefined;
+  let stopLagReports = (): void => {};
   let settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
   const done = new Promise<void>((resolve, reject) => {
     settle = { resolve, reject };
@@ -154,6 +165,7 @@ export async function runConsumer(
   // handler that never settles keeps it pending. Callers race it with their shutdown timeout.
   const stop = (): Promise<void> => {
     stopping = true;
+    stopLagReports();
     stopPromise ??= (async () => {
       try {
         await consumer.disconnect();
@@ -309,15 +321,20 @@ export async function runConsumer(
   }
   logger.info({ group: groupId, topics }, 'Kafka consumer started');
 
-  return {
-    stop,
-    done,
-    fetchLag: async () => {
-      const admin = await context.admin();
-      const perTopic = await Promise.all(
-        topics.map((topic) => fetchLagWith(admin, groupId, topic)),
-      );
-      return perTopic.flat();
-    },
+  const fetchLag = async (): Promise<PartitionLag[]> => {
+    const admin = await context.admin();
+    const perTopic = await Promise.all(topics.map((topic) => fetchLagWith(admin, groupId, topic)));
+    return perTopic.flat();
   };
+  if (options.onLag !== undefined && !stopping) {
+    stopLagReports = startLagReporter({
+      groupId,
+      fetchLag,
+      onLag: options.onLag,
+      ...(options.lagIntervalMs === undefined ? {} : { intervalMs: options.lagIntervalMs }),
+      logger,
+    });
+  }
+
+  return { stop, done, fetchLag };
 }

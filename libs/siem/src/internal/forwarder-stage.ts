@@ -162,6 +162,7 @@ export function createAlertForwarderStage(options: AlertForwarderStageOptions): 
         fromBeginning: options.fromBeginning ?? true,
         sessionTimeoutMs: options.sessionTimeoutMs,
         handleBatch,
+        onLag: (group, lags) => metrics.setConsumerLag(group, lags),
       });
       consumer.done.catch((error: unknown) => {
         if (stopping === undefined) context.fail(error);

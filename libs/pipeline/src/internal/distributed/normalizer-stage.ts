@@ -331,6 +331,7 @@ export function createNormalizerStage(options: NormalizerStageOptions): Normaliz
         sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
         maxBytesPerPartition: options.maxBytesPerPartition ?? 8 * 1_048_576,
         handleBatch: handleBatchCounted,
+        onLag: (group, lags) => metrics.setConsumerLag(group, lags),
       });
       consumer.done.catch((error: unknown) => {
         if (stopping === undefined) context.fail(error);
