@@ -20,3 +20,5 @@ export { DETECTORS } from './internal/detectors/index.js';
 export { ANOMALY_ERROR_CODES } from './internal/errors.js';
 export { permissionWeight } from './internal/sensitivity.js';
 export { processEvents } from './internal/process-events.js';
+export { HIGH_RISK_CLASSES, createUnusedPermissionIndex } from './internal/unused-index.js';
+export type { UnusedPermissionEntry, UnusedPermissionIndex } from './internal/unused-index.js';

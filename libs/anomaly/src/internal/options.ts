@@ -34,8 +34,18 @@ export interface AnomalyThresholds {
   spikeMinZScore: number;
   /** Volume spike: hours of baseline needed first. */
   spikeMinHours: number;
-  /** Impossible travel: maximum plausible speed in km/h. */
+  /** Impossible travel: maximum plausible speed in km/h (airliners cruise near 900). */
   maxTravelKmPerHour: number;
+  /**
+   * Impossible travel: distances below this are not judged, because neighbouring countries'
+   * representative points are this close and their borders closer still.
+   */
+  minTravelKm: number;
+  /**
+   * Impossible travel: subtracted from the distance before the speed is computed, for coarse
+   * locations such as a country's representative point.
+   */
+  travelToleranceKm: number;
   /**
    * An escalation or logging change the principal made on this many distinct earlier days
    * is routine and does not alert, unless its severity is critical.
@@ -81,6 +91,8 @@ export const DEFAULT_THRESHOLDS: Readonly<AnomalyThresholds> = {
   spikeMinZScore: 6,
   spikeMinHours: 72,
   maxTravelKmPerHour: 1000,
+  minTravelKm: 1000,
+  travelToleranceKm: 500,
   routineMinDays: 3,
 };
 

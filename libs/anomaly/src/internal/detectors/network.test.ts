@@ -87,6 +87,32 @@ describe('network detector', () => {
     expect(alerts).toEqual([]);
   });
 
+  it('ignores travel between nearby countries', () => {
+    // Representative points of Germany and France are about 700 km apart: below the
+    // minimum distance, because coarse locations cannot tell such trips apart.
+    const near: GeoLookup = (ip) =>
+      ip.startsWith('192.0.2.') ? { country: 'FR', latitude: 46.2, longitude: 2.2 } : geo(ip);
+    const alerts = runScenario(
+      [
+        makeEvent({ principal: bob, event_time: T0, source_ip: '203.0.113.10' }),
+        makeEvent({ principal: bob, event_time: T0 + 10 * MINUTE, source_ip: '192.0.2.7' }),
+      ],
+      { geo: near },
+    );
+    expect(alerts).toEqual([]);
+  });
+
+  it('reads travel thresholds from options', () => {
+    const events = [
+      makeEvent({ principal: bob, event_time: T0, source_ip: '203.0.113.10' }),
+      makeEvent({ principal: bob, event_time: T0 + 12 * 60 * MINUTE, source_ip: '198.51.100.5' }),
+    ];
+    // About 15,700 km in 12 hours: 1,270 km/h after the 500 km tolerance.
+    expect(ruleIds(runScenario(events, { geo }))).toEqual(['impossible-travel']);
+    const faster = runScenario(events, { geo, thresholds: { maxTravelKmPerHour: 1500 } });
+    expect(faster).toEqual([]);
+  });
+
   it('flags one access key from five networks', () => {
     const events = ['192.0.2.1', '198.51.100.1', '203.0.113.1', '100.64.1.1', '100.64.2.1'].map(
       (ip, i) =>

@@ -20,8 +20,15 @@ export const NEW_NETWORK_RULE: RuleDefinition = {
 };
 
 /**
- * Impossible travel: two calls from places farther apart than `maxTravelKmPerHour` allows
- * for the time between them. Needs a GeoIP port with coordinates.
+ * Impossible travel: two calls of one principal from places farther apart than
+ * `maxTravelKmPerHour` allows for the time between them. The distance is the great-circle
+ * distance less `travelToleranceKm`, and pairs closer than `minTravelKm` are not judged, so
+ * coarse locations (a country's representative point) do not alert between neighbours.
+ * Needs a GeoIP port with coordinates.
+ *
+ * NOTE: with country-level coordinates two calls from the two coasts of one large country
+ * (United States, Russia, Canada, Brazil, Australia, China) have distance 0 and never alert,
+ * and VPN or cloud egress addresses move a caller as far as their registration says.
  */
 export const IMPOSSIBLE_TRAVEL_RULE: RuleDefinition = {
   id: 'impossible-travel',
@@ -47,8 +54,8 @@ export const KEY_SPREAD_RULE: RuleDefinition = {
 
 const MAX_COUNTRIES = 16;
 const EARTH_RADIUS_KM = 6371;
-/** Below this distance coordinates of two countries' data are too coarse to judge travel. */
-const MIN_TRAVEL_KM = 500;
+/** Shortest time between two calls used for the speed, so clock skew cannot divide by 0. */
+const MIN_TRAVEL_MS = 60_000;
 
 export const networkDetector: Detector = {
   rules: [NEW_NETWORK_RULE, IMPOSSIBLE_TRAVEL_RULE, KEY_SPREAD_RULE],
@@ -71,14 +78,7 @@ export const networkDetector: Detector = {
 
     const place = context.geo?.(event.source_ip);
     if (place !== undefined) {
-      checkTravel(
-        event,
-        state,
-        place.latitude,
-        place.longitude,
-        thresholds.maxTravelKmPerHour,
-        out,
-      );
+      checkTravel(event, state, place.latitude, place.longitude, thresholds, out);
       if (!state.countries.includes(place.country)) {
         if (state.countries.length < MAX_COUNTRIES) state.countries.push(place.country);
         if (warm && state.countries.length > 1) {
@@ -138,7 +138,7 @@ function checkTravel(
   state: PrincipalState,
   latitude: number | undefined,
   longitude: number | undefined,
-  maxKmPerHour: number,
+  thresholds: DetectorContext['options']['thresholds'],
   out: Detection[],
 ): void {
   if (latitude === undefined || longitude === undefined) return;
@@ -147,15 +147,21 @@ function checkTravel(
   if (previous.length !== 3) return;
   const [time, lat, lon] = previous as [number, number, number];
   const km = distanceKm(lat, lon, latitude, longitude);
-  if (km < MIN_TRAVEL_KM) return;
-  const hours = Math.max(Math.abs(event.event_time - time), 60_000) / 3_600_000;
-  const speed = km / hours;
-  if (speed <= maxKmPerHour) return;
+  if (km < thresholds.minTravelKm) return;
+  const hours = Math.max(Math.abs(event.event_time - time), MIN_TRAVEL_MS) / 3_600_000;
+  const speed = Math.max(0, km - thresholds.travelToleranceKm) / hours;
+  if (speed <= thresholds.maxTravelKmPerHour) return;
+  const key = event.access_key_id;
   out.push({
     rule: IMPOSSIBLE_TRAVEL_RULE,
     subject: '',
     title: `${event.principal.name ?? event.principal.id} moved ${Math.round(km)} km in ${Math.round(hours * 60)} minutes`,
-    details: { distance_km: String(Math.round(km)), speed_km_per_hour: String(Math.round(speed)) },
+    details: {
+      distance_km: String(Math.round(km)),
+      speed_km_per_hour: String(Math.round(speed)),
+      source_ip: event.source_ip ?? '',
+      ...(key === null || key.length === 0 ? {} : { access_key_id: key }),
+    },
   });
 }
 

@@ -1,4 +1,5 @@
 import type { NormalizedEvent } from '@ciem/events';
+import { hashText } from '../principal-state.js';
 import type { PrincipalState } from '../principal-state.js';
 import { recordSensitiveUse, sensitiveWindow } from '../routine.js';
 import { permissionWeight } from '../sensitivity.js';
@@ -28,6 +29,8 @@ export const PRIVILEGE_ESCALATION_RULE: RuleDefinition = {
 /**
  * Use of a high-risk permission that right-sizing marked unused: the grant was kept although
  * nothing used it, and its first use is exactly what removing it would have prevented.
+ * Writes and permission management count (weight 2 and up); the alert fires on the first
+ * successful use the engine sees, not on later ones, until right-sizing runs again.
  */
 export const UNUSED_HIGH_RISK_RULE: RuleDefinition = {
   id: 'unused-high-risk-permission',
@@ -136,7 +139,8 @@ export const privilegeEscalationDetector: Detector = {
         });
       }
       if (
-        permissionWeight(event.provider, permission) >= 3 &&
+        permissionWeight(event.provider, permission) >= 2 &&
+        !state.permissions.has(hashText(permission)) &&
         context.isMarkedUnused(event.principal.id, permission)
       ) {
         out.push({
