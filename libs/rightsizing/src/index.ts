@@ -11,10 +11,15 @@ export {
   azureOperationsFromExports,
   candidateRolesFromExports,
 } from './internal/candidate-roles.js';
-export { classifyRisk, isEscalationPermission, RISK_ORDER } from './internal/classify.js';
+export {
+  classifyRisk,
+  isEscalationPermission,
+  RISK_ORDER,
+  serviceOf,
+} from './internal/classify.js';
 export { teamOf } from './internal/ownership.js';
 export { RISK_WEIGHTS, UNUSED_SHARE_WEIGHT } from './internal/score.js';
-export { NO_TEAM, summarizeRightsizing, topByScore } from './internal/summary.js';
+export { NO_TEAM, summarizeRightsizing, summaryWindow, topByScore } from './internal/summary.js';
 export type {
   AnalysisWindow,
   AzureRoleDefinitionJson,
@@ -37,6 +42,7 @@ export type {
   RightsizingResult,
   RightsizingSummary,
   ScoreInputs,
+  SummaryWindow,
   UnobservablePermission,
   UnobservableReason,
   UnusedPermission,

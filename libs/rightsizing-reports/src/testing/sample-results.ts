@@ -10,6 +10,9 @@ const window = {
   end: Date.UTC(2026, 11, 4),
   days: 90,
   days_observed: 90,
+  // Logs from before the window up to an hour before its end.
+  first_event: Date.UTC(2026, 7, 1),
+  last_event: Date.UTC(2026, 11, 3, 23),
 };
 
 const scoreInputs = {

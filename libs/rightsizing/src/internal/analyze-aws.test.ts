@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeRightsizing } from './analyze.js';
 import { AWS_MANAGED_POLICY_MAX_CHARS, KEPT_UNOBSERVABLE_SID, policySize } from './aws-policy.js';
 import { RISK_WEIGHTS } from './score.js';
+import { summarizeRightsizing } from './summary.js';
 import {
   AWS_ACCOUNT,
   DAY_MS,
@@ -219,6 +220,43 @@ describe('analyzeRightsizing on AWS grants', () => {
     const app = short.find((result) => result.principal_id === APP);
     expect(app?.window.days_observed).toBe(30);
     expect(app?.confidence.inputs.window_coverage).toBeCloseTo(30 / 90, 4);
+  });
+
+  it('logs shorter than window lower confidence', () => {
+    // 14 days of logs that stopped 20 days before the window end: 14 of 90 days observed.
+    const first = WINDOW_END - 34 * DAY_MS;
+    const last = WINDOW_END - 20 * DAY_MS - 1;
+    const short = analyzeRightsizing(
+      {
+        principals,
+        usage: [
+          {
+            ...usageRow('aws', AWS_ACCOUNT, APP, 'ec2:DescribeInstances'),
+            first_seen: first,
+            last_seen: last,
+          },
+        ],
+      },
+      { windowEnd: WINDOW_END },
+    );
+    const app = short.find((result) => result.principal_id === APP);
+    expect(app?.window).toMatchObject({
+      days: 90,
+      days_observed: 14,
+      first_event: first,
+      last_event: last,
+    });
+    expect(app?.confidence.inputs.window_coverage).toBeCloseTo(14 / 90, 4);
+    expect(app?.confidence.value).toBeLessThan(resultOf(APP).confidence.value);
+    const window = summarizeRightsizing(short).window;
+    expect(window).toEqual({
+      start: WINDOW_END - 90 * DAY_MS,
+      end: WINDOW_END,
+      days: 90,
+      first_event: first,
+      last_event: last,
+      days_observed: 14,
+    });
   });
 });
 

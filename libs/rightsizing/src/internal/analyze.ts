@@ -12,7 +12,7 @@ import type { AnalyzedPrincipal, GrantedPermission } from './granted.js';
 import { grantedPermissions } from './granted.js';
 import { teamOf } from './ownership.js';
 import { recommend } from './recommend.js';
-import { round, scoreInputs, scoreOf } from './score.js';
+import { observedDays, round, scoreInputs, scoreOf } from './score.js';
 import type {
   AnalysisWindow,
   Confidence,
@@ -145,14 +145,19 @@ function observedWindow(
 ): { window: AnalysisWindow; hasData: boolean } {
   const coverage = index.accounts.get(`${principal.provider}\u0000${principal.account_id}`);
   const hasData = ownData || coverage?.has_data_in_window === true;
-  let daysObserved = 0;
-  if (coverage !== undefined && coverage.earliest < window.end && hasData) {
-    const from = Math.max(window.start, coverage.earliest);
-    daysObserved = Math.min(window.days, Math.ceil((window.end - from) / DAY_MS));
-  } else if (ownData) {
-    daysObserved = window.days;
-  }
-  return { window: { ...window, days_observed: daysObserved }, hasData };
+  const daysObserved =
+    coverage !== undefined && hasData
+      ? observedDays(window, coverage.earliest, coverage.latest)
+      : 0;
+  return {
+    window: {
+      ...window,
+      days_observed: daysObserved,
+      first_event: coverage?.earliest ?? null,
+      last_event: coverage?.latest ?? null,
+    },
+    hasData,
+  };
 }
 
 function analyzePrincipal(

@@ -59,3 +59,20 @@ export function round(value: number, decimals: number): number {
   const factor = 10 ** decimals;
   return Math.round(value * factor) / factor;
 }
+
+/**
+ * Returns the days of a window that data from `firstEvent` to `lastEvent` covers. The span
+ * runs from the later of the first event and the window start to the earlier of the last
+ * event and the window end. It is rounded up to whole days, and is 0 when they do not meet.
+ */
+export function observedDays(
+  window: { start: number; end: number; days: number },
+  firstEvent: number,
+  lastEvent: number,
+): number {
+  const from = Math.max(window.start, firstEvent);
+  // The window end is exclusive and an event time inclusive.
+  const to = Math.min(window.end, lastEvent + 1);
+  if (to <= from) return 0;
+  return Math.min(window.days, Math.ceil((to - from) / DAY_MS));
+}

@@ -1,5 +1,10 @@
-import { round } from './score.js';
-import type { RightsizingGroupSummary, RightsizingResult, RightsizingSummary } from './types.js';
+import { observedDays, round } from './score.js';
+import type {
+  RightsizingGroupSummary,
+  RightsizingResult,
+  RightsizingSummary,
+  SummaryWindow,
+} from './types.js';
 
 /** Team key of principals that no ownership rule assigns. */
 export const NO_TEAM = '(none)';
@@ -59,19 +64,40 @@ function groupBy(
  * principals with removals, removable permissions, and the mean and max score.
  */
 export function summarizeRightsizing(results: readonly RightsizingResult[]): RightsizingSummary {
-  const first = results[0];
   return {
-    window:
-      first === undefined
-        ? { start: 0, end: 0, days: 0 }
-        : {
-            start: first.window.start,
-            end: first.window.end,
-            days: first.window.days,
-          },
+    window: summaryWindow(results),
     principals: results.length,
     accounts: groupBy(results, (result) => `${result.provider}:${result.account_id}`),
     teams: groupBy(results, (result) => result.team ?? NO_TEAM),
+  };
+}
+
+/**
+ * Returns the window of the results (they share one) with the first and last event over
+ * all their accounts and the days of the window those cover.
+ */
+export function summaryWindow(results: readonly RightsizingResult[]): SummaryWindow {
+  const first = results[0];
+  if (first === undefined) {
+    return { start: 0, end: 0, days: 0, first_event: null, last_event: null, days_observed: 0 };
+  }
+  let firstEvent: number | null = null;
+  let lastEvent: number | null = null;
+  for (const { window } of results) {
+    if (window.first_event !== null && (firstEvent === null || window.first_event < firstEvent)) {
+      firstEvent = window.first_event;
+    }
+    if (window.last_event !== null && (lastEvent === null || window.last_event > lastEvent)) {
+      lastEvent = window.last_event;
+    }
+  }
+  const window = { start: first.window.start, end: first.window.end, days: first.window.days };
+  return {
+    ...window,
+    first_event: firstEvent,
+    last_event: lastEvent,
+    days_observed:
+      firstEvent === null || lastEvent === null ? 0 : observedDays(window, firstEvent, lastEvent),
   };
 }
 

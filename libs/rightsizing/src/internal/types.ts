@@ -32,8 +32,16 @@ export interface AnalysisWindow {
   end: number;
   /** Length of the window in days. */
   days: number;
-  /** Days of the window the usage data covers, from the earliest event of the account seen. */
+  /**
+   * Days of the window the usage data covers: from the account's first event (or the window
+   * start) to its last event (or the window end), rounded up. Fewer than `days` lowers the
+   * confidence.
+   */
   days_observed: number;
+  /** First event of the principal's account in the usage data, or `null` without data. */
+  first_event: number | null;
+  /** Last event of the principal's account in the usage data, or `null` without data. */
+  last_event: number | null;
 }
 
 /**
@@ -220,9 +228,22 @@ export interface RightsizingGroupSummary {
   max_score: number;
 }
 
+/**
+ * The configured window of an analysis and the span of the usage data seen: the first and
+ * last event over all accounts (`null` without data) and the days of the window they cover.
+ */
+export interface SummaryWindow {
+  start: number;
+  end: number;
+  days: number;
+  first_event: number | null;
+  last_event: number | null;
+  days_observed: number;
+}
+
 /** Summary of one analysis: per account and per team. */
 export interface RightsizingSummary {
-  window: { start: number; end: number; days: number };
+  window: SummaryWindow;
   principals: number;
   accounts: RightsizingGroupSummary[];
   teams: RightsizingGroupSummary[];

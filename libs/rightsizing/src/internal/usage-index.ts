@@ -17,6 +17,8 @@ export interface WindowUse {
 export interface AccountCoverage {
   /** Earliest event of any principal of the account. */
   earliest: number;
+  /** Latest event of any principal of the account. */
+  latest: number;
   /** Some event of the account falls in the window. */
   has_data_in_window: boolean;
 }
@@ -51,10 +53,11 @@ function touchAccount(
   const inWindow = lastSeen >= windowStart && firstSeen < windowEnd;
   const coverage = accounts.get(key);
   if (coverage === undefined) {
-    accounts.set(key, { earliest: firstSeen, has_data_in_window: inWindow });
+    accounts.set(key, { earliest: firstSeen, latest: lastSeen, has_data_in_window: inWindow });
     return;
   }
   if (firstSeen < coverage.earliest) coverage.earliest = firstSeen;
+  if (lastSeen > coverage.latest) coverage.latest = lastSeen;
   if (inWindow) coverage.has_data_in_window = true;
 }
 
@@ -114,6 +117,7 @@ export function indexUsage(
       lastAccountId = row.account_id;
     } else if (coverage !== undefined) {
       if (row.first_seen < coverage.earliest) coverage.earliest = row.first_seen;
+      if (row.last_seen > coverage.latest) coverage.latest = row.last_seen;
       if (row.last_seen >= windowStart && row.first_seen < windowEnd) {
         coverage.has_data_in_window = true;
       }
