@@ -4,6 +4,7 @@ import { readExportFiles } from '@ciem/entitlements-store';
 import {
   analyzeRightsizing,
   azureOperationsFromExports,
+  describeWindow,
   candidateRolesFromExports,
   summarizeRightsizing,
   topByScore,
@@ -161,7 +162,8 @@ export async function runRightsizingStep(
 /** Renders the top principals for the terminal: score, status and biggest removals. */
 export function formatRightsizingTop(summary: RightsizingStepSummary): string {
   const lines = [
-    `Right-sizing: ${summary.principals} principals over ${summary.window.days} days; top ${summary.top.length} by score:`,
+    `Right-sizing: ${summary.principals} principals. ${describeWindow(summary.window)}`,
+    `Top ${summary.top.length} by score:`,
   ];
   for (const entry of summary.top) {
     const removals =
