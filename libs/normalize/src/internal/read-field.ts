@@ -97,6 +97,9 @@ export function getPath(root: unknown, path: string): unknown {
 
 /** Parses a string that contains a JSON object, and returns undefined for anything else. */
 export function parseJsonObject(text: string): JsonObject | undefined {
+  // Most strings are plain values, and a test of the first character rejects them cheaply.
+  const first = text.charCodeAt(0);
+  if (first !== 0x7b && first > 32 && first < 127) return undefined;
   const trimmed = text.trimStart();
   if (!trimmed.startsWith('{')) return undefined;
   try {

@@ -73,7 +73,12 @@ export function readAzureField(record: JsonObject, field: AzureField): FieldValu
 
 /** Reads a field's string value, or undefined when no known path contains one. */
 export function readAzureString(record: JsonObject, field: AzureField): string | undefined {
-  return readAzureField(record, field)?.value;
+  const paths: readonly string[] = AZURE_FIELD_PATHS[field];
+  for (let index = 0; index < paths.length; index++) {
+    const value = readString(record, paths[index] as string);
+    if (value !== undefined) return value;
+  }
+  return undefined;
 }
 
 /** Reads one of the nested objects (claims, identity, properties), parsing JSON strings. */

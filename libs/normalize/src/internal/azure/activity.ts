@@ -287,6 +287,8 @@ function readClaimText(claims: JsonObject, name: string): string | undefined {
 /** Removes the port that resource logs append (`203.0.113.7:443`, `[2001:db8::1]:443`). */
 function stripPort(address: string | undefined): string | null {
   if (address === undefined) return null;
+  // Both forms with a port contain `:`, and only the bracketed one starts with `[`.
+  if (address.charCodeAt(0) !== 0x5b && !address.includes(':')) return address;
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
   if (bracketed?.[1] !== undefined) return bracketed[1];
   const ipv4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(address);

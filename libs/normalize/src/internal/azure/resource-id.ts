@@ -10,7 +10,10 @@ const GUID_WITHOUT_DASHES = /^[0-9a-f]{32}$/i;
 
 /** Lower-cases an id and removes trailing slashes, so one resource has one id. */
 export function normalizeResourceId(resourceId: string): string {
-  return resourceId.trim().replace(/\/+$/, '').toLowerCase();
+  const trimmed = resourceId.trim();
+  let end = trimmed.length;
+  while (end > 0 && trimmed.charCodeAt(end - 1) === 0x2f) end--;
+  return (end === trimmed.length ? trimmed : trimmed.slice(0, end)).toLowerCase();
 }
 
 /** Lower-cases a GUID and adds the dashes that `evidence.principalId` leaves out. */
@@ -63,7 +66,32 @@ export function namespaceOfOperation(operationName: string): string | undefined 
 
 /** Returns the provider namespace of a resource id, in the case the id uses. */
 export function namespaceOfResourceId(resourceId: string): string | undefined {
-  const segments = resourceId.trim().split('/').filter(Boolean);
+  const text = resourceId.trim();
+  // The last `/providers/` segment in any case, followed by a non-empty segment.
+  const lowered = text.toLowerCase();
+  if (lowered.length !== text.length) return namespaceOfSegments(text);
+  let searchFrom = lowered.length;
+  while (searchFrom >= 0) {
+    const at = lowered.lastIndexOf('providers', searchFrom);
+    if (at < 0) return undefined;
+    const end = at + 'providers'.length;
+    const startsSegment = at === 0 || lowered.charCodeAt(at - 1) === 0x2f;
+    const endsSegment = end === lowered.length || lowered.charCodeAt(end) === 0x2f;
+    if (startsSegment && endsSegment) {
+      let start = end;
+      while (start < text.length && text.charCodeAt(start) === 0x2f) start++;
+      if (start >= text.length) return undefined;
+      const next = text.indexOf('/', start);
+      return text.slice(start, next < 0 ? text.length : next);
+    }
+    searchFrom = at - 1;
+  }
+  return undefined;
+}
+
+// Splits the id into segments, for ids whose lower-case form differs in length.
+function namespaceOfSegments(text: string): string | undefined {
+  const segments = text.split('/').filter(Boolean);
   const lastProviders = segments.map((segment) => segment.toLowerCase()).lastIndexOf('providers');
   return lastProviders >= 0 ? segments[lastProviders + 1] : undefined;
 }

@@ -22,22 +22,28 @@ export function resourcesOf(input: {
   properties: JsonObject | undefined;
 }): Resource[] {
   const resources = new Map<string, Resource>();
-  const add = (id: string | undefined, type?: string): void => {
-    if (id === undefined) return;
-    const normalized = normalizeResourceId(id);
-    if (normalized === '' || resources.has(normalized)) return;
-    resources.set(normalized, { id: normalized, type: type ?? resourceTypeOf(normalized) ?? null });
-  };
-
-  add(input.resourceId);
-  add(input.authorizationScope);
+  addResource(resources, input.resourceId);
+  addResource(resources, input.authorizationScope);
 
   if (ROLE_ASSIGNMENT_WRITE.test(input.operationName)) {
     const body = readObject(input.properties, 'requestbody');
-    add(readString(body, 'properties.scope'));
-    add(readString(body, 'properties.roleDefinitionId'));
+    addResource(resources, readString(body, 'properties.scope'));
+    addResource(resources, readString(body, 'properties.roleDefinitionId'));
     const assignee = readString(body, 'properties.principalId');
-    if (assignee !== undefined) add(normalizeGuid(assignee), ROLE_ASSIGNEE_RESOURCE_TYPE);
+    if (assignee !== undefined) {
+      addResource(resources, normalizeGuid(assignee), ROLE_ASSIGNEE_RESOURCE_TYPE);
+    }
   }
   return [...resources.values()];
+}
+
+function addResource(
+  resources: Map<string, Resource>,
+  id: string | undefined,
+  type?: string,
+): void {
+  if (id === undefined) return;
+  const normalized = normalizeResourceId(id);
+  if (normalized === '' || resources.has(normalized)) return;
+  resources.set(normalized, { id: normalized, type: type ?? resourceTypeOf(normalized) ?? null });
 }

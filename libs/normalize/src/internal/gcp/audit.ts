@@ -165,13 +165,11 @@ function actionOf(
   checks: JsonObject[],
   logType: string | undefined,
 ): Action {
-  const permissions = [
-    ...new Set(
-      checks
-        .map((check) => readString(check, 'permission'))
-        .filter((permission): permission is string => permission !== undefined),
-    ),
-  ];
+  const permissions: string[] = [];
+  for (const check of checks) {
+    const permission = readString(check, 'permission');
+    if (permission !== undefined && !permissions.includes(permission)) permissions.push(permission);
+  }
   const first = permissions[0];
   let mapping: Action['mapping'] = 'unmapped';
   let visibility: Action['visibility'] = logType === 'data_access' ? 'data-event' : 'logged';
@@ -207,10 +205,16 @@ function tenantOf(record: JsonObject, logParts: LogNameParts | undefined): strin
   return organizationId === undefined ? null : `organizations/${organizationId}`;
 }
 
+const LOCATION_LABEL_PATHS = [
+  'resource.labels.location',
+  'resource.labels.zone',
+  'resource.labels.region',
+] as const;
+
 /** Location labels of the monitored resource, else the resource's only current location. */
 function regionOf(record: JsonObject, payload: JsonObject): string | null {
-  for (const label of ['location', 'zone', 'region']) {
-    const value = readString(record, `resource.labels.${label}`);
+  for (const path of LOCATION_LABEL_PATHS) {
+    const value = readString(record, path);
     if (value !== undefined) return value;
   }
   const locations = readArray(payload, 'resourceLocation.currentLocations');
@@ -253,17 +257,34 @@ const WRITE_METHOD_VERBS =
  * the last part of `methodName` decides, and an unknown verb gives null.
  */
 function readOnlyOf(checks: JsonObject[], methodName: string): boolean | null {
-  const types = checks
-    .map((check) => readString(check, 'permissionType')?.toUpperCase())
-    .filter((type): type is string => type !== undefined);
-  if (types.length > 0) {
-    if (types.some((type) => type.endsWith('_WRITE'))) return false;
-    if (types.every((type) => type.endsWith('_READ'))) return true;
+  let typed = false;
+  let allRead = true;
+  for (const check of checks) {
+    const type = readString(check, 'permissionType')?.toUpperCase();
+    if (type === undefined) continue;
+    if (type.endsWith('_WRITE')) return false;
+    typed = true;
+    if (!type.endsWith('_READ')) allRead = false;
   }
-  const verb = (methodName.split('.').pop() ?? '').toLowerCase();
-  if (READ_METHOD_VERBS.test(verb)) return true;
-  if (WRITE_METHOD_VERBS.test(verb)) return false;
-  return null;
+  if (typed && allRead) return true;
+  return readOnlyOfMethod(methodName);
+}
+
+/** Largest number of method names kept; the cache is emptied when it is full. */
+const MAX_CACHED_METHODS = 10_000;
+const readOnlyByMethod = new Map<string, boolean | null>();
+
+/** Guesses from the verb of the method's last part, cached because methods recur. */
+function readOnlyOfMethod(methodName: string): boolean | null {
+  const cached = readOnlyByMethod.get(methodName);
+  if (cached !== undefined) return cached;
+  const verb = methodName.slice(methodName.lastIndexOf('.') + 1).toLowerCase();
+  let readOnly: boolean | null = null;
+  if (READ_METHOD_VERBS.test(verb)) readOnly = true;
+  else if (WRITE_METHOD_VERBS.test(verb)) readOnly = false;
+  if (readOnlyByMethod.size >= MAX_CACHED_METHODS) readOnlyByMethod.clear();
+  readOnlyByMethod.set(methodName, readOnly);
+  return readOnly;
 }
 
 function missingPayload(ctx: NormalizeContext, record: JsonObject): NormalizationError {

@@ -15,15 +15,52 @@ export interface LogNameParts {
   auditLogType: string | undefined;
 }
 
-const LOG_NAME = /^(projects|organizations|folders|billingAccounts)\/([^/]+)\/logs\/(.+)$/i;
 const AUDIT_LOG_PREFIX = 'cloudaudit.googleapis.com/';
 
-/** Parses a `logName`; undefined when it does not have the documented form. */
-export function parseLogName(logName: string): LogNameParts | undefined {
-  const match = LOG_NAME.exec(logName.trim());
-  if (match === null) return undefined;
-  const [, kind = '', id = '', encodedLogId = ''] = match;
-  const logId = decodeLogId(encodedLogId);
+/** Largest number of parsed log names kept; the cache is emptied when it is full. */
+const MAX_CACHED_LOG_NAMES = 10_000;
+const parsedLogNames = new Map<string, Readonly<LogNameParts> | null>();
+
+/**
+ * Parses a `logName`; undefined when it does not have the documented form. Results are
+ * cached, because a sink delivers the same few log names in entry after entry, and they
+ * are frozen because callers share them.
+ */
+export function parseLogName(logName: string): Readonly<LogNameParts> | undefined {
+  const cached = parsedLogNames.get(logName);
+  if (cached !== undefined) return cached ?? undefined;
+  const parsed = splitLogName(logName);
+  if (parsedLogNames.size >= MAX_CACHED_LOG_NAMES) parsedLogNames.clear();
+  parsedLogNames.set(logName, parsed === undefined ? null : Object.freeze(parsed));
+  return parsed;
+}
+
+const CONTAINER_KINDS: ReadonlySet<string> = new Set([
+  'projects',
+  'organizations',
+  'folders',
+  'billingaccounts',
+]);
+const LOGS_SEGMENT = 'logs/';
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+
+// Splits `{kind}/{id}/logs/{log id}` with `indexOf`; kind and `logs` match in any case.
+function splitLogName(logName: string): LogNameParts | undefined {
+  const text = logName.trim();
+  const kindEnd = text.indexOf('/');
+  if (kindEnd <= 0) return undefined;
+  const kind = text.slice(0, kindEnd);
+  if (!CONTAINER_KINDS.has(kind.toLowerCase())) return undefined;
+  const idEnd = text.indexOf('/', kindEnd + 1);
+  if (idEnd <= kindEnd + 1) return undefined;
+  const logsEnd = idEnd + 1 + LOGS_SEGMENT.length;
+  if (text.slice(idEnd + 1, logsEnd).toLowerCase() !== LOGS_SEGMENT) return undefined;
+  const encodedLogId = text.slice(logsEnd);
+  // The log id is one line of at least one character.
+  if (encodedLogId === '' || LINE_TERMINATOR.test(encodedLogId)) return undefined;
+  const id = text.slice(kindEnd + 1, idEnd);
+
+  const logId = encodedLogId.includes('%') ? decodeLogId(encodedLogId) : encodedLogId;
   const auditLogType = logId.toLowerCase().startsWith(AUDIT_LOG_PREFIX)
     ? logId.slice(AUDIT_LOG_PREFIX.length).toLowerCase()
     : undefined;
