@@ -1,5 +1,10 @@
-import type { AnomalyEngine, AnomalyOptions, GeoLookup } from '@ciem/anomaly';
-import { createAnomalyEngine, processEvents } from '@ciem/anomaly';
+import type {
+  AnomalyEngine,
+  AnomalyOptions,
+  GeoLookup,
+  UnusedPermissionEntry,
+} from '@ciem/anomaly';
+import { createAnomalyEngine, createUnusedPermissionIndex, processEvents } from '@ciem/anomaly';
 import type { ClickHouse } from '@ciem/clickhouse';
 import { DependencyError, InputError, errorTypeOf } from '@ciem/errors';
 import type { NormalizedEvent } from '@ciem/events';
@@ -34,6 +39,13 @@ export interface AnomalyStageOptions {
   engine: AnomalyOptions;
   /** Loads the GeoIP port at start; without it only network novelty is checked. */
   loadGeo?: () => Promise<GeoLookup>;
+  /**
+   * Reads the latest unused permissions per principal from right-sizing, at start and then
+   * every `unusedRefreshMs`; without it the `unused-high-risk-permission` rule never fires.
+   */
+  loadUnused?: () => Promise<UnusedPermissionEntry[]>;
+  /** Time between two reads of `loadUnused`; default 15 minutes. */
+  unusedRefreshMs?: number;
   logger: Logger;
   metrics: StageMetrics;
   sessionTimeoutMs?: number;
@@ -70,6 +82,20 @@ export function createAnomalyStage(options: AnomalyStageOptions): Stage {
   let consumer: RunningConsumer | undefined;
   let ready = false;
   let engineOptions = options.engine;
+  const unused = createUnusedPermissionIndex();
+  let unusedTimer: NodeJS.Timeout | undefined;
+
+  const refreshUnused = async (): Promise<void> => {
+    if (options.loadUnused === undefined) return;
+    try {
+      const kept = unused.replace(await options.loadUnused());
+      logger.info({ permissions: kept }, 'unused high-risk permissions refreshed');
+    } catch (error) {
+      // The previous index stays in use; the next refresh tries again.
+      metrics.countError(errorTypeOf(error), { topic: 'recommendations' });
+      logger.warn({ err: error }, 'unused high-risk permissions not refreshed');
+    }
+  };
 
   const partitionState = async (partition: number): Promise<PartitionState> => {
     const existing = partitions.get(partition);
@@ -175,8 +201,15 @@ export function createAnomalyStage(options: AnomalyStageOptions): Stage {
     name: ANOMALY_STAGE,
     async start(context: StageContext) {
       if (options.loadGeo !== undefined) {
-        engineOptions = { ...options.engine, geo: await options.loadGeo() };
+        engineOptions = { ...engineOptions, geo: await options.loadGeo() };
         logger.info({}, 'GeoIP country data loaded');
+      }
+      if (options.loadUnused !== undefined) {
+        engineOptions = { ...engineOptions, isMarkedUnused: unused.lookup };
+        await refreshUnused();
+        const interval = options.unusedRefreshMs ?? 900_000;
+        unusedTimer = setInterval(() => void refreshUnused(), interval);
+        unusedTimer.unref();
       }
       producer = await options.kafka.createProducer();
       consumer = await options.kafka.runConsumer({
@@ -194,6 +227,7 @@ export function createAnomalyStage(options: AnomalyStageOptions): Stage {
     },
     async stop() {
       ready = false;
+      clearInterval(unusedTimer);
       await consumer?.stop();
       for (const [partition, state] of partitions) {
         try {

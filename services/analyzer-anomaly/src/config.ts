@@ -60,8 +60,39 @@ export const analyzerAnomalySchema = {
   geoipEnabled: setting.boolean({
     env: 'CIEM_ANOMALY_GEOIP_ENABLED',
     description:
-      'Looks up the country of IPv4 callers in the bundled registry data, so a call from a new country alerts; off leaves network novelty only.',
+      "Looks up the country of IPv4 callers in the bundled registry data and the country's representative point, so a call from a new country and impossible travel alert; off leaves network novelty only.",
     default: true,
+  }),
+  maxTravelKmPerHour: setting.integer({
+    env: 'CIEM_ANOMALY_MAX_TRAVEL_KMH',
+    description:
+      'Impossible travel: the highest plausible speed between two calls of one principal.',
+    default: 1000,
+    min: 1,
+    unit: 'km/h',
+  }),
+  minTravelKm: setting.integer({
+    env: 'CIEM_ANOMALY_MIN_TRAVEL_KM',
+    description:
+      'Impossible travel: two places closer than this are not judged, because country-level points of neighbours are this close.',
+    default: 1000,
+    min: 1,
+    unit: 'km',
+  }),
+  travelToleranceKm: setting.integer({
+    env: 'CIEM_ANOMALY_TRAVEL_TOLERANCE_KM',
+    description:
+      'Impossible travel: subtracted from the distance before the speed is computed, for the coarseness of country-level locations.',
+    default: 500,
+    min: 1,
+    unit: 'km',
+  }),
+  unusedRefreshMs: setting.duration({
+    env: 'CIEM_ANOMALY_UNUSED_REFRESH_MS',
+    description:
+      'How often the latest right-sizing results are read from the ClickHouse `recommendations` table, so a use of a high-risk permission marked unused alerts; 0 turns the reading off.',
+    default: 900_000,
+    min: 0,
   }),
   suppressions: setting.string({
     env: 'CIEM_ANOMALY_SUPPRESSIONS',

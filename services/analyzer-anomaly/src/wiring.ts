@@ -10,6 +10,7 @@ import { stageLogger, stageMetrics } from '@ciem/telemetry';
 import { ANOMALY_STAGE, createAnomalyStage } from './anomaly-stage.js';
 import { createCheckpointStore } from './checkpoint-store.js';
 import { loadCountryLookup } from './geoip.js';
+import { readUnusedPermissions } from './unused-permissions.js';
 import type { analyzerAnomalySchema } from './config.js';
 
 /** Values of the analyzer's configuration. */
@@ -77,10 +78,21 @@ export function wireAnalyzerAnomaly(
     checkpointIntervalMs: config.checkpointIntervalMs,
     engine: {
       windowMs: config.windowMs,
-      thresholds: { warmupMs: config.warmupMs },
+      thresholds: {
+        warmupMs: config.warmupMs,
+        maxTravelKmPerHour: config.maxTravelKmPerHour,
+        minTravelKm: config.minTravelKm,
+        travelToleranceKm: config.travelToleranceKm,
+      },
       suppressions,
     },
     ...(config.geoipEnabled ? { loadGeo: loadCountryLookup } : {}),
+    ...(config.unusedRefreshMs > 0
+      ? {
+          loadUnused: () => readUnusedPermissions(clickhouse, config.clickhouseDatabase),
+          unusedRefreshMs: config.unusedRefreshMs,
+        }
+      : {}),
     logger,
     metrics: stageMetrics(telemetry.metrics, ANOMALY_STAGE, { logger }),
     sessionTimeoutMs: config.sessionTimeoutMs,
