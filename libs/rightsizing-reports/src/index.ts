@@ -9,6 +9,7 @@ export {
   buildReportModel,
   groupResults,
   highRiskRemovalsOf,
+  removedPermissionsOf,
   reportBaseName,
   teamOf,
 } from './internal/report-model.js';
@@ -20,6 +21,17 @@ export type {
   ReportScope,
   UnobservableEntry,
 } from './internal/report-model.js';
+export {
+  DEFAULT_PERMISSIONS_PER_SERVICE,
+  DEFAULT_SERVICES_LISTED,
+  groupByService,
+} from './internal/service-groups.js';
+export type {
+  GroupedPermissions,
+  GroupingLimits,
+  ServiceGroup,
+  ServicePermission,
+} from './internal/service-groups.js';
 export { CSV_COLUMNS, quoteCsvField, renderCsv } from './internal/csv.js';
 export { escapeHtml, renderHtml } from './internal/html.js';
 export { escapeMarkdown, renderMarkdown } from './internal/markdown.js';

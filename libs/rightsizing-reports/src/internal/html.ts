@@ -1,6 +1,9 @@
+import { describeWindow } from '@ciem/rightsizing';
 import type { RightsizingResult } from '@ciem/rightsizing';
 import type { ReportModel } from './report-model.js';
-import { DOCUMENT_KINDS, teamOf } from './report-model.js';
+import { DOCUMENT_KINDS, removedPermissionsOf, teamOf } from './report-model.js';
+import type { GroupingLimits, ServicePermission } from './service-groups.js';
+import { groupByService } from './service-groups.js';
 import { renderScoreChart } from './svg-chart.js';
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = {
@@ -32,7 +35,41 @@ code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
 pre{background:#f6f8fa;border:1px solid #d8dde6;padding:8px;overflow:auto;max-height:320px}
 .risk-escalation,.risk-permissions-management{color:#b3261e;font-weight:600}.risk-write{color:#8a4b00}
 details{margin:6px 0}summary{cursor:pointer}
+ul.by-service{margin:2px 0;padding-left:18px}
 `;
+
+/** Note above the grouped lists that says where the full lists are. */
+const GROUPED_NOTE =
+  '<p class="meta">Long permission lists are grouped by service with counts; the CSV and JSON reports list every permission.</p>';
+
+/**
+ * Renders permissions grouped by service: each service with its count and its first few
+ * permissions, then the services beyond the limit as one count. `label` adds text after a
+ * permission's name, such as its risk.
+ */
+function groupedList(
+  entries: readonly ServicePermission[],
+  limits: GroupingLimits,
+  label: (permission: string) => { text: string; className: string } | undefined = () => undefined,
+): string {
+  const grouped = groupByService(entries, limits);
+  const items = grouped.groups.map((group) => {
+    const names = group.shown.map((name) => {
+      const extra = label(name);
+      return extra === undefined
+        ? `<code>${escapeHtml(name)}</code>`
+        : `<code class="${escapeHtml(extra.className)}">${escapeHtml(name)}</code> (${escapeHtml(extra.text)})`;
+    });
+    const more = group.more > 0 ? `, … and ${group.more} more` : '';
+    return `<li><strong>${escapeHtml(group.service)}</strong> (${group.count}): ${names.join(', ')}${more}</li>`;
+  });
+  if (grouped.more_services > 0) {
+    items.push(
+      `<li>… and ${grouped.more_services} more services with ${grouped.more_services_permissions} permissions</li>`,
+    );
+  }
+  return `<ul class="by-service">${items.join('')}</ul>`;
+}
 
 function headlineCard(field: string, label: string, value: number): string {
   return `<div class="card"><dt>${escapeHtml(label)}</dt><dd data-field="${field}">${value}</dd></div>`;
@@ -55,16 +92,17 @@ function topPrincipalsTable(results: readonly RightsizingResult[]): string {
 
 function removalsTable(model: ReportModel): string {
   if (model.high_risk_removals.length === 0) return '<p>No high-risk permission to remove.</p>';
-  const rows = model.high_risk_removals.map(
-    (removal) =>
+  const rows = model.high_risk_removals.map((removal) => {
+    const risks = new Map(removal.permissions.map((entry) => [entry.permission, entry.risk]));
+    const label = (permission: string): { text: string; className: string } | undefined => {
+      const risk = risks.get(permission);
+      return risk === undefined ? undefined : { text: risk, className: `risk-${risk}` };
+    };
+    return (
       `<tr><td><code>${escapeHtml(removal.principal_id)}</code></td><td class="num">${removal.permissions.length}</td>` +
-      `<td>${removal.permissions
-        .map(
-          (entry) =>
-            `<code class="risk-${escapeHtml(entry.risk)}">${escapeHtml(entry.permission)}</code> (${escapeHtml(entry.risk)})`,
-        )
-        .join(', ')}</td></tr>`,
-  );
+      `<td>${groupedList(removal.permissions, model.grouping, label)}</td></tr>`
+    );
+  });
   return (
     '<table id="high-risk-removals"><thead><tr><th>principal</th><th>high-risk removals</th><th>permissions</th></tr></thead>' +
     `<tbody>${rows.join('')}</tbody></table>`
@@ -74,19 +112,21 @@ function removalsTable(model: ReportModel): string {
 function unobservableTable(model: ReportModel): string {
   if (model.unobservable.length === 0) return '<p>Every granted permission is observable.</p>';
   const rows = model.unobservable.flatMap((entry) =>
-    entry.permissions.map(
-      (permission) =>
-        `<tr><td><code>${escapeHtml(entry.principal_id)}</code></td><td><code>${escapeHtml(permission.permission)}</code></td>` +
-        `<td>${escapeHtml(permission.reason)}</td></tr>`,
-    ),
+    [...new Set(entry.permissions.map((permission) => permission.reason))].sort().map((reason) => {
+      const permissions = entry.permissions.filter((permission) => permission.reason === reason);
+      return (
+        `<tr><td><code>${escapeHtml(entry.principal_id)}</code></td><td>${escapeHtml(reason)}</td>` +
+        `<td class="num">${permissions.length}</td><td>${groupedList(permissions, model.grouping)}</td></tr>`
+      );
+    }),
   );
   return (
-    '<table id="unobservable"><thead><tr><th>principal</th><th>permission</th><th>why its use cannot be seen</th></tr></thead>' +
+    '<table id="unobservable"><thead><tr><th>principal</th><th>why their use cannot be seen</th><th>permissions</th><th>by service</th></tr></thead>' +
     `<tbody>${rows.join('')}</tbody></table>`
   );
 }
 
-function recommendationSection(result: RightsizingResult): string {
+function recommendationSection(result: RightsizingResult, limits: GroupingLimits): string {
   const recommendation = result.recommendation;
   const parts = [
     `<details${recommendation.kind === 'none' ? '' : ' open'}><summary><code>${escapeHtml(result.principal_id)}</code>: ${escapeHtml(recommendation.kind)}, ` +
@@ -100,7 +140,7 @@ function recommendationSection(result: RightsizingResult): string {
   }
   if (recommendation.removes.length > 0) {
     parts.push(
-      `<p>Removes: ${recommendation.removes.map((name) => `<code>${escapeHtml(name)}</code>`).join(', ')}</p>`,
+      `<p>Removes ${recommendation.removes.length}:</p>${groupedList(removedPermissionsOf(result), limits)}`,
     );
   }
   for (const note of recommendation.notes ?? []) parts.push(`<p>${escapeHtml(note)}</p>`);
@@ -119,10 +159,7 @@ function recommendationSection(result: RightsizingResult): string {
 export function renderHtml(model: ReportModel): string {
   const title = `Right-sizing report: ${model.scope.kind} ${model.scope.key}`;
   const headline = model.headline;
-  const window =
-    model.window === null
-      ? 'no results'
-      : `${isoTime(model.window.start)} to ${isoTime(model.window.end)} (${model.window.days} days)`;
+  const window = model.window === null ? 'Window: no results.' : describeWindow(model.window);
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
@@ -131,7 +168,7 @@ export function renderHtml(model: ReportModel): string {
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
     `<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>`,
     `<h1>${escapeHtml(title)}</h1>`,
-    `<p class="meta">Window: ${escapeHtml(window)}. Generated ${escapeHtml(isoTime(model.generated_at))}.</p>`,
+    `<p class="meta" id="window">${escapeHtml(window)} Generated ${escapeHtml(isoTime(model.generated_at))}.</p>`,
     '<dl class="headline">',
     headlineCard('principals', 'principals', headline.principals),
     headlineCard('active', 'active', headline.active),
@@ -149,12 +186,13 @@ export function renderHtml(model: ReportModel): string {
     '<h2>Top principals by score</h2>',
     topPrincipalsTable(model.top_principals),
     '<h2>Biggest high-risk removals</h2>',
+    GROUPED_NOTE,
     removalsTable(model),
     '<h2>Unobservable permissions</h2>',
     '<p>The logs cannot show whether these permissions are used, so no recommendation removes them.</p>',
     unobservableTable(model),
     '<h2>Recommendations</h2>',
-    ...model.principals.map(recommendationSection),
+    ...model.principals.map((result) => recommendationSection(result, model.grouping)),
     '</body></html>',
     '',
   ].join('\n');

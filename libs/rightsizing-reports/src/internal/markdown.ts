@@ -1,6 +1,9 @@
+import { describeWindow } from '@ciem/rightsizing';
 import type { RightsizingResult } from '@ciem/rightsizing';
 import type { ReportModel } from './report-model.js';
-import { DOCUMENT_KINDS, teamOf } from './report-model.js';
+import { DOCUMENT_KINDS, removedPermissionsOf, teamOf } from './report-model.js';
+import type { GroupingLimits, ServicePermission } from './service-groups.js';
+import { groupByService } from './service-groups.js';
 
 /**
  * Escapes text for a Markdown table cell or paragraph: backslash-escapes the characters
@@ -21,7 +24,37 @@ function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-function recommendationBlock(result: RightsizingResult): string[] {
+/**
+ * Renders permissions grouped by service on one line, for a table cell or a paragraph:
+ * `s3 (120): s3:GetObject, … and 115 more; ec2 (3): …; … and 380 more services with N
+ * permissions`. `label` adds text after a permission's name, such as its risk.
+ */
+function groupedText(
+  entries: readonly ServicePermission[],
+  limits: GroupingLimits,
+  label: (permission: string) => string | undefined = () => undefined,
+): string {
+  const grouped = groupByService(entries, limits);
+  const parts = grouped.groups.map((group) => {
+    const names = group.shown.map((name) => {
+      const extra = label(name);
+      return extra === undefined ? escapeMarkdown(name) : `${escapeMarkdown(name)} (${extra})`;
+    });
+    const more = group.more > 0 ? `, … and ${group.more} more` : '';
+    return `**${escapeMarkdown(group.service)}** (${group.count}): ${names.join(', ')}${more}`;
+  });
+  if (grouped.more_services > 0) {
+    parts.push(
+      `… and ${grouped.more_services} more services with ${grouped.more_services_permissions} permissions`,
+    );
+  }
+  return parts.join('; ');
+}
+
+const GROUPED_NOTE =
+  'Long permission lists are grouped by service with counts; the CSV and JSON reports list every permission.';
+
+function recommendationBlock(result: RightsizingResult, limits: GroupingLimits): string[] {
   const recommendation = result.recommendation;
   const lines = [
     `### ${escapeMarkdown(result.principal_id)}`,
@@ -39,6 +72,12 @@ function recommendationBlock(result: RightsizingResult): string[] {
       lines.push(`${fence}json`, text, fence, '');
     }
   }
+  if (recommendation.removes.length > 0) {
+    lines.push(
+      `Removes ${recommendation.removes.length}: ${groupedText(removedPermissionsOf(result), limits)}`,
+      '',
+    );
+  }
   for (const note of recommendation.notes ?? []) lines.push(escapeMarkdown(note), '');
   return lines;
 }
@@ -49,9 +88,7 @@ export function renderMarkdown(model: ReportModel): string {
   const lines = [
     `# Right-sizing report: ${model.scope.kind} ${escapeMarkdown(model.scope.key)}`,
     '',
-    model.window === null
-      ? 'Window: no results.'
-      : `Window: ${isoTime(model.window.start)} to ${isoTime(model.window.end)} (${model.window.days} days). Generated ${isoTime(model.generated_at)}.`,
+    `${model.window === null ? 'Window: no results.' : describeWindow(model.window)} Generated ${isoTime(model.generated_at)}.`,
     '',
     '| principals | active | inactive | never used | with removals | removable permissions | high-risk removable | unobservable | mean score | max score |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -68,15 +105,18 @@ export function renderMarkdown(model: ReportModel): string {
     '',
     '## Biggest high-risk removals',
     '',
+    GROUPED_NOTE,
+    '',
   ];
   if (model.high_risk_removals.length === 0) {
     lines.push('No high-risk permission to remove.', '');
   } else {
     lines.push('| principal | high-risk removals | permissions |', '| --- | ---: | --- |');
     for (const removal of model.high_risk_removals) {
-      const permissions = removal.permissions
-        .map((entry) => `${escapeMarkdown(entry.permission)} (${entry.risk})`)
-        .join(', ');
+      const risks = new Map(removal.permissions.map((entry) => [entry.permission, entry.risk]));
+      const permissions = groupedText(removal.permissions, model.grouping, (permission) =>
+        risks.get(permission),
+      );
       lines.push(
         `| ${escapeMarkdown(removal.principal_id)} | ${removal.permissions.length} | ${permissions} |`,
       );
@@ -92,17 +132,19 @@ export function renderMarkdown(model: ReportModel): string {
   if (model.unobservable.length === 0) {
     lines.push('Every granted permission is observable.', '');
   } else {
-    lines.push('| principal | permission | reason |', '| --- | --- | --- |');
+    lines.push('| principal | reason | permissions | by service |', '| --- | --- | ---: | --- |');
     for (const entry of model.unobservable) {
-      for (const permission of entry.permissions) {
+      const reasons = [...new Set(entry.permissions.map((permission) => permission.reason))];
+      for (const reason of reasons.sort()) {
+        const permissions = entry.permissions.filter((permission) => permission.reason === reason);
         lines.push(
-          `| ${escapeMarkdown(entry.principal_id)} | ${escapeMarkdown(permission.permission)} | ${permission.reason} |`,
+          `| ${escapeMarkdown(entry.principal_id)} | ${reason} | ${permissions.length} | ${groupedText(permissions, model.grouping)} |`,
         );
       }
     }
     lines.push('');
   }
   lines.push('## Recommendations', '');
-  for (const result of model.principals) lines.push(...recommendationBlock(result));
+  for (const result of model.principals) lines.push(...recommendationBlock(result, model.grouping));
   return `${lines.join('\n').trimEnd()}\n`;
 }

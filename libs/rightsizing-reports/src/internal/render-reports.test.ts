@@ -86,6 +86,14 @@ describe('renderReports', () => {
     expect(azure?.json).toContain('"AssignableScopes"');
   });
 
+  it('states the window and log span', () => {
+    const payments = reports.find((report) => report.scope.key === 'payments');
+    const span =
+      'Window: 90 days, 2026-09-05 00:00 UTC to 2026-12-04 00:00 UTC. Logs: first event 2026-08-01 00:00 UTC, last event 2026-12-03 23:00 UTC, covering the whole window.';
+    expect(payments?.markdown).toContain(span);
+    expect(payments?.html).toContain(span);
+  });
+
   it('parses the JSON report', () => {
     const payments = reports.find((report) => report.scope.key === 'payments');
     const parsed = JSON.parse(payments?.json ?? '{}') as Record<string, unknown>;

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
+import { serviceOf, summaryWindow } from '@ciem/rightsizing';
 import type {
   PermissionRisk,
   RecommendationKind,
   RightsizingResult,
+  SummaryWindow,
   UnobservableReason,
 } from '@ciem/rightsizing';
+import type { GroupingLimits, ServicePermission } from './service-groups.js';
 
 /** Scope of a report: the principals of one account or of one team. */
 export interface ReportScope {
@@ -31,6 +34,11 @@ export interface ReportOptions {
   topPrincipals?: number;
   /** Principals listed in "biggest high-risk removals"; 10 by default. */
   topRemovals?: number;
+  /**
+   * How much of a long permission list the HTML and Markdown reports name: they group
+   * permissions by service with counts; the CSV and JSON reports keep every permission.
+   */
+  grouping?: GroupingLimits;
 }
 
 /** Headline numbers of a report. */
@@ -59,21 +67,24 @@ export interface HighRiskRemoval {
   account_id: string;
   score: number;
   /** Removed permissions with a risk in `HIGH_RISKS`, highest risk first. */
-  permissions: Array<{ permission: string; risk: PermissionRisk }>;
+  permissions: Array<{ permission: string; risk: PermissionRisk; service: string }>;
 }
 
 /** One principal's unobservable permissions, shown apart from the removable ones. */
 export interface UnobservableEntry {
   principal_id: string;
   account_id: string;
-  permissions: Array<{ permission: string; reason: UnobservableReason }>;
+  permissions: Array<{ permission: string; reason: UnobservableReason; service: string }>;
 }
 
 /** Everything a report shows, before it is rendered into a format. */
 export interface ReportModel {
   scope: ReportScope;
   generated_at: number;
-  window: { start: number; end: number; days: number } | null;
+  /** The configured window and the span of the logs seen; `null` without results. */
+  window: SummaryWindow | null;
+  /** Limits of the grouped permission lists of the HTML and Markdown reports. */
+  grouping: GroupingLimits;
   headline: ReportHeadline;
   /** Number of principals per score bucket: [0,10), [10,20), … [90,100]. */
   score_histogram: number[];
@@ -108,14 +119,23 @@ function riskRank(risk: PermissionRisk): number {
   return rank === -1 ? HIGH_RISKS.length : rank;
 }
 
+/** Returns the permissions a result's recommendation removes, with their services. */
+export function removedPermissionsOf(result: RightsizingResult): ServicePermission[] {
+  const services = new Map(result.unused.map((entry) => [entry.permission, entry.service]));
+  return result.recommendation.removes.map((permission) => ({
+    permission,
+    service: services.get(permission) ?? serviceOf(result.provider, permission),
+  }));
+}
+
 /** Returns the high-risk permissions that a result's recommendation removes. */
 export function highRiskRemovalsOf(
   result: RightsizingResult,
-): Array<{ permission: string; risk: PermissionRisk }> {
+): Array<{ permission: string; risk: PermissionRisk; service: string }> {
   const removed = new Set(result.recommendation.removes);
   return result.unused
     .filter((entry) => removed.has(entry.permission) && HIGH_RISKS.includes(entry.risk))
-    .map((entry) => ({ permission: entry.permission, risk: entry.risk }))
+    .map((entry) => ({ permission: entry.permission, risk: entry.risk, service: entry.service }))
     .sort(
       (a, b) => riskRank(a.risk) - riskRank(b.risk) || a.permission.localeCompare(b.permission),
     );
@@ -181,6 +201,7 @@ export function buildReportModel(
         permissions: result.unobservable.map((entry) => ({
           permission: entry.permission,
           reason: entry.reason,
+          service: serviceOf(result.provider, entry.permission),
         })),
       });
     }
@@ -194,14 +215,11 @@ export function buildReportModel(
       b.score - a.score ||
       a.principal_id.localeCompare(b.principal_id),
   );
-  const first = principals[0];
   return {
     scope,
     generated_at: options.generatedAt,
-    window:
-      first === undefined
-        ? null
-        : { start: first.window.start, end: first.window.end, days: first.window.days },
+    window: principals.length === 0 ? null : summaryWindow(principals),
+    grouping: options.grouping ?? {},
     headline,
     score_histogram: histogram,
     top_principals: principals.slice(0, options.topPrincipals ?? 10),
