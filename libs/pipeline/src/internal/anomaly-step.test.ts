@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Alert, NormalizedEvent } from '@ciem/events';
@@ -64,5 +64,46 @@ describe('anomaly step', () => {
     const alert = JSON.parse(lines[0] as string) as Alert;
     expect(alert.rule_id).toBe('defense-evasion-logging');
     expect(alert.event_count).toBe(2);
+  });
+
+  it('flags unused permissions after the window', async () => {
+    const role = 'arn:aws:iam::111122223333:role/reporting-job';
+    const windowEnd = Date.UTC(2026, 0, 5, 12);
+    const deleteBucket = (index: number, time: number): NormalizedEvent => ({
+      ...stopLogging(index),
+      event_time: time,
+      principal: { id: role, type: 'role', name: 'reporting-job' },
+      action: {
+        service: 's3',
+        operation: 'DeleteBucket',
+        permissions: ['s3:DeleteBucket'],
+        mapping: 'mapped',
+        visibility: 'logged',
+      },
+    });
+    const before = deleteBucket(10, windowEnd - 3_600_000);
+    const after = deleteBucket(11, windowEnd + 3_600_000);
+    const events = path.join(dir, 'unused-events.ndjson');
+    writeFileSync(events, `${JSON.stringify(before)}\n${JSON.stringify(after)}\n`);
+    // A right-sizing result as recommendations.ndjson holds it, cut to the fields read.
+    const recommendations = path.join(dir, 'unused-recommendations.ndjson');
+    writeFileSync(
+      recommendations,
+      `${JSON.stringify({
+        principal_id: role,
+        window: { start: windowEnd - 90 * 86_400_000, end: windowEnd },
+        unused: [
+          { permission: 's3:DeleteBucket', risk: 'write' },
+          { permission: 's3:GetObject', risk: 'read' },
+        ],
+      })}\n`,
+    );
+
+    const file = path.join(dir, 'unused-alerts.ndjson');
+    const step = wireAnomalyStep(new InProcessBus(), file);
+    expect(await step.finish({ recommendations, events })).toBe(1);
+    const alert = JSON.parse(readFileSync(file, 'utf8').trim()) as Alert;
+    expect(alert.rule_id).toBe('unused-high-risk-permission');
+    expect(alert.evidence_event_ids).toEqual([after.event_id]);
   });
 });

@@ -185,7 +185,6 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<RunSumma
   await eventsWriter.close();
   await deadLetterWriter.close();
   await writeUsageFiles(usage, outputs);
-  const alertCount = await anomaly.finish();
 
   // Right-sizing: a post-run step over the usage kept in memory.
   const rightsizing =
@@ -198,6 +197,11 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<RunSumma
           usage,
           now: now(),
         });
+  // Alerts last, because the unused-permission rule reads the right-sizing results.
+  const recommendations = rightsizing?.outputs.recommendations;
+  const alertCount = await anomaly.finish(
+    recommendations === undefined ? undefined : { recommendations, events: outputs.events },
+  );
 
   const summary: RunSummary = {
     files: files.length,
