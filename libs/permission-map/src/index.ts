@@ -27,6 +27,7 @@ export type {
 export { gcpPermissionVisibility, classifyGcpPermission } from './internal/gcp/gcp-visibility.js';
 export type { GcpAuditLogType, GcpVisibilityOptions } from './internal/gcp/gcp-visibility.js';
 export { summarizeMapping, formatMappingSummary } from './internal/summary.js';
+export { unmappedReasonOf } from './internal/unmapped-reason.js';
 export type { MappingSummary, UnmappedOperation } from './internal/summary.js';
 export { PermissionMapErrorCode } from './internal/errors.js';
 export type {

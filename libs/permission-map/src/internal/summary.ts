@@ -1,4 +1,5 @@
 import type { CloudProvider, MappingOutcome } from './types.js';
+import { unmappedReasonOf } from './unmapped-reason.js';
 
 /** Count of unmapped events that share a provider, source and operation. */
 export interface UnmappedOperation {
@@ -6,7 +7,10 @@ export interface UnmappedOperation {
   readonly source: string;
   readonly operation: string;
   readonly count: number;
-  /** The reason of the first such event; events of one operation fail for one reason. */
+  /**
+   * The reason of the first such event; events of one operation fail for one reason. An
+   * event without a reason gets one derived from its provider, source and operation.
+   */
   readonly reason: string;
 }
 
@@ -46,7 +50,7 @@ export function summarizeMapping(results: Iterable<MappingOutcome>): MappingSumm
         source: result.source,
         operation: result.operation,
         count: (group?.count ?? 0) + 1,
-        reason: group?.reason ?? result.reason ?? 'no reason given',
+        reason: group?.reason ?? unmappedReasonOf(result),
       });
     }
   }
