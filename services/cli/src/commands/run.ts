@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import path from 'node:path';
 import { classifyFiles, listForMessage } from '../input-files.js';
 import { ProgressLine, formatBytes, formatCount } from '../progress.js';
+import { formatRunForwarding, forwardRunAlerts, readForwardDestinations } from './run-forward.js';
 
 /** Registers `ciem run`: every stage in one process over local files. */
 export function registerRunCommand(program: Command): void {
@@ -39,6 +40,10 @@ export function registerRunCommand(program: Command): void {
       parsePositiveInteger,
       90,
     )
+    .option(
+      '--forward <destinations>',
+      'deliver the alerts to the SIEM destinations of this file after the run (embedded mode only): the alert-forwarder format of deploy/forwarder/destinations.json (HEC, syslog, webhook, file); failed deliveries go to forward-dlq.ndjson',
+    )
     .addHelpText(
       'after',
       '\nOutputs: events.ndjson (normalized events), dlq.ndjson (rejected records with reasons),\nusage.csv (per principal and permission), principals.csv, alerts.ndjson (anomaly alerts) and summary.json;\nwith --grants also recommendations.ndjson, recommendations.json and reports/.\n\nFiles among the inputs are sorted by content: activity logs are read; IAM exports (AWS authorization\ndetails, Azure role assignments and definitions, GCP IAM policies and roles) are used as --grants\nunless --grants is given (then they are skipped); the ground truth and team map of ciem simulate are\nskipped. Each skip is reported on stderr. So `ciem run ESTATE_FOLDER` reads a whole simulated estate.',
@@ -56,6 +61,14 @@ export function registerRunCommand(program: Command): void {
           '--grants runs in the embedded mode only: leave out --kafka and --clickhouse, or run the analyzer-rightsizing service against the servers',
         );
       }
+      if (options.forward !== undefined && options.kafka !== undefined) {
+        throw new ConfigError(
+          'CIEM_RUN_INVALID_OPTIONS',
+          '--forward runs in the embedded mode only: leave out --kafka and --clickhouse, or run the alert-forwarder service against the servers',
+        );
+      }
+      const destinations =
+        options.forward === undefined ? undefined : await readForwardDestinations(options.forward);
       const plan = await planInputs(inputs, options);
       const progress = new ProgressLine();
       const onProgress = (state: RunProgress): void => progress.update(describeProgress(state));
@@ -81,9 +94,19 @@ export function registerRunCommand(program: Command): void {
                 : { grants: plan.grants, rightsizing: { windowDays: options.windowDays } }),
             });
       progress.done();
+      const alertsFile = summary.outputs.alerts;
+      const forwarding =
+        destinations === undefined || alertsFile === undefined
+          ? undefined
+          : await forwardRunAlerts(destinations, alertsFile);
       process.stdout.write(
-        options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary),
+        options.json
+          ? `${JSON.stringify(forwarding === undefined ? summary : { ...summary, forwarding }, null, 2)}\n`
+          : formatRunSummary(summary),
       );
+      if (!options.json && forwarding !== undefined) {
+        process.stdout.write(formatRunForwarding(forwarding));
+      }
       if (!options.json && summary.rightsizing !== undefined) {
         process.stdout.write(`\n${formatRightsizingTop(summary.rightsizing)}`);
       }
@@ -153,6 +176,7 @@ interface RunOptions {
   group: string;
   grants?: string[];
   windowDays: number;
+  forward?: string;
 }
 
 function describeProgress(state: RunProgress): string {
