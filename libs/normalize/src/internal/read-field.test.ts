@@ -114,4 +114,34 @@ describe('readTime', () => {
     expect(readTime({ t: 1_714_564_800_000 }, 't')).toBe(Date.UTC(2024, 4, 1, 12));
     expect(readTime({ t: 'yesterday' }, 't')).toBeUndefined();
   });
+
+  it('reads ISO text as Date.parse does', () => {
+    const texts = [
+      '2024-05-01T12:00:00.123Z',
+      '2024-02-30T00:00:00Z',
+      '2024-04-31T10:00:00Z',
+      '2024-01-01T24:00:00Z',
+      '2024-01-01t00:00:00z',
+      '0099-01-01T00:00:00Z',
+      ' 2024-05-01T12:00:00Z ',
+      '2024-05-01T12:00:00.1234567Z',
+      '2024-05-01T12:00:00+02:00',
+    ];
+    for (const text of texts) {
+      expect(readTime({ t: text }, 't'), text).toBe(Date.parse(text.trim()));
+    }
+  });
+
+  it('rejects out-of-range ISO fields', () => {
+    for (const text of [
+      '2024-13-01T00:00:00Z',
+      '2024-01-32T00:00:00Z',
+      '2024-01-01T23:60:00Z',
+      '2024-01-01T23:59:60Z',
+      '2024-0a-01T00:00:00Z',
+      '2024-01-01T00:00:00.12aZ',
+    ]) {
+      expect(readTime({ t: text }, 't'), text).toBeUndefined();
+    }
+  });
 });

@@ -180,9 +180,59 @@ export function readTime(root: unknown, path: string): number | undefined {
     // Values below 1e11 cannot be milliseconds after 1973, so they are seconds.
     return value < 1e11 ? Math.round(value * 1000) : Math.round(value);
   }
-  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  if (typeof value !== 'string') return undefined;
+  const fast = parseUtcTime(value);
+  if (fast !== undefined) return fast;
+  if (value.trim() === '') return undefined;
   const parsed = Date.parse(value.trim());
   return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+/**
+ * Parses the form audit logs use, `2024-05-01T12:00:00Z` or `2024-05-01T12:00:00.123Z`,
+ * without `Date.parse`, which costs several times more. Returns undefined for any other
+ * text, and for fields out of range, so `Date.parse` decides those. Days 29 to 31 roll
+ * over into the next month in `Date.UTC` as they do in `Date.parse`.
+ */
+function parseUtcTime(text: string): number | undefined {
+  const length = text.length;
+  if (length !== 20 && length !== 24) return undefined;
+  if (
+    text.charCodeAt(4) !== 0x2d ||
+    text.charCodeAt(7) !== 0x2d ||
+    text.charCodeAt(10) !== 0x54 ||
+    text.charCodeAt(13) !== 0x3a ||
+    text.charCodeAt(16) !== 0x3a ||
+    text.charCodeAt(length - 1) !== 0x5a
+  ) {
+    return undefined;
+  }
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  let millisecond = 0;
+  if (length === 24) {
+    if (text.charCodeAt(19) !== 0x2e) return undefined;
+    millisecond = digits(text, 20, 3);
+  }
+  // Date.UTC reads years 0 to 99 as 1900 to 1999, so early years go to Date.parse.
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  if (hour > 23 || minute > 59 || second > 59 || millisecond < 0) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
+}
+
+/** Reads `count` decimal digits at `start`, or returns -1 when one is not a digit. */
+function digits(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let index = start; index < start + count; index++) {
+    const digit = text.charCodeAt(index) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 /**
@@ -198,11 +248,10 @@ export function usableText(value: string): string | undefined {
   return text === '' || isRedactionMarker(text) ? undefined : text;
 }
 
-const REDACTION_MARKERS = new Set(['HIDDEN_DUE_TO_SECURITY_REASONS', '<redacted>', 'REDACTED']);
-const REDACTION_MARKER_LENGTHS = new Set([...REDACTION_MARKERS].map((marker) => marker.length));
-
 /** True for values providers and exporters write in place of a hidden value. */
 export function isRedactionMarker(value: string): boolean {
-  // The length test skips hashing the text for almost every value.
-  return REDACTION_MARKER_LENGTHS.has(value.length) && REDACTION_MARKERS.has(value);
+  // Comparing with each marker avoids hashing the text, as a Set lookup would.
+  return (
+    value === 'REDACTED' || value === '<redacted>' || value === 'HIDDEN_DUE_TO_SECURITY_REASONS'
+  );
 }

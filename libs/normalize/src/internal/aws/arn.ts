@@ -12,25 +12,8 @@ export interface ArnParts {
   resource: string;
 }
 
-/** Largest number of parsed ARNs kept; the cache is emptied when it is full. */
-const MAX_CACHED_ARNS = 10_000;
-const parsedArns = new Map<string, Readonly<ArnParts> | null>();
-
-/**
- * Splits an ARN into its parts, or returns undefined when the text is not an ARN. Results
- * are cached and shared between callers, so they are frozen.
- */
-export function parseArn(text: string): Readonly<ArnParts> | undefined {
-  // The same principals and resources recur in record after record.
-  const cached = parsedArns.get(text);
-  if (cached !== undefined) return cached ?? undefined;
-  const parsed = splitArn(text);
-  if (parsedArns.size >= MAX_CACHED_ARNS) parsedArns.clear();
-  parsedArns.set(text, parsed ?? null);
-  return parsed;
-}
-
-function splitArn(text: string): Readonly<ArnParts> | undefined {
+/** Splits an ARN into its parts, or returns undefined when the text is not an ARN. */
+export function parseArn(text: string): ArnParts | undefined {
   if (!text.startsWith('arn:')) return undefined;
   const partitionEnd = text.indexOf(':', 4);
   const serviceEnd = partitionEnd < 0 ? -1 : text.indexOf(':', partitionEnd + 1);
@@ -40,13 +23,13 @@ function splitArn(text: string): Readonly<ArnParts> | undefined {
   const partition = text.slice(4, partitionEnd);
   const service = text.slice(partitionEnd + 1, serviceEnd);
   if (partition === '' || service === '') return undefined;
-  return Object.freeze({
+  return {
     partition,
     service,
     region: text.slice(serviceEnd + 1, regionEnd),
     account: text.slice(regionEnd + 1, accountEnd),
     resource: text.slice(accountEnd + 1),
-  });
+  };
 }
 
 /** True when the text parses as an ARN. */
