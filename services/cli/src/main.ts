@@ -1,31 +1,7 @@
 import { CiemError, ConfigError, messageOf } from '@ciem/errors';
-import { Command, CommanderError } from 'commander';
-import { registerEntitlementsCommand } from './commands/entitlements.js';
-import { registerNormalizeCommand } from './commands/normalize.js';
-import { registerRunCommand } from './commands/run.js';
-import { registerSimulateCommand } from './commands/simulate.js';
+import { CommanderError } from 'commander';
+import { buildProgram } from './program.js';
 import { EXIT_CONFIG_INVALID, EXIT_OK, EXIT_RUNTIME_FAILURE } from '@ciem/runtime';
-
-/**
- * Builds the `ciem` program. Each subcommand lives in `commands/` and only parses options
- * and prints; the work is done by the libraries.
- */
-export function buildProgram(): Command {
-  const program = new Command('ciem')
-    .description(
-      'Cloud entitlement management: compare the permissions identities use with the ones they hold.',
-    )
-    .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
-  registerEntitlementsCommand(program);
-  registerNormalizeCommand(program);
-  registerRunCommand(program);
-  registerSimulateCommand(program);
-  for (const command of program.commands)
-    command.exitOverride().showHelpAfterError('(run with --help for usage)');
-  return program;
-}
 
 /**
  * Runs the command line and returns the exit code: 0 when the command succeeded, 1 when it
