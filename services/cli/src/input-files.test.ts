@@ -93,6 +93,39 @@ describe('classifyFile', () => {
     expect(await classifyFile(gcp)).toBe('grants');
   });
 
+  it('keeps exports with unknown records', async () => {
+    // Predefined GCP roles as `gcloud iam roles list --format=json` lines: a deprecated role
+    // may list no permissions at all.
+    const lines = [
+      { name: 'roles/viewer', title: 'Viewer', includedPermissions: ['compute.instances.get'] },
+      { name: 'roles/old', title: 'Old', stage: 'DEPRECATED', etag: 'AA==' },
+    ];
+    const roles = await file('roles.ndjson', lines.map((line) => JSON.stringify(line)).join('\n'));
+    expect(await classifyFile(roles)).toBe('grants');
+  });
+
+  it('rejects REST examples holding logs', async () => {
+    // An ARM REST example of the Activity Log: `responses` as in RBAC examples, with the
+    // activity records nested in `body.value`.
+    const example = {
+      parameters: { 'api-version': '2015-04-01' },
+      responses: {
+        200: {
+          body: {
+            value: [
+              {
+                ...azureActivity,
+                operationName: { value: 'Microsoft.Resources/checkPolicyCompliance/read' },
+              },
+            ],
+          },
+        },
+      },
+    };
+    const logs = await file('GetActivityLogs.json', JSON.stringify(example));
+    expect(await classifyFile(logs)).toBe('unknown');
+  });
+
   it('recognizes the simulator ground truth', async () => {
     const truth = await file('ground-truth.json', JSON.stringify(groundTruth, null, 2));
     expect(await classifyFile(truth)).toBe('simulator');

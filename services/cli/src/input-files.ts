@@ -1,6 +1,6 @@
 import { detectExportProvider, parseExportText } from '@ciem/entitlements';
 import { isNormalizationError } from '@ciem/events';
-import { readRecords } from '@ciem/normalize';
+import { detectProvider, readRecords } from '@ciem/normalize';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,8 +10,8 @@ import { gunzipSync } from 'node:zlib';
  * What a file named among the inputs holds:
  * - `log`: at least one record of a known activity log (CloudTrail, Azure Activity Log,
  *   Cloud Audit Logs), or a log-shaped record the reader turned down (a digest file);
- * - `grants`: only IAM export documents (AWS authorization details, Azure role assignments
- *   and definitions, GCP IAM policies and roles) and no log record;
+ * - `grants`: IAM export documents (AWS authorization details, Azure role assignments and
+ *   definitions, GCP IAM policies and roles) and no log record, at any depth;
  * - `simulator`: the ground truth or the team map that `ciem simulate` writes beside the
  *   logs;
  * - `unknown`: none of these. `ciem run` still reads it as a log, so that each of its
@@ -56,8 +56,24 @@ export async function classifyFile(file: string): Promise<InputFileKind> {
   if (parsed.problems.length > 0 || parsed.documents.length === 0) return 'unknown';
   const values = parsed.documents.map((document) => document.value);
   if (values.length === 1 && isSimulatorFile(values[0])) return 'simulator';
-  if (values.every((value) => detectExportProvider(value) !== undefined)) return 'grants';
-  return 'unknown';
+  // Some records of a real export may match no known shape (a GCP role without
+  // permissions, say): the export reader reports those, so one recognized document is
+  // enough, unless log records sit deeper inside (an ARM REST example of the Activity Log).
+  if (!values.some((value) => detectExportProvider(value) !== undefined)) return 'unknown';
+  return values.some((value) => containsLogRecord(value, MAX_LOG_SEARCH_DEPTH))
+    ? 'unknown'
+    : 'grants';
+}
+
+/** How deep {@link containsLogRecord} looks: REST examples nest records five levels down. */
+const MAX_LOG_SEARCH_DEPTH = 6;
+
+/** Tells whether an object within `depth` levels of `value` is a log record. */
+function containsLogRecord(value: unknown, depth: number): boolean {
+  if (depth < 0 || typeof value !== 'object' || value === null) return false;
+  if (!Array.isArray(value) && detectProvider(value) !== undefined) return true;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  return children.some((child) => containsLogRecord(child, depth - 1));
 }
 
 /** Classifies many files, four at a time, keeping each list in the order given. */
