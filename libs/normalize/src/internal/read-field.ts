@@ -27,18 +27,16 @@ function variantsOf(key: string): readonly [string, string] {
   return variants;
 }
 
-const OBJECT_PROTOTYPE = Object.prototype as unknown as JsonObject;
-
 /**
- * Returns the own property `key` of a JSON object, or undefined. A plain read is enough
- * for names Object.prototype lacks, because parsed JSON objects inherit only from
- * Object.prototype. Inherited names (`constructor`, `toString`, `__proto__`) take an
- * own-property check, so they never read the prototype.
+ * Returns the own property `key` of a JSON object, or undefined. Parsed JSON objects
+ * inherit only from Object.prototype, whose properties are all functions except
+ * `__proto__`, and JSON values are never functions. So a plain read is own unless it
+ * returns a function or the key is `__proto__`, and only those take an own-property check.
  */
 function ownValue(object: JsonObject, key: string): unknown {
   const value = object[key];
   if (value === undefined) return undefined;
-  if (value !== OBJECT_PROTOTYPE[key] && key !== '__proto__') return value;
+  if (typeof value !== 'function' && key !== '__proto__') return value;
   return Object.hasOwn(object, key) ? value : undefined;
 }
 
