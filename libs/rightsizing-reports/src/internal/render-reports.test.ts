@@ -89,7 +89,7 @@ describe('renderReports', () => {
   it('states the window and log span', () => {
     const payments = reports.find((report) => report.scope.key === 'payments');
     const span =
-      'Window: 90 days, 2026-09-05 00:00 UTC to 2026-12-04 00:00 UTC. Logs: first event 2026-08-01 00:00 UTC, last event 2026-12-03 23:00 UTC, covering the whole window.';
+      'Window: 90 days, 2026-09-05 00:00 UTC to 2026-12-04 00:00 UTC. Logs of these accounts: first event 2026-08-01 00:00 UTC, last event 2026-12-03 23:00 UTC, covering the whole window.';
     expect(payments?.markdown).toContain(span);
     expect(payments?.html).toContain(span);
   });

@@ -16,9 +16,12 @@ export function describeWindow(window: SummaryWindow): string {
   if (window.first_event === null || window.last_event === null) {
     return `${configured} The logs hold no event of these accounts, so confidence is 0.`;
   }
-  const span = `Logs: first event ${utcMinute(window.first_event)}, last event ${utcMinute(window.last_event)}`;
+  const span = `Logs of these accounts: first event ${utcMinute(window.first_event)}, last event ${utcMinute(window.last_event)}`;
   if (window.days_observed >= window.days) {
     return `${configured} ${span}, covering the whole window.`;
+  }
+  if (window.days_observed === 0) {
+    return `${configured} ${span}, none of it in the window, so confidence is 0.`;
   }
   return `${configured} ${span}, covering ${window.days_observed} of the ${window.days} days, so confidence is lowered in proportion.`;
 }
