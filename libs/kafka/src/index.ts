@@ -9,6 +9,12 @@
  */
 export { createKafkaClient } from './internal/client.js';
 export type { KafkaClient, KafkaClientOptions } from './internal/client.js';
+export {
+  KAFKA_SASL_MECHANISMS,
+  kafkaSecurityOptions,
+  kafkaSecuritySettings,
+} from './internal/security-settings.js';
+export type { KafkaSecurityValues } from './internal/security-settings.js';
 export type { KafkaProducer, ProducerOptions } from './internal/producer.js';
 export type {
   BatchControl,
