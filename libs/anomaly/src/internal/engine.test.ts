@@ -143,4 +143,26 @@ describe('anomaly engine restart', () => {
     ]);
     expect(alerts.map((a) => a.rule_id)).toEqual(['new-source-network']);
   });
+
+  it('skips baselines of unknown principals', () => {
+    // Azure records without a caller share the principal id "unknown": their novelty says
+    // nothing, while a logging change among them still alerts.
+    const unknown = { id: 'unknown', type: 'unknown' as const, name: null };
+    const history = baseline(unknown, ['s3:GetObject'], { days: 10 });
+    const alerts = collect({}, [
+      ...history,
+      makeEvent({
+        principal: unknown,
+        event_time: T0 + 11 * DAY,
+        source_ip: '192.0.2.7',
+        action: { operation: 'PutBucketPolicy', permissions: ['s3:PutBucketPolicy'] },
+      }),
+      makeEvent({
+        principal: unknown,
+        event_time: T0 + 11 * DAY + MINUTE,
+        action: { operation: 'StopLogging', permissions: ['cloudtrail:StopLogging'] },
+      }),
+    ]);
+    expect(alerts.map((a) => a.rule_id)).toEqual(['defense-evasion-logging']);
+  });
 });

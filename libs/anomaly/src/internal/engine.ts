@@ -106,7 +106,11 @@ export function createAnomalyEngine(
       principals.set(id, state);
     }
     detections.length = 0;
-    for (const detector of DETECTORS) detector.detect(event, state, context, detections);
+    const anonymous = event.principal.type === 'unknown' || event.principal.type === 'anonymous';
+    for (const detector of DETECTORS) {
+      if (anonymous && detector.baseline === true) continue;
+      detector.detect(event, state, context, detections);
+    }
     state.events++;
     state.activeHours |= 1 << Math.floor((event.event_time % 86_400_000) / 3_600_000);
     if (event.event_time > state.lastSeen) state.lastSeen = event.event_time;

@@ -41,6 +41,8 @@ export interface PrincipalState {
   activeHours: number;
   /** UTC day of the latest sign-in-without-MFA detection, or -1. */
   noMfaDay: number;
+  /** Longest silence of at least `dormantMs` the principal woke up from, ms; 0 when none. */
+  longestSilence: number;
 }
 
 /** Returns a fresh state for a principal first seen at `time`. */
@@ -66,6 +68,7 @@ export function createPrincipalState(time: number): PrincipalState {
     routineHours: [],
     activeHours: 0,
     noMfaDay: -1,
+    longestSilence: 0,
   };
 }
 

@@ -61,6 +61,12 @@ export interface DetectorContext {
  */
 export interface Detector {
   readonly rules: readonly RuleDefinition[];
+  /**
+   * True for detectors that compare a principal with its own history (novelty, silence,
+   * rate). The engine skips them for events whose principal is unknown or anonymous, because
+   * those events of unrelated callers share one state and form no baseline.
+   */
+  readonly baseline?: boolean;
   detect(
     event: NormalizedEvent,
     state: PrincipalState,

@@ -22,6 +22,7 @@ export const DENIED_BURST_RULE: RuleDefinition = {
 const MAX_REMEMBERED = 64;
 
 export const deniedBurstDetector: Detector = {
+  baseline: true,
   rules: [DENIED_BURST_RULE],
   detect(
     event: NormalizedEvent,

@@ -42,4 +42,12 @@ describe('dormant identity detector', () => {
     ]);
     expect(alerts).toEqual([]);
   });
+
+  it('ignores a periodic identity returning', () => {
+    // A quarterly job: silent 90 days twice. The first return alerts, the second does not;
+    // a return after 300 silent days alerts again.
+    const times = [0, 90, 180, 480].map((day) => T0 + day * DAY);
+    const alerts = runScenario(times.map((time) => makeEvent({ principal: sa, event_time: time })));
+    expect(alerts.map((alert) => alert.details.silent_days)).toEqual(['90', '300']);
+  });
 });

@@ -5,7 +5,9 @@ import type { Detection, Detector, DetectorContext, RuleDefinition } from '../ty
 /**
  * A dormant identity becoming active. Unused identities keep their grants and are rarely
  * watched, which makes their credentials a favourite of attackers; after `dormantMs` of
- * silence the first call alerts once.
+ * silence the first call alerts once. An identity that already woke up from a long silence
+ * and now returns after no more than twice that silence works in periods (a quarterly job,
+ * a yearly audit), so its return does not alert; a much longer silence still does.
  */
 export const DORMANT_RULE: RuleDefinition = {
   id: 'dormant-identity-active',
@@ -19,6 +21,7 @@ export const DORMANT_RULE: RuleDefinition = {
 const DAY = 86_400_000;
 
 export const dormantDetector: Detector = {
+  baseline: true,
   rules: [DORMANT_RULE],
   detect(
     event: NormalizedEvent,
@@ -29,6 +32,9 @@ export const dormantDetector: Detector = {
     if (state.events === 0) return;
     const silence = event.event_time - state.lastSeen;
     if (silence < context.options.thresholds.dormantMs) return;
+    const previous = state.longestSilence;
+    state.longestSilence = Math.max(previous, silence);
+    if (previous > 0 && silence <= 2 * previous) return;
     const days = Math.floor(silence / DAY);
     out.push({
       rule: DORMANT_RULE,

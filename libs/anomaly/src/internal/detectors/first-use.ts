@@ -23,6 +23,7 @@ export const FIRST_USE_RULE: RuleDefinition = {
 };
 
 export const firstUseDetector: Detector = {
+  baseline: true,
   rules: [FIRST_USE_RULE],
   detect(
     event: NormalizedEvent,

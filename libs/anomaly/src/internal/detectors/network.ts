@@ -58,6 +58,7 @@ const EARTH_RADIUS_KM = 6371;
 const MIN_TRAVEL_MS = 60_000;
 
 export const networkDetector: Detector = {
+  baseline: true,
   rules: [NEW_NETWORK_RULE, IMPOSSIBLE_TRAVEL_RULE, KEY_SPREAD_RULE],
   detect(
     event: NormalizedEvent,

@@ -25,6 +25,7 @@ const ALPHA = 0.05;
 const MAX_SILENT_HOURS = 24 * 14;
 
 export const volumeSpikeDetector: Detector = {
+  baseline: true,
   rules: [VOLUME_SPIKE_RULE],
   detect(
     event: NormalizedEvent,
