@@ -31,4 +31,12 @@ export type {
 export { startTracing } from './internal/tracing.js';
 export type { Tracing, TracingOptions } from './internal/tracing.js';
 export { extractTraceContext, injectTraceHeaders } from './internal/trace-headers.js';
+export {
+  bindTraceContext,
+  injectProducerSpan,
+  startMessageSpan,
+  traceContextOf,
+  withBatchSpan,
+} from './internal/message-spans.js';
+export type { BatchSpanOptions, MessageSpan } from './internal/message-spans.js';
 export type { MessageHeaders } from './internal/trace-headers.js';
