@@ -31,9 +31,16 @@ export function normalizeGuid(value: string): string {
 
 /** Returns the lower-cased subscription id of a resource id or scope, if it names one. */
 export function subscriptionOf(resourceId: string): string | undefined {
-  const match = /^\/?subscriptions\/([^/]+)/i.exec(resourceId.trim());
-  return match?.[1]?.toLowerCase();
+  const text = resourceId.trim();
+  const start = text.charCodeAt(0) === 0x2f ? 1 : 0;
+  const idStart = start + SUBSCRIPTIONS_SEGMENT.length;
+  if (text.slice(start, idStart).toLowerCase() !== SUBSCRIPTIONS_SEGMENT) return undefined;
+  const idEnd = text.indexOf('/', idStart);
+  const id = text.slice(idStart, idEnd < 0 ? text.length : idEnd);
+  return id === '' ? undefined : id.toLowerCase();
 }
+
+const SUBSCRIPTIONS_SEGMENT = 'subscriptions/';
 
 /**
  * Returns the resource type of an id as `namespace/type[/child type...]`, lower-cased:
