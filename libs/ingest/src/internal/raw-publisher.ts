@@ -4,7 +4,7 @@ import { RAW_TOPIC_BY_PROVIDER } from '@ciem/events';
 import type { Provider } from '@ciem/events';
 import { publishToDeadLetter, topicNames } from '@ciem/kafka';
 import type { KafkaProducer, OutgoingMessage } from '@ciem/kafka';
-import { injectTraceHeaders } from '@ciem/telemetry';
+import { injectProducerSpan, injectTraceHeaders } from '@ciem/telemetry';
 import type { Logger, MetricsRegistry } from '@ciem/telemetry';
 import { IngestErrorCodes, invalidOption } from './errors.js';
 import { InFlightLimiter } from './in-flight-limiter.js';
@@ -166,11 +166,16 @@ export function createRawPublisher(options: RawPublisherOptions): RawPublisher {
     return {
       key,
       value: record.value,
-      headers: injectTraceHeaders({
-        [RAW_HEADERS.source]: record.source,
-        [RAW_HEADERS.rawRef]: record.rawRef,
-        [RAW_HEADERS.ingestTime]: ingestTime,
-      }),
+      // Each record gets a producer span, the root of its trace unless the caller runs in one.
+      headers: injectProducerSpan(
+        {
+          [RAW_HEADERS.source]: record.source,
+          [RAW_HEADERS.rawRef]: record.rawRef,
+          [RAW_HEADERS.ingestTime]: ingestTime,
+        },
+        'publish raw record',
+        { 'messaging.system': 'kafka', 'messaging.destination.name': topic },
+      ),
     };
   };
 
