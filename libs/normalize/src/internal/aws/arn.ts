@@ -67,7 +67,12 @@ const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
  */
 export function parseAssumedRoleArn(text: string): AssumedRoleArn | undefined {
   const arn = parseArn(text);
-  if (arn === undefined || (arn.service !== 'sts' && arn.service !== 'iam')) return undefined;
+  return arn === undefined ? undefined : assumedRoleOf(arn);
+}
+
+/** Reads an ARN already split by {@link parseArn} as an assumed-role ARN. */
+export function assumedRoleOf(arn: ArnParts): AssumedRoleArn | undefined {
+  if (arn.service !== 'sts' && arn.service !== 'iam') return undefined;
   const resource = arn.resource;
   if (!resource.startsWith(ASSUMED_ROLE_PREFIX)) return undefined;
   // `assumed-role/ROLE` or `assumed-role/ROLE/SESSION`; the session name may contain `/`.

@@ -14,7 +14,6 @@ import {
   readString,
   type JsonObject,
 } from '../read-field.js';
-import { parseArn, partitionOfRegion } from './arn.js';
 import { readCloudTrailTime } from './cloudtrail-time.js';
 import { readCloudTrailEventId } from './event-id.js';
 import { readCloudTrailIdentity } from './identity.js';
@@ -117,10 +116,7 @@ export function normalizeCloudTrailRecord(record: unknown, ctx: NormalizeContext
   const identity = readCloudTrailIdentity(record);
   const accountId =
     readString(record, 'recipientAccountId') ?? readString(record, 'userIdentity.accountId') ?? '';
-  const identityArn = readString(record, 'userIdentity.arn');
-  const partition =
-    (identityArn === undefined ? undefined : parseArn(identityArn)?.partition) ??
-    partitionOfRegion(region ?? undefined);
+  const partition = identity.partition;
   const { action, impliedCategory } = mapCloudTrailAction(record, eventSource, eventName);
   const recordCategory = readCloudTrailCategory(record);
   const outcome = readCloudTrailOutcome(record);

@@ -1,6 +1,12 @@
 import type { Principal, Session } from '@ciem/events';
-import { readString, type JsonObject } from '../read-field.js';
-import { lastResourceSegment, parseArn, parseAssumedRoleArn, roleArnOfAssumedRole } from './arn.js';
+import { readObject, readString, type JsonObject } from '../read-field.js';
+import {
+  assumedRoleOf,
+  lastResourceSegment,
+  parseArn,
+  roleArnOfAssumedRole,
+  type ArnParts,
+} from './arn.js';
 import { readCloudTrailTime } from './cloudtrail-time.js';
 
 /** Input of a resolver: the `userIdentity` element, the whole record and its partition. */
@@ -8,6 +14,10 @@ export interface IdentityInput {
   identity: JsonObject;
   record: JsonObject;
   partition: string;
+  /** `userIdentity.arn`, read once by the caller. */
+  arn: string | undefined;
+  /** The parts of `arn`, or undefined when it is missing or not an ARN. */
+  parsedArn: ArnParts | undefined;
 }
 
 /**
@@ -78,16 +88,24 @@ function resolveRoot({ identity, partition }: IdentityInput): ResolvedIdentity {
   };
 }
 
-function resolveAssumedRole({ identity, record, partition }: IdentityInput): ResolvedIdentity {
-  const sessionArn = readString(identity, 'arn');
-  const assumed = sessionArn === undefined ? undefined : parseAssumedRoleArn(sessionArn);
-  const issuerArn = readString(identity, 'sessionContext.sessionIssuer.arn');
+function resolveAssumedRole({
+  identity,
+  record,
+  partition,
+  arn: sessionArn,
+  parsedArn,
+}: IdentityInput): ResolvedIdentity {
+  const assumed = parsedArn === undefined ? undefined : assumedRoleOf(parsedArn);
+  // Read once, because several fields below sit under these two objects.
+  const sessionContext = readObject(identity, 'sessionContext');
+  const issuer = readObject(sessionContext, 'sessionIssuer');
+  const issuerArn = readString(issuer, 'arn');
   const principalId = readString(identity, 'principalId');
   // principalId is "ROLE_UNIQUE_ID:SESSION_NAME" for assumed roles; other forms are ignored.
   const [uniqueId, ...sessionParts] =
     principalId?.includes(':') === true ? principalId.split(':') : [];
-  const issuerAccount = readString(identity, 'sessionContext.sessionIssuer.accountId');
-  const issuerName = readString(identity, 'sessionContext.sessionIssuer.userName');
+  const issuerAccount = readString(issuer, 'accountId');
+  const issuerName = readString(issuer, 'userName');
   const roleArn =
     issuerArn ??
     (assumed === undefined ? undefined : roleArnOfAssumedRole(assumed)) ??
@@ -99,7 +117,7 @@ function resolveAssumedRole({ identity, record, partition }: IdentityInput): Res
           sessionName: '',
         })
       : undefined) ??
-    readString(identity, 'sessionContext.sessionIssuer.principalId') ??
+    readString(issuer, 'principalId') ??
     uniqueId;
   const roleName =
     issuerName ??
@@ -108,7 +126,7 @@ function resolveAssumedRole({ identity, record, partition }: IdentityInput): Res
   const sessionName =
     (assumed?.sessionName === '' ? undefined : assumed?.sessionName) ??
     (sessionParts.length > 0 ? sessionParts.join(':') : undefined);
-  const sourceIdentity = readString(identity, 'sessionContext.sourceIdentity');
+  const sourceIdentity = readString(sessionContext, 'sourceIdentity');
   const identityCenterSession =
     roleName?.startsWith(IDENTITY_CENTER_ROLE_PREFIX) === true ? sessionName : undefined;
 
@@ -118,7 +136,7 @@ function resolveAssumedRole({ identity, record, partition }: IdentityInput): Res
       id: sessionArn ?? null,
       name: sessionName ?? null,
       source_identity: sourceIdentity ?? null,
-      issued_at: readCloudTrailTime(identity, 'sessionContext.attributes.creationDate') ?? null,
+      issued_at: readCloudTrailTime(sessionContext, 'attributes.creationDate') ?? null,
       chain: readRoleChain(record, sessionArn),
     },
     actor: readOnBehalfOf(identity) ?? sourceIdentity ?? identityCenterSession ?? null,

@@ -1,6 +1,6 @@
 import type { Principal, Session } from '@ciem/events';
 import { readBoolean, readObject, readString, type JsonObject } from '../read-field.js';
-import { parseArn, partitionOfRegion } from './arn.js';
+import { parseArn, partitionOfRegion, type ArnParts } from './arn.js';
 import {
   IDENTITY_RESOLVERS,
   resolveUnknown,
@@ -16,6 +16,8 @@ export interface CloudTrailIdentity {
   access_key_id: string | null;
   mfa: boolean | null;
   via_service: string | null;
+  /** Partition of `userIdentity.arn`, else of `awsRegion`. */
+  partition: string;
 }
 
 const UNKNOWN_PRINCIPAL_ID = 'unknown';
@@ -28,9 +30,11 @@ const UNKNOWN_PRINCIPAL_ID = 'unknown';
  */
 export function readCloudTrailIdentity(record: JsonObject): CloudTrailIdentity {
   const identity = readObject(record, 'userIdentity') ?? {};
-  const partition = partitionOf(record, identity);
-  const resolver = IDENTITY_RESOLVERS[identityTypeOf(identity)] ?? resolveUnknown;
-  const resolved: ResolvedIdentity = resolver({ identity, record, partition });
+  const arn = readString(identity, 'arn');
+  const parsedArn = arn === undefined ? undefined : parseArn(arn);
+  const partition = parsedArn?.partition ?? partitionOfRegion(readString(record, 'awsRegion'));
+  const resolver = IDENTITY_RESOLVERS[identityTypeOf(identity, parsedArn)] ?? resolveUnknown;
+  const resolved: ResolvedIdentity = resolver({ identity, record, partition, arn, parsedArn });
 
   const principal: Principal =
     resolved.principal.id === undefined || resolved.principal.id === ''
@@ -44,6 +48,7 @@ export function readCloudTrailIdentity(record: JsonObject): CloudTrailIdentity {
     access_key_id: readString(identity, 'accessKeyId') ?? null,
     mfa: readMfa(record, identity),
     via_service: readString(identity, 'invokedBy') ?? serviceHostOf(record) ?? null,
+    partition,
   };
 }
 
@@ -52,12 +57,10 @@ export function readCloudTrailIdentity(record: JsonObject): CloudTrailIdentity {
  * when the type is missing or not one CloudTrail documents (exporters drop it, and service
  * events such as `AwsServiceEvent` records sometimes carry only `invokedBy`).
  */
-function identityTypeOf(identity: JsonObject): string {
+function identityTypeOf(identity: JsonObject, parsed: ArnParts | undefined): string {
   const declared = readString(identity, 'type')?.toLowerCase();
   if (declared !== undefined && declared in IDENTITY_RESOLVERS) return declared;
 
-  const arn = readString(identity, 'arn');
-  const parsed = arn === undefined ? undefined : parseArn(arn);
   if (parsed !== undefined) {
     if (parsed.resource === 'root') return 'root';
     if (parsed.service === 'iam' && parsed.resource.startsWith('user/')) return 'iamuser';
@@ -84,10 +87,4 @@ function readMfa(record: JsonObject, identity: JsonObject): boolean | null {
     readBoolean(identity, 'sessionContext.attributes.mfaAuthenticated') ??
     null
   );
-}
-
-function partitionOf(record: JsonObject, identity: JsonObject): string {
-  const arn = readString(identity, 'arn');
-  const fromArn = arn === undefined ? undefined : parseArn(arn)?.partition;
-  return fromArn ?? partitionOfRegion(readString(record, 'awsRegion'));
 }
