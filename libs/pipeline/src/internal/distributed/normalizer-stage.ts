@@ -1,4 +1,4 @@
-import type { BatchWriter, ClickHouse, RetryOptions } from '@ciem/clickhouse';
+import type { ClickHouse, RetryOptions } from '@ciem/clickhouse';
 import { DependencyError, InputError, errorTypeOf } from '@ciem/errors';
 import type { Provider } from '@ciem/events';
 import type { DeadLetterRow, EventRow } from '@ciem/event-store';
@@ -38,9 +38,12 @@ export interface NormalizerStageOptions {
   logger: Logger;
   metrics: StageMetrics;
   tracer: Tracer;
-  /** Rows per ClickHouse INSERT. */
+  /** Rows per ClickHouse INSERT; a Kafka batch with more rows is written in several. */
   batchMaxRows: number;
-  /** Maximum time a row waits before its INSERT. */
+  /**
+   * Maximum time a row waits before its INSERT. Each Kafka batch writes its rows as soon as it
+   * is normalized, so this only bounds a batch of more than `batchMaxRows` rows.
+   */
   batchMaxWaitMs: number;
   /** Largest record normalized; larger ones are dead-lettered as `oversized`. */
   maxRecordBytes: number;
@@ -58,6 +61,11 @@ export interface NormalizerStageOptions {
    * ClickHouse over more records.
    */
   maxBytesPerPartition?: number;
+  /**
+   * Partitions handled at the same time, each one batch at a time; 4 by default. While one
+   * batch waits for Kafka and ClickHouse, the others normalize.
+   */
+  partitionsConsumedConcurrently?: number;
   /** Interval of group heartbeats while a batch waits for its sinks; 3000 by default. */
   heartbeatIntervalMs?: number;
 }
@@ -75,8 +83,10 @@ const defaultWriterRetry: RetryOptions = { maxAttempts: 6, initialDelayMs: 200, 
  * batch, produces the Avro `NormalizedEvent`s (key = principal id) to the normalized topic,
  * writes `events` rows, and dead-letters failures to the dead-letter topic and `dlq_events`.
  *
- * Offsets are committed only once the Kafka sends are acknowledged and both ClickHouse
- * writers' `flush()` resolved. A Kafka or ClickHouse outage makes the batch fail with a
+ * Several partitions are handled at the same time (`partitionsConsumedConcurrently`), and
+ * in each batch the produce and the ClickHouse INSERT run side by side. Offsets of a batch
+ * are committed, in order per partition, only once its Kafka sends are acknowledged and its
+ * own ClickHouse writes are done. A Kafka or ClickHouse outage makes the batch fail with a
  * `DependencyError`, and the consumer delivers it again after a back-off, so records are
  * neither lost nor skipped. Redelivered rows collapse in the ReplacingMergeTree tables, while
  * redelivered messages may repeat on the topics (at-least-once).
@@ -91,13 +101,11 @@ export function createNormalizerStage(options: NormalizerStageOptions): Normaliz
 
   let producer: KafkaProducer | undefined;
   let consumer: RunningConsumer | undefined;
-  let eventWriter: BatchWriter<EventRow> | undefined;
-  let deadLetterWriter: BatchWriter<DeadLetterRow> | undefined;
   let stopping: Promise<void> | undefined;
   let batchesDone = 0;
   let lastFailure: string | undefined;
-  /** The raw message and batch behind each `events` row in flight, to dead-letter refused rows. */
-  const rowSources = new WeakMap<EventRow, { batch: ReceivedBatch; message: ReceivedMessage }>();
+  const writerLogger = logger.child({ component: 'clickhouse' });
+  const writerRetry = options.writerRetry ?? defaultWriterRetry;
 
   const sendDeadLetters = async (items: DeadLetterItem[]): Promise<void> => {
     if (producer === undefined || items.length === 0) return;
@@ -164,30 +172,45 @@ export function createNormalizerStage(options: NormalizerStageOptions): Normaliz
       },
     );
 
-  const addDeadLetterRow = async (row: DeadLetterRow): Promise<void> => {
-    try {
-      await deadLetterWriter?.add(row);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      // The record is in the dead-letter topic already; only its table copy is lost.
-      metrics.countError('internal', { topic: topics.deadLetter });
-      logger.error({ err: error, dedupe_key: row.dedupe_key }, 'dlq_events row cannot be encoded');
-    }
-  };
-
-  /** Dead-letters `events` rows that ClickHouse refused for good (called during `flush()`). */
-  const onEventsRejected = async (rows: EventRow[], error: Error): Promise<void> => {
-    const items: DeadLetterItem[] = [];
+  /**
+   * Writes the `dlq_events` rows of one batch with a writer of its own, so that the batch
+   * waits for exactly its own INSERT. A row that cannot be encoded or that ClickHouse refuses
+   * loses only its table copy: the record is in the dead-letter topic already.
+   */
+  const writeDeadLetterRows = async (rows: DeadLetterRow[]): Promise<void> => {
+    if (rows.length === 0) return;
+    const writer = createDeadLetterWriter({
+      client: options.clickhouse,
+      database: options.database,
+      maxRows: options.batchMaxRows,
+      maxWaitMs: options.batchMaxWaitMs,
+      retry: writerRetry,
+      onRejected: (refused, error) => {
+        metrics.countError(errorTypeOf(error), { topic: topics.deadLetter });
+        logger.error(
+          {
+            err: error,
+            rows: refused.length,
+            dedupe_keys: refused.slice(0, 5).map((row) => row.dedupe_key),
+          },
+          'ClickHouse refused dlq_events rows; the records remain in the dead-letter topic',
+        );
+      },
+      logger: writerLogger,
+    });
     for (const row of rows) {
-      const source = rowSources.get(row);
-      if (source === undefined) continue;
-      const provider = providerByTopic.get(source.batch.topic) ?? 'aws';
-      const item = deadLetterOf(source.batch, source.message, error, provider);
-      items.push(item);
-      countDeadLetters([item], source.batch, provider);
+      try {
+        await writer.add(row);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        metrics.countError('internal', { topic: topics.deadLetter });
+        logger.error(
+          { err: error, dedupe_key: row.dedupe_key },
+          'dlq_events row cannot be encoded',
+        );
+      }
     }
-    await sendDeadLetters(items);
-    for (const item of items) await addDeadLetterRow(item.row);
+    await writer.close();
   };
 
   const handleBatch = async (batch: ReceivedBatch, control: BatchControl): Promise<void> => {
@@ -210,14 +233,34 @@ export function createNormalizerStage(options: NormalizerStageOptions): Normaliz
       maxDeadLetterPayloadBytes,
     });
 
-    // Rows are added before the sends: a row ClickHouse cannot encode (a bug in the mapping)
-    // turns its record into a dead letter, and rows written ahead of a failed send only repeat
-    // on redelivery, where they collapse.
+    // Each batch writes its `events` rows with a writer of its own and waits for that
+    // writer's result alone: with several partitions in flight, a shared writer would report
+    // one batch's failed INSERT to whichever batch flushed next.
+    const sourceOfRow = new Map<EventRow, ReceivedMessage>();
+    const refusedRows: DeadLetterItem[] = [];
+    const eventWriter = createEventWriter({
+      client: options.clickhouse,
+      database: options.database,
+      maxRows: options.batchMaxRows,
+      maxWaitMs: options.batchMaxWaitMs,
+      retry: writerRetry,
+      // Rows ClickHouse refused for good become dead letters of this batch.
+      onRejected: (rows, error) => {
+        for (const row of rows) {
+          const source = sourceOfRow.get(row);
+          if (source !== undefined) refusedRows.push(deadLetterOf(batch, source, error, provider));
+        }
+      },
+      logger: writerLogger,
+    });
+
+    // A row ClickHouse cannot encode (a bug in the mapping) turns its record into a dead
+    // letter before anything is sent.
     const encoded: EventItem[] = [];
     for (const item of events) {
-      rowSources.set(item.row, { batch, message: item.source });
+      sourceOfRow.set(item.row, item.source);
       try {
-        await eventWriter?.add(item.row);
+        await eventWriter.add(item.row);
         encoded.push(item);
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
@@ -225,17 +268,23 @@ export function createNormalizerStage(options: NormalizerStageOptions): Normaliz
       }
     }
 
+    // The INSERT and the produce run at the same time; the batch goes on once both are done.
     // Events the normalized topic refuses for good (none expected: an Avro event is small)
     // are dead-lettered instead, so that the batch still commits.
-    const sent = await waitWithHeartbeat(
-      sendKeepingRejected(
-        producer,
-        topics.eventsNormalized,
-        encoded.map((item) => item.message),
-      ),
+    const inserted = eventWriter.close();
+    const sending = sendKeepingRejected(
+      producer,
+      topics.eventsNormalized,
+      encoded.map((item) => item.message),
+    );
+    const [insertOutcome, sendOutcome] = await waitWithHeartbeat(
+      Promise.allSettled([inserted, sending]),
       control,
       heartbeatIntervalMs,
     );
+    if (insertOutcome.status === 'rejected') throw insertOutcome.reason;
+    if (sendOutcome.status === 'rejected') throw sendOutcome.reason;
+    const sent = sendOutcome.value;
     const refused = new Set(sent.rejected);
     let eventsSent = 0;
     for (const [index, item] of encoded.entries()) {
@@ -243,13 +292,19 @@ export function createNormalizerStage(options: NormalizerStageOptions): Normaliz
         deadLetters.push(deadLetterOf(batch, item.source, sent.error, provider));
       else eventsSent += 1;
     }
-    await waitWithHeartbeat(sendDeadLetters(deadLetters), control, heartbeatIntervalMs);
-    for (const item of deadLetters) await addDeadLetterRow(item.row);
+    deadLetters.push(...refusedRows);
 
-    // The events writer may dead-letter refused rows during its flush, which adds rows to the
-    // dead-letter writer, so that one is flushed second.
-    await waitWithHeartbeat(flushOf(eventWriter), control, heartbeatIntervalMs);
-    await waitWithHeartbeat(flushOf(deadLetterWriter), control, heartbeatIntervalMs);
+    if (deadLetters.length > 0) {
+      const written = await waitWithHeartbeat(
+        Promise.allSettled([
+          sendDeadLetters(deadLetters),
+          writeDeadLetterRows(deadLetters.map((item) => item.row)),
+        ]),
+        control,
+        heartbeatIntervalMs,
+      );
+      for (const outcome of written) if (outcome.status === 'rejected') throw outcome.reason;
+    }
 
     metrics.countSent(eventsSent, { provider, topic: topics.eventsNormalized });
     countDeadLetters(deadLetters, batch, provider);
@@ -288,48 +343,14 @@ export function createNormalizerStage(options: NormalizerStageOptions): Normaliz
     name: NORMALIZER_STAGE,
 
     async start(context: StageContext) {
-      const writerLogger = logger.child({ component: 'clickhouse' });
-      // A start that failed half-way (a broker still down) is retried: keep what it made.
-      eventWriter ??= createEventWriter({
-        client: options.clickhouse,
-        database: options.database,
-        maxRows: options.batchMaxRows,
-        maxWaitMs: options.batchMaxWaitMs,
-        retry: options.writerRetry ?? defaultWriterRetry,
-        onRejected: onEventsRejected,
-        logger: writerLogger,
-      });
-      deadLetterWriter ??= createDeadLetterWriter({
-        client: options.clickhouse,
-        database: options.database,
-        maxRows: options.batchMaxRows,
-        maxWaitMs: options.batchMaxWaitMs,
-        retry: options.writerRetry ?? defaultWriterRetry,
-        // The record is in the dead-letter topic already; a refused row loses only the copy.
-        onRejected: (rows, error) => {
-          metrics.countError(errorTypeOf(error), { topic: topics.deadLetter });
-          logger.error(
-            {
-              err: error,
-              rows: rows.length,
-              dedupe_keys: rows.slice(0, 5).map((row) => row.dedupe_key),
-            },
-            'ClickHouse refused dlq_events rows; the records remain in the dead-letter topic',
-          );
-        },
-        logger: writerLogger,
-      });
       producer ??= await options.kafka.createProducer();
-      // NOTE: partitions are handled one batch at a time, because the shared batch writers
-      // report a failed INSERT to whichever flush() comes next, and a concurrent batch could
-      // then commit rows that were never written. The Kafka and ClickHouse round trips of
-      // each batch therefore add up (see test/bench/pipeline.md).
       consumer = await options.kafka.runConsumer({
         groupId: options.groupId,
         topics: rawTopics.map((entry) => entry.topic),
         fromBeginning: options.fromBeginning ?? true,
         sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
         maxBytesPerPartition: options.maxBytesPerPartition ?? 8 * 1_048_576,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
         handleBatch: handleBatchCounted,
         onLag: (group, lags) => metrics.setConsumerLag(group, lags),
       });
@@ -348,19 +369,11 @@ export function createNormalizerStage(options: NormalizerStageOptions): Normaliz
 
     stop() {
       stopping ??= (async () => {
+        // The consumer lets the batches in flight finish (each waits for its own writes) and
+        // commit before it leaves the group.
         await consumer?.stop();
-        const closing = await Promise.allSettled([
-          eventWriter?.close({ timeoutMs: 5_000 }),
-          deadLetterWriter?.close({ timeoutMs: 5_000 }),
-        ]);
         await producer?.disconnect();
         logger.info({ batches_done: batchesDone }, 'normalizer stopped');
-        const failed = closing.find((outcome) => outcome.status === 'rejected');
-        // Rows the writers gave up belong to batches whose offsets were not committed, because
-        // commits wait for flush(). The group delivers those records again.
-        if (failed !== undefined) {
-          logger.warn({ err: failed.reason }, 'ClickHouse writer closed with rows unwritten');
-        }
       })();
       return stopping;
     },
@@ -379,8 +392,4 @@ export function createNormalizerStage(options: NormalizerStageOptions): Normaliz
       return consumer.fetchLag();
     },
   };
-}
-
-function flushOf(writer: BatchWriter<object> | undefined): Promise<void> {
-  return writer === undefined ? Promise.resolve() : writer.flush();
 }
