@@ -49,14 +49,19 @@ const SUBSCRIPTIONS_SEGMENT = 'subscriptions/';
  * when the id has none of these forms.
  */
 export function resourceTypeOf(resourceId: string): string | undefined {
-  const segments = normalizeResourceId(resourceId).split('/').filter(Boolean);
+  const segments = normalizeResourceId(resourceId).split('/');
+  // Drop the empty segments of leading or doubled slashes, in place.
+  let count = 0;
+  for (const segment of segments) if (segment !== '') segments[count++] = segment;
+  segments.length = count;
   const lastProviders = segments.lastIndexOf('providers');
   if (lastProviders >= 0) {
     const namespace = segments[lastProviders + 1];
     if (namespace === undefined) return undefined;
     // After the namespace, segments alternate type and name: keep the types.
-    const types = segments.slice(lastProviders + 2).filter((_, index) => index % 2 === 0);
-    return [namespace, ...types].join('/');
+    let type = namespace;
+    for (let index = lastProviders + 2; index < count; index += 2) type += `/${segments[index]}`;
+    return type;
   }
   if (segments[0] !== 'subscriptions') return undefined;
   if (segments[2] === 'resourcegroups') return 'microsoft.resources/resourcegroups';

@@ -23,7 +23,10 @@ export function resourcesOf(input: {
 }): Resource[] {
   const resources = new Map<string, Resource>();
   addResource(resources, input.resourceId);
-  addResource(resources, input.authorizationScope);
+  // The scope is usually the resource id itself, which is then listed already.
+  if (input.authorizationScope !== input.resourceId) {
+    addResource(resources, input.authorizationScope);
+  }
 
   if (ROLE_ASSIGNMENT_WRITE.test(input.operationName)) {
     const body = readObject(input.properties, 'requestbody');
