@@ -53,4 +53,17 @@ describe('denied burst detector', () => {
     );
     expect(runScenario(events)).toEqual([]);
   });
+
+  it('ignores spread denials read backwards', () => {
+    // Files read out of time order deliver a day's later denials first; an earlier denial
+    // must not count them as part of its window.
+    const events = Array.from({ length: 30 }, (_, i) =>
+      makeEvent({
+        event_time: at + (29 - i) * 30 * 60 * SECOND,
+        outcome: 'denied',
+        action: { permissions: [ENUMERATED[i % 10] as string] },
+      }),
+    );
+    expect(runScenario(events)).toEqual([]);
+  });
 });

@@ -37,11 +37,14 @@ export const deniedBurstDetector: Detector = {
     denied.push(event.event_time, hashText(permission));
     if (denied.length > MAX_REMEMBERED * 2) denied.splice(0, denied.length - MAX_REMEMBERED * 2);
 
+    // The window ends at this event: calls of later times, which arrive first when files
+    // are read out of time order, belong to other windows.
     const since = event.event_time - deniedWindowMs;
     let count = 0;
     const distinct = new Set<number>();
     for (let i = 0; i < denied.length; i += 2) {
-      if ((denied[i] as number) < since) continue;
+      const time = denied[i] as number;
+      if (time < since || time > event.event_time) continue;
       count++;
       distinct.add(denied[i + 1] as number);
     }
