@@ -1,5 +1,6 @@
 import type { BatchWriter, ClickHouse, ClickHouseLogger, RetryOptions } from '@ciem/clickhouse';
 import { createBatchWriter } from '@ciem/clickhouse';
+import { traceContextOf, withBatchSpan } from '@ciem/telemetry';
 import type { DeadLetterRow } from './dead-letter-row.js';
 import { DEAD_LETTER_COLUMNS } from './dead-letter-row.js';
 import type { EventRow } from './event-row.js';
@@ -23,6 +24,40 @@ export interface StoreWriterOptions<Row extends object> {
   logger?: ClickHouseLogger;
 }
 
+/**
+ * Wraps `client` so that each INSERT whose rows carry a trace context (`bindTraceContext`)
+ * runs in an `INSERT <table>` span under the first row's context, linked to every row's.
+ * An INSERT of untraced rows makes no span.
+ */
+function tracedInsert(
+  client: Pick<ClickHouse, 'insert'>,
+  table: string,
+): Pick<ClickHouse, 'insert'> {
+  return {
+    insert(target, rows, insertOptions) {
+      const parents: Array<NonNullable<ReturnType<typeof traceContextOf>>> = [];
+      for (const row of rows) {
+        const parent = traceContextOf(row);
+        if (parent !== undefined) parents.push(parent);
+      }
+      if (parents.length === 0) return client.insert(target, rows, insertOptions);
+      return withBatchSpan(
+        `INSERT ${table}`,
+        parents,
+        () => client.insert(target, rows, insertOptions),
+        {
+          attributes: {
+            'db.system': 'clickhouse',
+            'db.operation.name': 'INSERT',
+            'db.collection.name': table,
+            'db.operation.batch.size': rows.length,
+          },
+        },
+      );
+    },
+  };
+}
+
 function writerFor<Row extends object>(
   table: string,
   columns: readonly string[],
@@ -30,7 +65,7 @@ function writerFor<Row extends object>(
 ): BatchWriter<Row> {
   // The batch writer checks that `database.table` is made of plain identifiers.
   return createBatchWriter<Row>({
-    client: options.client,
+    client: tracedInsert(options.client, table),
     table: `${options.database}.${table}`,
     columns,
     maxRows: options.maxRows,

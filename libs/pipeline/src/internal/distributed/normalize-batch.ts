@@ -6,7 +6,12 @@ import { toDeadLetterRow, toEventRow } from '@ciem/event-store';
 import type { MessageHeaders, OutgoingMessage, ReceivedBatch, ReceivedMessage } from '@ciem/kafka';
 import { buildDeadLetterHeaders } from '@ciem/kafka';
 import { normalizeText } from '@ciem/normalize';
-import { extractTraceContext, injectTraceHeaders } from '@ciem/telemetry';
+import {
+  bindTraceContext,
+  extractTraceContext,
+  injectProducerSpan,
+  injectTraceHeaders,
+} from '@ciem/telemetry';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Context, Tracer } from '@opentelemetry/api';
 import { RAW_RECORD_HEADERS, headerText, ingestTimeOf } from './raw-headers.js';
@@ -120,8 +125,9 @@ export function deadLetterFor(
  * `NormalizedEvent` (key = principal id) with its `events` row, or a dead letter. A
  * NormalizationError is dead-lettered as an `InputError` with the reason's code; an error a
  * normalizer or encoder throws is a bug and is dead-lettered with `error_type` `internal`.
- * Each message gets a span whose parent is the trace context of its headers, and the
- * outgoing headers carry that span. Never throws for a bad record.
+ * Each message gets a span whose parent is the trace context of its headers. An event's
+ * outgoing headers carry a producer span under it, and its row is bound to it (see
+ * `bindTraceContext`) for the INSERT span. Never throws for a bad record.
  */
 export function normalizeBatch(
   batch: ReceivedBatch,
@@ -175,10 +181,15 @@ export function normalizeBatch(
       }
 
       const row = toEventRow(result);
+      // The ClickHouse INSERT of the batch links to this record's span through its row.
+      bindTraceContext(row, spanContext);
       const value = encodeNormalizedEvent(result);
-      const headers = injectTraceHeaders(
+      const headers = injectProducerSpan(
         { [RAW_RECORD_HEADERS.ingestTime]: String(ingestTime) },
+        'publish normalized event',
+        { 'messaging.system': 'kafka', 'event.id': result.event_id },
         spanContext,
+        options.tracer,
       );
       events.push({ message: { key: result.principal.id, value, headers }, row, source: message });
     } catch (error) {
