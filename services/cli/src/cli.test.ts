@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,28 @@ describe('ciem command', () => {
     expect(result.stderr).toContain('CIEM_RUN_INPUT_NOT_FOUND');
   });
 
+  it('fails fast on missing grants', async () => {
+    const out = path.join(workDir, 'no-grants-out');
+    const result = ciem([
+      'run',
+      pipelineFixtures,
+      '--grants',
+      path.join(workDir, 'absent.json'),
+      '--out',
+      out,
+    ]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('CIEM_RUN_GRANTS_NOT_FOUND');
+    // Nothing was read, so the output folder was never made.
+    await expect(readFile(path.join(out, 'summary.json'))).rejects.toThrow();
+  });
+
+  it('explains grants taking the inputs', () => {
+    const result = ciem(['run', '--grants', pipelineFixtures, pipelineFixtures]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('name the log inputs before --grants');
+  });
+
   it('runs the pipeline and prints a summary', async () => {
     const out = path.join(workDir, 'run');
     const result = ciem(['run', pipelineFixtures, '--out', out]);
@@ -81,91 +103,5 @@ describe('ciem command', () => {
     const truthA = await readFile(path.join(first, 'ground-truth.json'), 'utf8');
     const truthB = await readFile(path.join(second, 'ground-truth.json'), 'utf8');
     expect(truthA).toBe(truthB);
-  });
-
-  describe('on a whole simulated estate folder', () => {
-    let estate: string;
-    // One authorization details file per AWS account, plus Azure role assignments and
-    // definitions and GCP IAM policies and roles (libs/simulator/README.md).
-    let exportCount: number;
-
-    beforeAll(async () => {
-      estate = path.join(workDir, 'estate-whole');
-      const options = ['--seed', '3', '--principals', '6', '--days', '2'];
-      expect(ciem(['simulate', '--out', estate, ...options]).status).toBe(0);
-      const accounts = (await readdir(path.join(estate, 'aws'))).filter((name) =>
-        /^\d{12}$/.test(name),
-      );
-      exportCount = accounts.length + 4;
-      // A file of no known kind: its record must be dead-lettered, never dropped.
-      await writeFile(path.join(estate, 'notes.json'), '{"note":"not a log"}\n');
-    });
-
-    it('uses exports found as grants', async () => {
-      const out = path.join(workDir, 'estate-whole-out');
-      const result = ciem(['run', estate, '--out', out, '--json']);
-      expect(result.status).toBe(0);
-      // Three AWS accounts, Azure assignments and definitions, GCP policies and roles.
-      expect(result.stderr).toContain(
-        `Using ${exportCount} IAM export file(s) among the inputs as --grants`,
-      );
-      expect(result.stderr).toMatch(/Skipped 2 file\(s\) of ciem simulate .*ground-truth\.json/);
-      const summary = JSON.parse(result.stdout) as {
-        providers: Record<string, { read: number; normalized: number; dead_lettered: number }>;
-        dead_letter_reasons: Record<string, number>;
-        rightsizing?: { principals: number };
-      };
-      expect(summary.dead_letter_reasons).toEqual({ 'unsupported-provider': 1 });
-      expect(summary.providers.unknown).toEqual({
-        read: 1,
-        normalized: 0,
-        dead_lettered: 1,
-        unmapped: 0,
-      });
-      for (const counts of Object.values(summary.providers)) {
-        expect(counts.read).toBe(counts.normalized + counts.dead_lettered);
-      }
-      expect(summary.rightsizing?.principals).toBe(6);
-      const dlq = await readFile(path.join(out, 'dlq.ndjson'), 'utf8');
-      expect(dlq.trim().split('\n')).toHaveLength(1);
-      expect(dlq).toContain('notes.json');
-    });
-
-    it('skips exports when grants are named', () => {
-      const out = path.join(workDir, 'estate-named-out');
-      const grants = path.join(estate, 'gcp', 'roles.json');
-      const result = ciem(['run', estate, '--out', out, '--grants', grants]);
-      expect(result.status).toBe(0);
-      expect(result.stderr).toContain(
-        `Skipped ${exportCount} IAM export file(s) among the inputs, because --grants names`,
-      );
-    });
-
-    it('fails when the inputs hold no log', () => {
-      const result = ciem([
-        'run',
-        path.join(estate, 'gcp', 'roles.json'),
-        '--out',
-        path.join(workDir, 'no-logs-out'),
-      ]);
-      expect(result.status).toBe(1);
-      expect(result.stderr).toContain('CIEM_RUN_NO_LOGS');
-    });
-
-    it('entitlements skips logs in one line', () => {
-      const result = ciem(['entitlements', estate]);
-      expect(result.status).toBe(0);
-      const lines = result.stderr.trim().split('\n');
-      const logLines = lines.filter((line) => line.includes('activity logs, not IAM exports'));
-      expect(logLines).toHaveLength(1);
-      expect(logLines[0]).toMatch(
-        /skipped \d+ file\(s\) .*… and \d+ more \(use ciem run for logs\)$/,
-      );
-      // Only the file of no known kind is reported as a problem.
-      const problems = lines.filter((line) => line.includes('CIEM_ENTITLEMENTS_UNKNOWN_RECORD'));
-      expect(problems).toHaveLength(1);
-      expect(problems[0]).toContain('notes.json');
-      expect(result.stdout).toMatch(/6 principals; documents read: aws \d+, azure 2, gcp \d+/);
-    });
   });
 });

@@ -3,6 +3,7 @@ import { formatRightsizingTop, resolveInputs, runDistributed, runEmbedded } from
 import { ConfigError, InputError } from '@ciem/errors';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { classifyFiles, listForMessage } from '../input-files.js';
 import { ProgressLine, formatBytes, formatCount } from '../progress.js';
@@ -48,6 +49,15 @@ export function registerRunCommand(program: Command): void {
       'after',
       '\nOutputs: events.ndjson (normalized events), dlq.ndjson (rejected records with reasons),\nusage.csv (per principal and permission), principals.csv, alerts.ndjson (anomaly alerts) and summary.json;\nwith --grants also recommendations.ndjson, recommendations.json and reports/.\n\nFiles among the inputs are sorted by content: activity logs are read; IAM exports (AWS authorization\ndetails, Azure role assignments and definitions, GCP IAM policies and roles) are used as --grants\nunless --grants is given (then they are skipped); the ground truth and team map of ciem simulate are\nskipped. Each skip is reported on stderr. So `ciem run ESTATE_FOLDER` reads a whole simulated estate.',
     )
+    .configureOutput({
+      // --grants is variadic, so inputs named after it are taken as grants.
+      outputError: (text, write) =>
+        write(
+          text.includes("missing required argument 'inputs'")
+            ? `${text}--grants takes every path up to the next option: name the log inputs before --grants.\n`
+            : text,
+        ),
+    })
     .action(async (inputs: string[], options: RunOptions) => {
       if ((options.kafka === undefined) !== (options.clickhouse === undefined)) {
         throw new ConfigError(
@@ -126,6 +136,16 @@ async function planInputs(
   inputs: readonly string[],
   options: RunOptions,
 ): Promise<{ logs: string[]; grants: readonly string[] }> {
+  // A missing grants path would otherwise fail only after every log was read.
+  for (const grant of options.grants ?? []) {
+    if ((await stat(grant).catch(() => undefined)) === undefined) {
+      throw new InputError(
+        'CIEM_RUN_GRANTS_NOT_FOUND',
+        `--grants path ${JSON.stringify(grant)} was not found; expected an IAM export file or a folder of them (.json, .ndjson, .jsonl or .gz). Nothing was read`,
+        { details: { grant } },
+      );
+    }
+  }
   const files = await classifyFiles(await resolveInputs(inputs));
   const logs = [...files.log, ...files.unknown].sort();
   const note = (text: string): void => {
@@ -233,7 +253,7 @@ export function formatRunSummary(summary: RunSummary): string {
   const reasons = Object.entries(summary.dead_letter_reasons);
   if (reasons.length > 0) {
     lines.push(
-      `Dead-lettered by reason: ${reasons.map(([reason, count]) => `${reason} ${formatCount(count)}`).join(', ')}.`,
+      `Dead-lettered by reason: ${reasons.map(([reason, count]) => `${reason} ${formatCount(count)}`).join(', ')} (each with its record in ${path.basename(summary.outputs.dead_letters ?? 'dlq.ndjson')}).`,
     );
   }
   if (summary.top_unmapped.length > 0) {
