@@ -1,6 +1,6 @@
 import { diffSnapshots, evaluateExportDocuments } from '@ciem/entitlements';
 import { describe, expect, it } from 'vitest';
-import { formatDiff, formatSummary } from './entitlements.js';
+import { formatDiff, formatProblems, formatSummary } from './entitlements.js';
 
 const policy = (members: string[]) => ({
   source: 'policy.json',
@@ -35,5 +35,21 @@ describe('entitlements command output', () => {
       '  + roles/owner on //cloudresourcemanager.googleapis.com/projects/shop',
     );
     expect(text).toContain('1 principals added, 0 removed; 1 grants added, 0 removed');
+  });
+
+  it('folds repeated problems per file', () => {
+    // Predefined GCP roles: deprecated ones list no permissions, so no export shape matches.
+    const role = (line: number, value: object) => ({ source: 'roles.ndjson', line, value });
+    const lines = [1, 2, 3, 4, 5].map((line) =>
+      role(line, { name: `roles/old${line}`, stage: 'DEPRECATED', title: 'Old' }),
+    );
+    const evaluation = evaluateExportDocuments(lines, { takenAt: 0 });
+    const text = formatProblems(evaluation.problems);
+    const printed = text.trimEnd().split('\n');
+    expect(printed).toHaveLength(2);
+    expect(printed[0]).toContain('CIEM_ENTITLEMENTS_UNKNOWN_RECORD: roles.ndjson line 1 ');
+    expect(printed[1]).toBe(
+      'ciem: CIEM_ENTITLEMENTS_UNKNOWN_RECORD: and 4 more like it in roles.ndjson (line 2, line 3, line 4 … and 1 more)',
+    );
   });
 });

@@ -159,10 +159,36 @@ async function loadSide(input: string, options: EntitlementsOptions): Promise<Di
   return { principals: evaluation.snapshots.flatMap((snapshot) => snapshot.principals) };
 }
 
+/**
+ * Prints the problems on stderr. Problems of one code in one file print as the first one's
+ * message and one line with the count and positions of the rest, so a file with hundreds of
+ * odd records does not fill the screen.
+ */
 function reportProblems(problems: readonly ExportProblem[]): void {
+  process.stderr.write(formatProblems(problems));
+}
+
+/** Formats export problems, one line each or, per code and file, the first and a count. */
+export function formatProblems(problems: readonly ExportProblem[]): string {
+  const groups = new Map<string, ExportProblem[]>();
   for (const problem of problems) {
-    process.stderr.write(`ciem: ${problem.code}: ${problem.message}\n`);
+    const key = `${problem.code}\u0000${problem.source}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [problem]);
+    else group.push(problem);
   }
+  const lines: string[] = [];
+  for (const [first, ...rest] of groups.values()) {
+    if (first === undefined) continue;
+    lines.push(`ciem: ${first.code}: ${first.message}`);
+    if (rest.length === 0) continue;
+    const shown = rest.slice(0, 3).map((problem) => problem.record);
+    const more = rest.length > shown.length ? ` … and ${rest.length - shown.length} more` : '';
+    lines.push(
+      `ciem: ${first.code}: and ${rest.length} more like it in ${first.source} (${shown.join(', ')}${more})`,
+    );
+  }
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
 const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low'];
