@@ -34,6 +34,7 @@ export { extractTraceContext, injectTraceHeaders } from './internal/trace-header
 export {
   bindTraceContext,
   injectProducerSpan,
+  recordSpanFailure,
   startMessageSpan,
   traceContextOf,
   withBatchSpan,

@@ -18,7 +18,8 @@ import type {
 } from '@ciem/kafka';
 import { publishToDeadLetter } from '@ciem/kafka';
 import type { Stage, StageContext, StageHealth } from '@ciem/runtime';
-import type { Logger, StageMetrics } from '@ciem/telemetry';
+import { injectProducerSpan, recordSpanFailure, startMessageSpan } from '@ciem/telemetry';
+import type { Logger, MessageSpan, StageMetrics } from '@ciem/telemetry';
 import { ALERT_COLUMNS, toAlertRow } from './alert-row.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 
@@ -136,20 +137,34 @@ export function createAnomalyStage(options: AnomalyStageOptions): Stage {
     const state = await partitionState(batch.partition);
 
     const events: NormalizedEvent[] = [];
+    // Each event's span continues the trace its headers carry; alerts are published under
+    // the span of their latest evidence event.
+    const spans: Array<MessageSpan['span']> = [];
+    const traceContextByEvent = new Map<string, MessageSpan['context']>();
     let lastOffset = state.appliedOffset;
     for (const message of batch.messages) {
       const offset = BigInt(message.offset);
       if (state.appliedOffset !== null && offset <= state.appliedOffset) continue;
       lastOffset = offset;
+      const traced = startMessageSpan('analyze event', message.headers, {
+        'messaging.system': 'kafka',
+        'messaging.destination.name': batch.topic,
+        'messaging.kafka.partition': batch.partition,
+        'messaging.kafka.offset': message.offset,
+      });
+      spans.push(traced.span);
       try {
         if (message.value === null) throw new Error('message has no value');
-        events.push(decodeNormalizedEvent(message.value));
+        const event = decodeNormalizedEvent(message.value);
+        events.push(event);
+        traceContextByEvent.set(event.event_id, traced.context);
       } catch (cause) {
         const error = new InputError(
           'CIEM_ANOMALY_UNDECODABLE_EVENT',
           `Message at ${batch.topic}/${batch.partition}@${message.offset} is not an Avro NormalizedEvent: ${(cause as Error).message}. It is dead-lettered; check the producer of the topic.`,
           { cause },
         );
+        recordSpanFailure(traced.span, error);
         await publishToDeadLetter(producer, {
           dlqTopic: topics.deadLetter,
           stage: ANOMALY_STAGE,
@@ -166,11 +181,27 @@ export function createAnomalyStage(options: AnomalyStageOptions): Stage {
     }
 
     const alerts = processEvents(state.engine, events);
+    const traceContextOf = (evidence: readonly string[]): MessageSpan['context'] | undefined => {
+      for (let index = evidence.length - 1; index >= 0; index -= 1) {
+        const found = traceContextByEvent.get(evidence[index] as string);
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    };
     try {
       if (alerts.length > 0) {
         await producer.send(
           topics.alerts,
-          alerts.map((alert) => ({ key: alert.dedupe_key, value: encodeAlert(alert) })),
+          alerts.map((alert) => ({
+            key: alert.dedupe_key,
+            value: encodeAlert(alert),
+            headers: injectProducerSpan(
+              {},
+              'publish alert',
+              { 'alert.id': alert.alert_id, 'alert.rule_id': alert.rule_id },
+              traceContextOf(alert.evidence_event_ids),
+            ),
+          })),
         );
         await options.clickhouse.insert(`${options.database}.alerts`, alerts.map(toAlertRow), {
           columns: ALERT_COLUMNS,
@@ -183,6 +214,8 @@ export function createAnomalyStage(options: AnomalyStageOptions): Stage {
       // when the batch is delivered again.
       partitions.delete(batch.partition);
       throw error;
+    } finally {
+      for (const span of spans) span.end();
     }
     metrics.countSent(alerts.length, { topic: topics.alerts });
     finishTimer();

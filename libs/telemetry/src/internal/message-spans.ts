@@ -64,6 +64,12 @@ export function traceContextOf(carrier: object): Context | undefined {
   return boundContexts.get(carrier);
 }
 
+/** Marks `span` as failed with `error`, recorded as an exception event. */
+export function recordSpanFailure(span: Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: SpanStatusCode.ERROR });
+}
+
 /** Options of `withBatchSpan`. */
 export interface BatchSpanOptions {
   attributes?: Attributes;
@@ -98,8 +104,7 @@ export async function withBatchSpan<T>(
   try {
     return await context.with(trace.setSpan(parent, span), work);
   } catch (error) {
-    span.recordException(error instanceof Error ? error : String(error));
-    span.setStatus({ code: SpanStatusCode.ERROR });
+    recordSpanFailure(span, error);
     throw error;
   } finally {
     span.end();
