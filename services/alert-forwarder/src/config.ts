@@ -1,4 +1,5 @@
 import { setting } from '@ciem/config';
+import { kafkaSecuritySettings } from '@ciem/kafka';
 import { serviceSettings } from '@ciem/runtime';
 
 /** Configuration of the alert-forwarder service: the shared service settings plus its own. */
@@ -10,6 +11,7 @@ export const forwarderSchema = {
     default: ['127.0.0.1:9092'],
     minItems: 1,
   }),
+  ...kafkaSecuritySettings,
   topicPrefix: setting.string({
     env: 'CIEM_KAFKA_TOPIC_PREFIX',
     description: 'Put in front of every topic name, such as `staging.` for `staging.ciem.alerts`.',

@@ -1,5 +1,11 @@
 import type { ConfigValues } from '@ciem/config';
-import { createKafkaClient, defaultTopicSpecs, ensureTopics, topicNames } from '@ciem/kafka';
+import {
+  createKafkaClient,
+  defaultTopicSpecs,
+  ensureTopics,
+  kafkaSecurityOptions,
+  topicNames,
+} from '@ciem/kafka';
 import type { KafkaClient } from '@ciem/kafka';
 import type { Stage } from '@ciem/runtime';
 import type { DestinationsConfig } from '@ciem/siem';
@@ -24,6 +30,7 @@ export function wireForwarder(
   const kafka: KafkaClient = createKafkaClient({
     brokers: config.kafkaBrokers,
     clientId: 'ciem-alert-forwarder',
+    ...kafkaSecurityOptions(config),
     logger: logger.child({ component: 'kafka' }),
   });
   const topics = topicNames(config.topicPrefix);

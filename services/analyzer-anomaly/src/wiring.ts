@@ -2,7 +2,7 @@ import type { SuppressionRule } from '@ciem/anomaly';
 import { createClickHouse, runMigrations } from '@ciem/clickhouse';
 import type { ConfigValues } from '@ciem/config';
 import { ConfigError } from '@ciem/errors';
-import { createKafkaClient, topicNames } from '@ciem/kafka';
+import { createKafkaClient, kafkaSecurityOptions, topicNames } from '@ciem/kafka';
 import type { Stage } from '@ciem/runtime';
 import { retryWhileUnavailable } from '@ciem/runtime';
 import type { Logger, MetricsRegistry } from '@ciem/telemetry';
@@ -59,6 +59,7 @@ export function wireAnalyzerAnomaly(
   const kafka = createKafkaClient({
     brokers: config.kafkaBrokers,
     clientId: 'ciem-analyzer-anomaly',
+    ...kafkaSecurityOptions(config),
     logger: logger.child({ component: 'kafka' }),
   });
   const clickhouse = createClickHouse({

@@ -1,4 +1,5 @@
 import { setting } from '@ciem/config';
+import { kafkaSecuritySettings } from '@ciem/kafka';
 import { serviceSettings } from '@ciem/runtime';
 
 /** Configuration of the analyzer-rightsizing service: the shared service settings plus its own. */
@@ -165,6 +166,7 @@ export const rightsizingSchema = {
     default: ['127.0.0.1:9092'],
     minItems: 1,
   }),
+  ...kafkaSecuritySettings,
   topicPrefix: setting.string({
     env: 'CIEM_KAFKA_TOPIC_PREFIX',
     description:

@@ -2,7 +2,7 @@ import type { ClickHouse } from '@ciem/clickhouse';
 import { createClickHouse, runMigrations } from '@ciem/clickhouse';
 import { errorCodeOf, errorTypeOf } from '@ciem/errors';
 import type { KafkaClient, KafkaProducer } from '@ciem/kafka';
-import { createKafkaClient, ensureTopics, topicNames } from '@ciem/kafka';
+import { createKafkaClient, ensureTopics, kafkaSecurityOptions, topicNames } from '@ciem/kafka';
 import type { OwnershipOptions } from '@ciem/rightsizing';
 import { analyzeRightsizing } from '@ciem/rightsizing';
 import { renderReports } from '@ciem/rightsizing-reports';
@@ -66,6 +66,7 @@ export function wireRightsizing(config: RightsizingConfig, telemetry: Rightsizin
     ? createKafkaClient({
         brokers: config.kafkaBrokers,
         clientId: 'ciem-analyzer-rightsizing',
+        ...kafkaSecurityOptions(config),
         logger: logger.child({ component: 'kafka' }),
       })
     : undefined;

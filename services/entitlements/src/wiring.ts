@@ -8,7 +8,7 @@ import {
 } from '@ciem/entitlements-store';
 import { errorCodeOf, errorTypeOf } from '@ciem/errors';
 import type { KafkaClient, KafkaProducer } from '@ciem/kafka';
-import { createKafkaClient, ensureTopics, topicNames } from '@ciem/kafka';
+import { createKafkaClient, ensureTopics, kafkaSecurityOptions, topicNames } from '@ciem/kafka';
 import type { Stage, StageContext } from '@ciem/runtime';
 import type { Logger, MetricsRegistry } from '@ciem/telemetry';
 import { createRateLimitedLog, stageLogger, stageMetrics } from '@ciem/telemetry';
@@ -58,6 +58,7 @@ export function wireEntitlements(
     ? createKafkaClient({
         brokers: config.kafkaBrokers,
         clientId: 'ciem-entitlements',
+        ...kafkaSecurityOptions(config),
         logger: logger.child({ component: 'kafka' }),
       })
     : undefined;

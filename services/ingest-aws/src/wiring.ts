@@ -13,6 +13,7 @@ import type { Stage, StageContext } from '@ciem/runtime';
 import { stageLogger, stageMetrics } from '@ciem/telemetry';
 import type { Logger, MetricsRegistry } from '@ciem/telemetry';
 import type { IngestAwsConfig } from './config.js';
+import { kafkaSecurityOptions } from '@ciem/kafka';
 
 /** The service's one stage, with the end of a backfill for `backfill` mode. */
 export interface IngestAwsStage extends Stage {
@@ -99,6 +100,7 @@ export function wireIngestAws(
       opened = await openRawPublisher({
         brokers: values.kafkaBrokers,
         clientId: 'ingest-aws',
+        ...kafkaSecurityOptions(values),
         provider: 'aws',
         topicPrefix: values.kafkaTopicPrefix,
         logger,

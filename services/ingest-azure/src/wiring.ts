@@ -12,6 +12,7 @@ import type { Stage, StageContext } from '@ciem/runtime';
 import { stageLogger } from '@ciem/telemetry';
 import type { Logger, MetricsRegistry } from '@ciem/telemetry';
 import type { IngestAzureConfig } from './config.js';
+import { kafkaSecurityOptions } from '@ciem/kafka';
 
 /** The service's one stage, with the end of a backfill for `backfill` mode. */
 export interface IngestAzureStage extends Stage {
@@ -100,6 +101,7 @@ export function wireIngestAzure(
       opened = await openRawPublisher({
         brokers: values.kafkaBrokers,
         clientId: 'ingest-azure',
+        ...kafkaSecurityOptions(values),
         provider: 'azure',
         topicPrefix: values.kafkaTopicPrefix,
         logger,

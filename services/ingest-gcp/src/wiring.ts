@@ -7,6 +7,7 @@ import type { Stage, StageContext } from '@ciem/runtime';
 import { stageLogger } from '@ciem/telemetry';
 import type { Logger, MetricsRegistry } from '@ciem/telemetry';
 import type { IngestGcpConfig } from './config.js';
+import { kafkaSecurityOptions } from '@ciem/kafka';
 
 /** The service's one stage, with the end of a backfill for `backfill` mode. */
 export interface IngestGcpStage extends Stage {
@@ -69,6 +70,7 @@ export function wireIngestGcp(
       opened = await openRawPublisher({
         brokers: values.kafkaBrokers,
         clientId: 'ingest-gcp',
+        ...kafkaSecurityOptions(values),
         provider: 'gcp',
         topicPrefix: values.kafkaTopicPrefix,
         logger,

@@ -1,9 +1,10 @@
 import { setting } from '@ciem/config';
+import { kafkaSecuritySettings } from '@ciem/kafka';
 
 /**
  * Settings every ingest service includes in its schema (`{ ...serviceSettings,
- * ...ingestSettings, ...own }`): the Kafka connection, the topic prefix, the publisher's
- * batch and in-flight limits and the checkpoint folder.
+ * ...ingestSettings, ...own }`): the Kafka connection with its TLS and SASL settings, the
+ * topic prefix, the publisher's batch and in-flight limits and the checkpoint folder.
  */
 export const ingestSettings = {
   kafkaBrokers: setting.list({
@@ -12,6 +13,7 @@ export const ingestSettings = {
     default: ['127.0.0.1:9092'],
     minItems: 1,
   }),
+  ...kafkaSecuritySettings,
   kafkaTopicPrefix: setting.string({
     env: 'CIEM_KAFKA_TOPIC_PREFIX',
     description: 'Prefix of every topic name, such as `staging.`; empty for none.',
