@@ -1,5 +1,5 @@
 import type { Principal, Session } from '@ciem/events';
-import { readObject, readString, type JsonObject } from '../read-field.js';
+import { getPath, readObject, readString, type JsonObject } from '../read-field.js';
 import {
   assumedRoleOf,
   lastResourceSegment,
@@ -228,7 +228,7 @@ function resolveAwsAccount({ identity, partition }: IdentityInput): ResolvedIden
 }
 
 function resolveIdentityCenterUser({ identity, partition }: IdentityInput): ResolvedIdentity {
-  const userArn = readOnBehalfOf(identity) ?? identityStoreUserArn(identity, '', partition);
+  const userArn = readOnBehalfOf(identity) ?? identityStoreUserArn(identity, partition);
   const credentialId = readString(identity, 'credentialId');
   return {
     principal: {
@@ -275,19 +275,21 @@ function readAttributeSession(identity: JsonObject): Session | null {
 
 /** Reads `onBehalfOf` (an Identity Center user behind the call) as an identity store user ARN. */
 function readOnBehalfOf(identity: JsonObject): string | undefined {
-  return identityStoreUserArn(identity, 'onBehalfOf.', undefined);
+  const onBehalfOf = getPath(identity, 'onBehalfOf');
+  return onBehalfOf === undefined || onBehalfOf === null
+    ? undefined
+    : identityStoreUserArn(onBehalfOf, undefined);
 }
 
 // Identity store users have ARNs "arn:PARTITION:identitystore:::user/USER_ID" (Service
 // Authorization Reference, "AWS Identity Store", resource type user).
 function identityStoreUserArn(
-  identity: JsonObject,
-  prefix: string,
+  user: unknown,
   fallbackPartition: string | undefined,
 ): string | undefined {
-  const userId = readString(identity, `${prefix}userId`);
+  const userId = readString(user, 'userId');
   if (userId === undefined) return undefined;
-  const storeArn = readString(identity, `${prefix}identityStoreArn`);
+  const storeArn = readString(user, 'identityStoreArn');
   const partition =
     (storeArn === undefined ? undefined : parseArn(storeArn)?.partition) ??
     fallbackPartition ??
@@ -311,6 +313,7 @@ function readRoleChain(record: JsonObject, callerSession: string | undefined): s
 
 // A service host such as "ec2.amazonaws.com" logged as the source address.
 const SERVICE_HOST = /^(?:[a-z0-9-]+\.)+amazonaws\.com$/i;
+const AMAZONAWS_SUFFIX = '.amazonaws.com';
 
 /**
  * Returns the service that made the call when `sourceIPAddress` contains a service host name
@@ -320,6 +323,12 @@ const SERVICE_HOST = /^(?:[a-z0-9-]+\.)+amazonaws\.com$/i;
 export function serviceHostOf(record: JsonObject): string | undefined {
   const source = readString(record, 'sourceIPAddress');
   if (source === undefined) return undefined;
-  if (SERVICE_HOST.test(source) || source === 'AWS Internal') return source;
+  if (source === 'AWS Internal') return source;
+  // Addresses, the common case, fail the suffix test before the pattern runs.
+  const isServiceHost =
+    source.length > AMAZONAWS_SUFFIX.length &&
+    source.slice(-AMAZONAWS_SUFFIX.length).toLowerCase() === AMAZONAWS_SUFFIX &&
+    SERVICE_HOST.test(source);
+  if (isServiceHost) return source;
   return undefined;
 }
