@@ -83,6 +83,16 @@ describe('ciem on a simulated estate folder', () => {
       );
     });
 
+    it('normalize skips exports and ground truth', () => {
+      const result = ciem(['normalize', '--errors-only', estate]);
+      expect(result.status).toBe(0);
+      // Only the file of no known kind is rejected.
+      expect(result.stdout.trim().split('\n')).toHaveLength(1);
+      expect(result.stdout).toContain('notes.json');
+      expect(result.stderr).toContain(`ciem: skipped ${exportCount} IAM export file(s), not logs`);
+      expect(result.stderr).toContain('ground-truth.json');
+    });
+
     it('fails when the inputs hold no log', () => {
       const result = ciem([
         'run',

@@ -7,13 +7,14 @@ import { resolveInputs } from '@ciem/pipeline';
 import type { Command } from 'commander';
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
+import { classifyFiles, listForMessage } from '../input-files.js';
 
 /** Registers `ciem normalize`: print normalized events as NDJSON, or the mapping report. */
 export function registerNormalizeCommand(program: Command): void {
   program
     .command('normalize')
     .description(
-      'Normalize CloudTrail, Azure Activity Log and GCP Audit Log files and print one NormalizedEvent per line (NDJSON) on stdout. Rejected records are printed on stderr with their reason.',
+      'Normalize CloudTrail, Azure Activity Log and GCP Audit Log files and print one NormalizedEvent per line (NDJSON) on stdout. Rejected records are printed on stderr with their reason. IAM exports and the files of ciem simulate among the inputs are skipped with one line each on stderr.',
     )
     .argument('<inputs...>', 'log files, folders (read recursively) or glob patterns')
     .option(
@@ -23,7 +24,18 @@ export function registerNormalizeCommand(program: Command): void {
     .option('--errors-only', 'print only the rejected records (on stdout)')
     .action(
       async (inputs: string[], options: { mappingReport?: boolean; errorsOnly?: boolean }) => {
-        const files = await resolveInputs(inputs);
+        const classified = await classifyFiles(await resolveInputs(inputs));
+        const files = [...classified.log, ...classified.unknown].sort();
+        if (classified.grants.length > 0) {
+          process.stderr.write(
+            `ciem: skipped ${classified.grants.length} IAM export file(s), not logs: ${listForMessage(classified.grants)} (evaluate them with ciem entitlements, or right-size with ciem run --grants)\n`,
+          );
+        }
+        if (classified.simulator.length > 0) {
+          process.stderr.write(
+            `ciem: skipped ${classified.simulator.length} file(s) of ciem simulate that are not logs (ground truth, team map): ${listForMessage(classified.simulator)}\n`,
+          );
+        }
         const outcomes: MappingOutcome[] = [];
         const ingestTime = Date.now();
         let rejected = 0;

@@ -149,7 +149,7 @@ async function planInputs(
   const files = await classifyFiles(await resolveInputs(inputs));
   const logs = [...files.log, ...files.unknown].sort();
   const note = (text: string): void => {
-    process.stderr.write(`${text}\n`);
+    process.stderr.write(`ciem: ${text}\n`);
   };
   if (files.simulator.length > 0) {
     note(
