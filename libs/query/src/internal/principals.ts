@@ -114,8 +114,8 @@ export async function readScores(
 
 /**
  * Lists the principals with permission use in the window, ordered by provider, account and
- * principal id (the sorting key of `permission_usage`), with keyset paging. Days are whole
- * UTC days because `permission_usage` is daily.
+ * principal id (the sorting key of `principal_activity`), with keyset paging. Days are whole
+ * UTC days because `principal_activity` is daily; it counts as `permission_usage` does.
  */
 export async function listPrincipals(
   options: QueryStoreOptions,
@@ -143,10 +143,10 @@ export async function listPrincipals(
   const rows = await select<UsageRow>(
     options,
     `SELECT provider, account_id, principal_id,
-       uniqExactIf(permission, outcome = 'success') AS permissions_used,
-       countMerge(event_count) AS permission_uses,
+       uniqExactIfMerge(used_permissions) AS permissions_used,
+       countMerge(permission_uses) AS permission_uses,
        toUnixTimestamp(maxMerge(last_seen)) AS last_activity
-     FROM ${tableName(options, 'permission_usage')}
+     FROM ${tableName(options, 'principal_activity')}
      WHERE ${whereAll(conditions)}
      GROUP BY provider, account_id, principal_id
      ORDER BY provider, account_id, principal_id
