@@ -24,6 +24,35 @@ const SERVICE_AGENT_PATTERNS: readonly RegExp[] = [
 
 const SERVICE_ACCOUNT_DOMAIN = /\.gserviceaccount\.com$/;
 
+// Domains of the last agent pattern above, whole.
+const AGENT_DOMAINS: ReadonlySet<string> = new Set(
+  [
+    'container-engine-robot',
+    'compute-system',
+    'serverless-robot-prod',
+    'containerregistry',
+    'dataproc-accounts',
+    'cloud-filer',
+    'dataflow-service-producer-prod',
+  ].map((name) => `${name}.iam.gserviceaccount.com`),
+);
+
+/**
+ * Returns false for a lower-cased address that no agent pattern can match, because each
+ * pattern needs one of these prefixes, infixes, suffixes or domains. Most service accounts
+ * fail every test here, which is cheaper than running the six patterns.
+ */
+function mayBeServiceAgent(lowered: string): boolean {
+  return (
+    lowered.startsWith('service-') ||
+    lowered.includes('@gcp-sa-') ||
+    lowered.endsWith('@cloudservices.gserviceaccount.com') ||
+    lowered.endsWith('@system.gserviceaccount.com') ||
+    lowered.endsWith('.google.com.iam.gserviceaccount.com') ||
+    AGENT_DOMAINS.has(lowered.slice(lowered.lastIndexOf('@') + 1))
+  );
+}
+
 /** IAM member prefixes (`user:`, `serviceAccount:`...) and the type each denotes. */
 const MEMBER_PREFIX_TYPES: Readonly<Record<string, PrincipalType>> = {
   user: 'user',
@@ -51,7 +80,8 @@ export function principalFromEmail(email: string): Principal {
   if (lowered.startsWith('system:')) return { id: email.trim(), type: 'unknown', name: email };
 
   if (SERVICE_ACCOUNT_DOMAIN.test(lowered)) {
-    const agent = SERVICE_AGENT_PATTERNS.some((pattern) => pattern.test(lowered));
+    const agent =
+      mayBeServiceAgent(lowered) && SERVICE_AGENT_PATTERNS.some((pattern) => pattern.test(lowered));
     return {
       id: `serviceAccount:${lowered}`,
       type: agent ? 'google_service_agent' : 'service_account',
