@@ -86,6 +86,7 @@ describe('API key authentication', () => {
     expect(status).toBe(401);
     expect(body.code).toBe('CIEM_API_UNAUTHENTICATED');
     expect(body.message).toContain('missing API key');
+    expect(headers['www-authenticate']).toBe('Bearer');
     expect(headers['x-ratelimit-limit']).toBeUndefined();
   });
 

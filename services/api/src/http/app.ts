@@ -12,7 +12,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { GroupTopic, PartitionLagLike, QueryStoreOptions, WindowLimits } from '@ciem/query';
 import type { Logger, MetricsRegistry } from '@ciem/telemetry';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Authenticator, Caller, Role } from '../auth.js';
 import { forbiddenError, rateLimitedError } from '../errors.js';
@@ -71,7 +71,8 @@ export async function buildApiApp(options: ApiAppOptions): Promise<FastifyInstan
   const logger = options.logger;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Requests are logged at debug level by the onResponse hook below instead.
+    logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: true,
     bodyLimit: 64 * 1024,
     ajv: { customOptions: { removeAdditional: false, verbose: true, allErrors: false } },

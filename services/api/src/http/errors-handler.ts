@@ -96,6 +96,7 @@ export function sendError(
       'request failed',
     );
   }
+  if (status === 401) reply.header('www-authenticate', 'Bearer');
   return reply.code(status).send({
     statusCode: status,
     code,
