@@ -1,0 +1,46 @@
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '@ciem/testing';
+import { describe, expect, it } from 'vitest';
+
+// promtool ships with Prometheus (Debian package `prometheus`). Set CIEM_PROMTOOL to its path,
+// or put it on PATH; without it these checks are skipped.
+function findPromtool(): string | undefined {
+  const candidates = [
+    process.env.CIEM_PROMTOOL,
+    ...(process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'promtool')),
+  ];
+  for (const candidate of candidates) {
+    if (candidate === undefined || candidate === '') continue;
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // Not there; try the next one.
+    }
+  }
+  return undefined;
+}
+
+const promtool = findPromtool();
+const prometheusDir = path.join(repoRoot, 'deploy', 'prometheus');
+
+function run(args: string[]): string {
+  return execFileSync(promtool as string, args, { cwd: prometheusDir, encoding: 'utf8' });
+}
+
+const title =
+  promtool === undefined
+    ? 'promtool (skipped: set CIEM_PROMTOOL or put promtool on PATH)'
+    : 'promtool';
+
+describe.skipIf(promtool === undefined)(title, () => {
+  it('accepts the configuration', () => {
+    expect(run(['check', 'config', 'prometheus.yml'])).toContain('SUCCESS');
+  });
+
+  it('passes the rule unit tests', () => {
+    expect(run(['test', 'rules', 'tests/ciem.rules.test.yml'])).toContain('SUCCESS');
+  });
+});
