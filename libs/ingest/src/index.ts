@@ -14,7 +14,7 @@ export type {
 } from './internal/raw-publisher.js';
 export { openRawPublisher } from './internal/open-raw-publisher.js';
 export type { OpenRawPublisherOptions, OpenedRawPublisher } from './internal/open-raw-publisher.js';
-export { RAW_HEADERS } from './internal/raw-headers.js';
+export { INGEST_DEAD_LETTER_HEADERS, RAW_HEADERS } from './internal/raw-headers.js';
 export {
   RECORD_KEY_BY_PROVIDER,
   azureRecordKey,

@@ -1,4 +1,5 @@
 import { setting } from '@ciem/config';
+import { kafkaSecuritySettings } from '@ciem/kafka';
 import { serviceSettings } from '@ciem/runtime';
 
 /** Configuration of the normalizer service: the shared service settings plus its own. */
@@ -10,6 +11,7 @@ export const normalizerSchema = {
     default: ['127.0.0.1:9092'],
     minItems: 1,
   }),
+  ...kafkaSecuritySettings,
   topicPrefix: setting.string({
     env: 'CIEM_KAFKA_TOPIC_PREFIX',
     description: 'Put in front of every topic name, such as `staging.` for `staging.ciem.dlq`.',
@@ -56,6 +58,26 @@ export const normalizerSchema = {
     default: 16_777_216,
     min: 1_048_576,
     unit: 'bytes',
+  }),
+  partitionsConcurrency: setting.integer({
+    env: 'CIEM_NORMALIZER_PARTITIONS_CONCURRENCY',
+    description:
+      'Partitions normalized at the same time, each one batch at a time; while one batch waits for Kafka and ClickHouse, the others normalize.',
+    default: 4,
+    min: 1,
+    unit: 'partitions',
+  }),
+  deadLetterSink: setting.boolean({
+    env: 'CIEM_NORMALIZER_DLQ_SINK_ENABLED',
+    description:
+      'Copies the dead letters of the ingest services from the dead-letter topic into `dlq_events`; the normalizer writes its own there directly.',
+    default: true,
+  }),
+  deadLetterSinkGroupId: setting.string({
+    env: 'CIEM_NORMALIZER_DLQ_SINK_GROUP_ID',
+    description:
+      'Consumer group of the dead-letter sink on the dead-letter topic; by default the normalizer group followed by `.dlq-sink`.',
+    optional: true,
   }),
   maxRecordBytes: setting.integer({
     env: 'CIEM_NORMALIZER_MAX_RECORD_BYTES',

@@ -2,9 +2,13 @@ import type { ClickHouse } from '@ciem/clickhouse';
 import { createClickHouse, runMigrations } from '@ciem/clickhouse';
 import type { ConfigValues } from '@ciem/config';
 import type { KafkaClient } from '@ciem/kafka';
-import { createKafkaClient, topicNames } from '@ciem/kafka';
-import type { NormalizerStage } from '@ciem/pipeline';
-import { createNormalizerStage, createPlatformTopics } from '@ciem/pipeline';
+import { createKafkaClient, kafkaSecurityOptions, topicNames } from '@ciem/kafka';
+import type { DeadLetterSinkStage, NormalizerStage } from '@ciem/pipeline';
+import {
+  createDeadLetterSinkStage,
+  createNormalizerStage,
+  createPlatformTopics,
+} from '@ciem/pipeline';
 import type { Stage } from '@ciem/runtime';
 import type { Logger, MetricsRegistry, Tracing } from '@ciem/telemetry';
 import { stageLogger, stageMetrics } from '@ciem/telemetry';
@@ -16,7 +20,8 @@ export type NormalizerConfig = ConfigValues<typeof normalizerSchema>;
 
 /**
  * Builds the normalizer's stage. Its `start` first applies the migrations and creates the
- * topics when configured, then joins the group; its `stop` also closes the clients.
+ * topics when configured, then joins the group, and starts the dead-letter sink when
+ * enabled; its `stop` stops both and closes the clients.
  */
 export function wireNormalizer(
   config: NormalizerConfig,
@@ -26,6 +31,7 @@ export function wireNormalizer(
   const kafka: KafkaClient = createKafkaClient({
     brokers: config.kafkaBrokers,
     clientId: 'ciem-normalizer',
+    ...kafkaSecurityOptions(config),
     logger: logger.child({ component: 'kafka' }),
   });
   const clickhouse: ClickHouse = createClickHouse({
@@ -48,7 +54,23 @@ export function wireNormalizer(
     batchMaxWaitMs: config.batchMaxWaitMs,
     maxRecordBytes: config.maxRecordBytes,
     sessionTimeoutMs: config.sessionTimeoutMs,
+    partitionsConsumedConcurrently: config.partitionsConcurrency,
   });
+  const sinkLogger = stageLogger(telemetry.logger, 'dlq-sink');
+  const sink: DeadLetterSinkStage | undefined = config.deadLetterSink
+    ? createDeadLetterSinkStage({
+        kafka,
+        topics: topicNames(config.topicPrefix),
+        groupId: config.deadLetterSinkGroupId ?? `${config.groupId}.dlq-sink`,
+        clickhouse,
+        database: config.clickhouseDatabase,
+        logger: sinkLogger,
+        metrics: stageMetrics(telemetry.metrics, 'dlq-sink', { logger: sinkLogger }),
+        batchMaxRows: config.batchMaxRows,
+        batchMaxWaitMs: config.batchMaxWaitMs,
+        sessionTimeoutMs: config.sessionTimeoutMs,
+      })
+    : undefined;
 
   return {
     name: stage.name,
@@ -87,15 +109,28 @@ export function wireNormalizer(
         );
       }
       await retryWhileUnavailable('joining the consumer group', logger, () => stage.start(context));
+      if (sink !== undefined) {
+        await retryWhileUnavailable('joining the dead-letter sink group', sinkLogger, () =>
+          sink.start(context),
+        );
+      }
     },
     async stop() {
       try {
-        await stage.stop();
+        await Promise.all([stage.stop(), sink?.stop()]);
       } finally {
         await kafka.close();
         await clickhouse.close();
       }
     },
-    health: () => stage.health(),
+    health: () => {
+      const main = stage.health();
+      if (sink === undefined) return main;
+      const copy = sink.health();
+      return {
+        ready: main.ready && copy.ready,
+        detail: `${main.detail ?? ''}; dead-letter sink: ${copy.detail ?? ''}`,
+      };
+    },
   };
 }

@@ -17,8 +17,8 @@ export interface IngestExpectation {
   /** Reasons of the normalizer's dead letters, `provider/reason` to count. */
   reasons: Record<string, number>;
   /**
-   * Records the ingest stage dead-letters (stage `ingest`). NOTE: no service writes these to
-   * `dlq_events`, so they are on the dead-letter topic only.
+   * Records the ingest stage dead-letters (stage `ingest`): on the dead-letter topic, and in
+   * `dlq_events` through the normalizer service's dead-letter sink.
    */
   ingestDeadLettered: Record<string, number>;
 }

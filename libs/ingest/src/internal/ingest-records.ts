@@ -30,7 +30,11 @@ export interface IngestReport {
 /** Turns a reader's error value into the error a dead letter carries. */
 export function readErrorToInputError(problem: RecordReadError): InputError {
   return new InputError(normalizationErrorCode(problem.reason), problem.message, {
-    details: { raw_ref: problem.raw_ref, field: problem.field ?? undefined },
+    details: {
+      raw_ref: problem.raw_ref,
+      reason: problem.reason,
+      field: problem.field ?? undefined,
+    },
   });
 }
 

@@ -13,3 +13,20 @@ export const RAW_HEADERS = Object.freeze({
   /** Time the ingest service read the record, in milliseconds since the epoch (decimal string). */
   ingestTime: 'ingest_time',
 });
+
+/**
+ * Headers of a record the ingest dead-lettered, next to `DEAD_LETTER_HEADERS` of the Kafka
+ * library. They carry the same names as the normalizer's, so the dead-letter sink fills the
+ * `provider`, `reason` and `field` columns of `dlq_events` alike for both stages.
+ */
+export const INGEST_DEAD_LETTER_HEADERS = Object.freeze({
+  /** The provider of the raw topic the record was read for: `aws`, `azure` or `gcp`. */
+  provider: 'provider',
+  /**
+   * The reason the record could not be read, such as `invalid-json` or `oversized`; absent when
+   * no short reason applies.
+   */
+  reason: 'error.reason',
+  /** JSON path of the field at fault, when known. */
+  field: 'error.field',
+});

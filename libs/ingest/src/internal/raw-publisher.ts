@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { RejectedError, errorTypeOf } from '@ciem/errors';
+import { CiemError, RejectedError, errorTypeOf } from '@ciem/errors';
 import { RAW_TOPIC_BY_PROVIDER } from '@ciem/events';
 import type { Provider } from '@ciem/events';
 import { publishToDeadLetter, topicNames } from '@ciem/kafka';
@@ -10,7 +10,7 @@ import { IngestErrorCodes, invalidOption } from './errors.js';
 import { InFlightLimiter } from './in-flight-limiter.js';
 import { ingestMetrics } from './ingest-metrics.js';
 import type { IngestMetrics } from './ingest-metrics.js';
-import { RAW_HEADERS } from './raw-headers.js';
+import { INGEST_DEAD_LETTER_HEADERS, RAW_HEADERS } from './raw-headers.js';
 import { RECORD_KEY_BY_PROVIDER } from './record-keys.js';
 import type { RecordKeyFunction } from './record-keys.js';
 
@@ -234,7 +234,7 @@ export function createRawPublisher(options: RawPublisherOptions): RawPublisher {
           error: new RejectedError(
             IngestErrorCodes.recordTooLarge,
             `Record ${record.rawRef} has ${bytes} bytes, more than the ${maxRecordBytes} bytes a raw topic message may hold; it was dead-lettered without its value. Read it from ${record.source}, or raise maxRecordBytes together with the topic's max.message.bytes.`,
-            { details: { raw_ref: record.rawRef } },
+            { details: { raw_ref: record.rawRef, reason: 'oversized' } },
           ),
         });
         report.deadLettered += 1;
@@ -262,6 +262,16 @@ export function createRawPublisher(options: RawPublisherOptions): RawPublisher {
     return report;
   };
 
+  /** Returns the dead-letter headers of the provider, and of the reason and field in the error details. */
+  const failureHeaders = (error: unknown): Record<string, string> => {
+    const headers: Record<string, string> = { [INGEST_DEAD_LETTER_HEADERS.provider]: provider };
+    if (!(error instanceof CiemError)) return headers;
+    const { reason, field } = error.details;
+    if (typeof reason === 'string') headers[INGEST_DEAD_LETTER_HEADERS.reason] = reason;
+    if (typeof field === 'string') headers[INGEST_DEAD_LETTER_HEADERS.field] = field;
+    return headers;
+  };
+
   async function deadLetter(letter: IngestDeadLetter): Promise<void> {
     const value =
       letter.value === null || Buffer.isBuffer(letter.value)
@@ -282,6 +292,7 @@ export function createRawPublisher(options: RawPublisherOptions): RawPublisher {
             [RAW_HEADERS.source]: letter.source,
             [RAW_HEADERS.rawRef]: letter.rawRef,
             [RAW_HEADERS.ingestTime]: String(now()),
+            ...failureHeaders(letter.error),
           }),
         },
       });

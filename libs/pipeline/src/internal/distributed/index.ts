@@ -1,6 +1,13 @@
 export { createNormalizerStage, NORMALIZER_STAGE } from './normalizer-stage.js';
 export type { NormalizerStage, NormalizerStageOptions } from './normalizer-stage.js';
 export {
+  createDeadLetterSinkStage,
+  deadLetterRowOf,
+  DEAD_LETTER_SINK_STAGE,
+  SELF_RECORDING_STAGES,
+} from './dead-letter-sink-stage.js';
+export type { DeadLetterSinkStage, DeadLetterSinkStageOptions } from './dead-letter-sink-stage.js';
+export {
   normalizeBatch,
   deadLetterFor,
   NORMALIZER_DEAD_LETTER_HEADERS,
