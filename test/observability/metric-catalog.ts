@@ -16,6 +16,7 @@ export const PLATFORM_STAGES = [
   'ingest-azure-eventhub',
   'ingest-gcp-pubsub',
   'normalizer',
+  'dlq-sink',
   'analyzer-anomaly',
   FORWARDER_STAGE,
   'entitlements',
@@ -25,6 +26,7 @@ export const PLATFORM_STAGES = [
 /** The stages that consume Kafka and so set their consumer lag gauge. */
 export const CONSUMER_STAGES: readonly string[] = [
   'normalizer',
+  'dlq-sink',
   'analyzer-anomaly',
   FORWARDER_STAGE,
 ];
