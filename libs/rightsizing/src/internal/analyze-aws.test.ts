@@ -222,6 +222,22 @@ describe('analyzeRightsizing on AWS grants', () => {
     expect(app?.confidence.inputs.window_coverage).toBeCloseTo(30 / 90, 4);
   });
 
+  it('own events cover renamed accounts', () => {
+    // The usage names the account differently from the grants (as GCP logs name a project
+    // by id and IAM exports by number): the principal's own events still count.
+    const renamed = analyzeRightsizing(
+      {
+        principals,
+        usage: [usageRow('aws', 'renamed-account', APP, 'ec2:DescribeInstances')],
+      },
+      { windowEnd: WINDOW_END },
+    );
+    const app = renamed.find((result) => result.principal_id === APP);
+    expect(app?.status).toBe('active');
+    expect(app?.window.days_observed).toBe(90);
+    expect(app?.confidence.value).toBeGreaterThan(0);
+  });
+
   it('logs shorter than window lower confidence', () => {
     // 14 days of logs that stopped 20 days before the window end: 14 of 90 days observed.
     const first = WINDOW_END - 34 * DAY_MS;

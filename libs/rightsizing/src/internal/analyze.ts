@@ -143,8 +143,14 @@ function observedWindow(
   ownData: boolean,
   window: { start: number; end: number; days: number },
 ): { window: AnalysisWindow; hasData: boolean } {
-  const coverage = index.accounts.get(`${principal.provider}\u0000${principal.account_id}`);
-  const hasData = ownData || coverage?.has_data_in_window === true;
+  const account = index.accounts.get(`${principal.provider}\u0000${principal.account_id}`);
+  const hasData = ownData || account?.has_data_in_window === true;
+  // A principal with events of its own whose account id the usage spells another way (a
+  // GCP project number in the grants, the project id in the logs) is judged by the span
+  // of all the data.
+  // NOTE: such a principal's account counts as without data when the principal itself has
+  // none, so a never-used GCP principal gets confidence 0 until project ids and numbers join.
+  const coverage = account ?? (ownData ? index.span : undefined);
   const daysObserved =
     coverage !== undefined && hasData
       ? observedDays(window, coverage.earliest, coverage.latest)

@@ -35,6 +35,8 @@ export interface UsageIndex {
   readonly dataEventServices: Set<string>;
   /** Azure operations seen in any row (lower case): data actions and control actions apart. */
   readonly azureOperations: { actions: Set<string>; dataActions: Set<string> };
+  /** First and last event over all rows and activity; `undefined` without any. */
+  readonly span: { earliest: number; latest: number } | undefined;
 }
 
 /** Returns the key of a principal in the index. */
@@ -180,5 +182,13 @@ export function indexUsage(
     );
   }
 
-  return { uses, lastActivity, accounts, dataEventServices, azureOperations };
+  let span: { earliest: number; latest: number } | undefined;
+  for (const coverage of accounts.values()) {
+    if (span === undefined) span = { earliest: coverage.earliest, latest: coverage.latest };
+    else {
+      span.earliest = Math.min(span.earliest, coverage.earliest);
+      span.latest = Math.max(span.latest, coverage.latest);
+    }
+  }
+  return { uses, lastActivity, accounts, dataEventServices, azureOperations, span };
 }
