@@ -45,6 +45,8 @@ export interface RightsizingTopEntry {
   principal_id: string;
   account_id: string;
   score: number;
+  /** Confidence in the result, 0 to 1: low when the logs cover little of the window. */
+  confidence: number;
   status: RightsizingResult['status'];
   recommendation: RightsizingResult['recommendation']['kind'];
   /** The highest-risk removals first, at most 5. */
@@ -78,6 +80,7 @@ function topEntry(result: RightsizingResult): RightsizingTopEntry {
     principal_id: result.principal_id,
     account_id: result.account_id,
     score: result.score,
+    confidence: result.confidence.value,
     status: result.status,
     recommendation: result.recommendation.kind,
     // `unused` is sorted by risk, so its removable entries come highest risk first.
@@ -163,7 +166,7 @@ export async function runRightsizingStep(
 export function formatRightsizingTop(summary: RightsizingStepSummary): string {
   const lines = [
     `Right-sizing: ${summary.principals} principals. ${describeWindow(summary.window)}`,
-    `Top ${summary.top.length} by score:`,
+    `Top ${summary.top.length} by score (score, status, confidence, principal, change):`,
   ];
   for (const entry of summary.top) {
     const removals =
@@ -173,7 +176,7 @@ export function formatRightsizingTop(summary: RightsizingStepSummary): string {
           ? 'nothing to remove'
           : `remove ${entry.removes}: ${entry.biggest_removals.join(', ')}${entry.removes > entry.biggest_removals.length ? ', …' : ''}`;
     lines.push(
-      `  ${entry.score.toFixed(1).padStart(5)}  ${entry.status.padEnd(10)}  ${entry.principal_id}  ${removals}`,
+      `  ${entry.score.toFixed(1).padStart(5)}  ${entry.status.padEnd(10)}  ${entry.confidence.toFixed(2)}  ${entry.principal_id}  ${removals}`,
     );
   }
   if (summary.export_problems > 0) {
