@@ -85,7 +85,7 @@ export const networkDetector: Detector = {
         if (warm && state.countries.length > 1) {
           out.push({
             rule: NEW_NETWORK_RULE,
-            subject: `country:${place.country}`,
+            subject: '',
             severity: 'medium',
             title: `${who} called from a new country ${place.country} (${event.source_ip})`,
             details: { country: place.country, source_ip: event.source_ip },
