@@ -8,6 +8,8 @@ export type {
   RightsizingTopEntry,
 } from './internal/rightsizing-step.js';
 export { InProcessBus } from './internal/bus.js';
+export { loadCountryLookup, loadCountryPoints } from './internal/geoip.js';
+export type { CountryPoint } from './internal/geoip.js';
 export type { BusMessage, BusHandler } from './internal/bus.js';
 export { resolveInputs } from './internal/inputs.js';
 export * from './internal/distributed/index.js';

@@ -3,13 +3,13 @@ import { createClickHouse, runMigrations } from '@ciem/clickhouse';
 import type { ConfigValues } from '@ciem/config';
 import { ConfigError } from '@ciem/errors';
 import { createKafkaClient, kafkaSecurityOptions, topicNames } from '@ciem/kafka';
+import { loadCountryLookup } from '@ciem/pipeline';
 import type { Stage } from '@ciem/runtime';
 import { retryWhileUnavailable } from '@ciem/runtime';
 import type { Logger, MetricsRegistry } from '@ciem/telemetry';
 import { stageLogger, stageMetrics } from '@ciem/telemetry';
 import { ANOMALY_STAGE, createAnomalyStage } from './anomaly-stage.js';
 import { createCheckpointStore } from './checkpoint-store.js';
-import { loadCountryLookup } from './geoip.js';
 import { readUnusedPermissions } from './unused-permissions.js';
 import type { analyzerAnomalySchema } from './config.js';
 

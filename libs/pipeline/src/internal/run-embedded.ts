@@ -17,6 +17,7 @@ import type { ProviderCounts, RunProgress, RunSummary } from './run-summary.js';
 import { writeUsageFiles } from './usage-files.js';
 import { runRightsizingStep } from './rightsizing-step.js';
 import { wireAnomalyStep } from './anomaly-step.js';
+import { loadCountryLookup } from './geoip.js';
 import type { RightsizingStepOptions } from './rightsizing-step.js';
 
 /** Options of {@link runEmbedded}. */
@@ -36,6 +37,11 @@ export interface EmbeddedRunOptions {
   grants?: readonly string[];
   /** Right-sizing window and ownership; used only with `grants`. */
   rightsizing?: Pick<RightsizingStepOptions, 'windowDays' | 'windowEnd' | 'accountTeams'>;
+  /**
+   * Looks up callers' countries for the anomaly detectors (new country, impossible travel),
+   * as the analyzer-anomaly service does; loading takes about a second. Default true.
+   */
+  geoip?: boolean;
 }
 
 /** A raw record on the embedded bus, with the provider the reader detected. */
@@ -94,8 +100,9 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<RunSumma
 
   const bus = new InProcessBus();
   wireNormalizer(bus, now);
-  // Anomaly detection: the same detector call as the analyzer-anomaly service.
-  const anomaly = wireAnomalyStep(bus, outputs.alerts);
+  // Anomaly detection: the same detector call and GeoIP data as the analyzer-anomaly service.
+  const geo = options.geoip === false ? undefined : await loadCountryLookup();
+  const anomaly = wireAnomalyStep(bus, outputs.alerts, geo === undefined ? {} : { geo });
   bus.subscribe<NormalizedEvent>(TOPICS.eventsNormalized, async (batch) => {
     for (const { value: event } of batch) {
       const entry = countsFor(event.provider);

@@ -4,7 +4,8 @@ import { createInterface } from 'node:readline';
 import type { GeoLookup } from '@ciem/anomaly';
 
 /**
- * Loads the IPv4 country ranges of `@ip-location-db/geo-whois-asn-country` (CC0-1.0, built
+ * The GeoIP port of the anomaly detectors, shared by the analyzer-anomaly service and
+ * `ciem run`. Loads the IPv4 country ranges of `@ip-location-db/geo-whois-asn-country` (CC0-1.0, built
  * from regional registry delegations and NRO statistics under CC BY 4.0) into sorted typed
  * arrays: about 334,000 ranges, 3 MB of memory. The file's rows are
  * `first,last,country` with the addresses as integers, sorted by the first address.
@@ -12,7 +13,8 @@ import type { GeoLookup } from '@ciem/anomaly';
  * impossible travel needs.
  *
  * NOTE: IPv6 addresses are not looked up, so IPv6 callers get network novelty only. The
- * point is one per country: travel inside a large country is not seen, see README.md.
+ * point is one per country: travel inside a large country is not seen (see the
+ * analyzer-anomaly README).
  */
 export async function loadCountryLookup(): Promise<GeoLookup> {
   const require = createRequire(import.meta.url);
