@@ -12,7 +12,7 @@ function ciem(args: string[]): { status: number | null; stdout: string; stderr: 
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-// The folder `ciem simulate` writes holds logs, grant exports and its own ground truth and
+// The folder `ciem simulate` writes contains logs, grant exports and its own ground truth and
 // team map; `ciem run` and `ciem entitlements` each take the files they need from it.
 describe('ciem on a simulated estate folder', () => {
   let workDir: string;
@@ -47,7 +47,6 @@ describe('ciem on a simulated estate folder', () => {
       const out = path.join(workDir, 'estate-whole-out');
       const result = ciem(['run', estate, '--out', out, '--json']);
       expect(result.status).toBe(0);
-      // Three AWS accounts, Azure assignments and definitions, GCP policies and roles.
       expect(result.stderr).toContain(
         `Using ${exportCount} IAM export file(s) among the inputs as --grants`,
       );

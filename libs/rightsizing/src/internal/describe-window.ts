@@ -7,8 +7,8 @@ function utcMinute(ms: number): string {
 /**
  * Describes the configured window and the span of the logs for people, in one or two
  * sentences: the window's days, start and end, the first and last event seen, and how many
- * days of the window those cover. When they cover fewer days than the window, it says that
- * the confidence is lowered in proportion, because unused permissions may have been used in
+ * days of the window those cover. When they cover fewer days than the window, the text states
+ * that the confidence is lowered in proportion, because unused permissions may have been used in
  * the days the logs miss.
  */
 export function describeWindow(window: SummaryWindow): string {
