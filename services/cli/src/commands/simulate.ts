@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import path from 'node:path';
 import { formatBytes, formatCount } from '../progress.js';
+import { listForMessage } from '../input-files.js';
 import { parsePositiveInteger } from './run.js';
 
 const PROVIDERS = ['aws', 'azure', 'gcp'] as const;
@@ -74,6 +75,7 @@ export function registerSimulateCommand(program: Command): void {
             `Principals: ${principals}.`,
             `Events: ${events}.`,
             `Planted: ${formatCount(summary.attacks)} attack sequences with ${formatCount(summary.plantedEvents)} events; see ground-truth.json.`,
+            `Next: ciem run ${listForMessage([outputDir])} --out results (reads the logs and right-sizes every principal with the exports).`,
             '',
           ].join('\n'),
         );
