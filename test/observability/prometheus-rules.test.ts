@@ -54,6 +54,16 @@ describe('Prometheus alerting rules', () => {
     expect(ruleFiles.length).toBeGreaterThan(0);
   });
 
+  it('are mounted by docker-compose.yml', () => {
+    const compose = parse(readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8'), {
+      merge: true,
+    }) as { services: Record<string, { volumes?: string[] }> };
+    // prometheus.yml and rules/ are read from /etc/prometheus, the image's config folder.
+    expect(compose.services.prometheus?.volumes).toContain(
+      './deploy/prometheus:/etc/prometheus:ro',
+    );
+  });
+
   it('cover lag, dead letters and stops', () => {
     const names = new Set(rules.map((rule) => rule.alert));
     for (const name of [
