@@ -100,4 +100,18 @@ describe('groupByService', () => {
       more_services_permissions: 1,
     });
   });
+
+  it('keeps riskiest service first', () => {
+    // Entries sorted by risk: one escalation action, then three writes.
+    const entries = [
+      { permission: 'iam:CreateAccessKey', service: 'iam' },
+      { permission: 'ec2:RunInstances', service: 'ec2' },
+      { permission: 'ec2:StopInstances', service: 'ec2' },
+      { permission: 'ec2:StartInstances', service: 'ec2' },
+    ];
+    const services = (order: 'count' | 'first') =>
+      groupByService(entries, {}, order).groups.map((group) => group.service);
+    expect(services('first')).toEqual(['iam', 'ec2']);
+    expect(services('count')).toEqual(['ec2', 'iam']);
+  });
 });

@@ -44,15 +44,16 @@ const GROUPED_NOTE =
 
 /**
  * Renders permissions grouped by service: each service with its count and its first few
- * permissions, then the services beyond the limit as one count. `label` adds text after a
- * permission's name, such as its risk.
+ * permissions, then the services beyond the limit as one count. `order` is that of
+ * `groupByService`. `label` adds text after a permission's name, such as its risk.
  */
 function groupedList(
   entries: readonly ServicePermission[],
   limits: GroupingLimits,
+  order: 'count' | 'first',
   label: (permission: string) => { text: string; className: string } | undefined = () => undefined,
 ): string {
-  const grouped = groupByService(entries, limits);
+  const grouped = groupByService(entries, limits, order);
   const items = grouped.groups.map((group) => {
     const names = group.shown.map((name) => {
       const extra = label(name);
@@ -100,7 +101,7 @@ function removalsTable(model: ReportModel): string {
     };
     return (
       `<tr><td><code>${escapeHtml(removal.principal_id)}</code></td><td class="num">${removal.permissions.length}</td>` +
-      `<td>${groupedList(removal.permissions, model.grouping, label)}</td></tr>`
+      `<td>${groupedList(removal.permissions, model.grouping, 'first', label)}</td></tr>`
     );
   });
   return (
@@ -116,7 +117,7 @@ function unobservableTable(model: ReportModel): string {
       const permissions = entry.permissions.filter((permission) => permission.reason === reason);
       return (
         `<tr><td><code>${escapeHtml(entry.principal_id)}</code></td><td>${escapeHtml(reason)}</td>` +
-        `<td class="num">${permissions.length}</td><td>${groupedList(permissions, model.grouping)}</td></tr>`
+        `<td class="num">${permissions.length}</td><td>${groupedList(permissions, model.grouping, 'count')}</td></tr>`
       );
     }),
   );
@@ -140,7 +141,7 @@ function recommendationSection(result: RightsizingResult, limits: GroupingLimits
   }
   if (recommendation.removes.length > 0) {
     parts.push(
-      `<p>Removes ${recommendation.removes.length}:</p>${groupedList(removedPermissionsOf(result), limits)}`,
+      `<p>Removes ${recommendation.removes.length}:</p>${groupedList(removedPermissionsOf(result), limits, 'first')}`,
     );
   }
   for (const note of recommendation.notes ?? []) parts.push(`<p>${escapeHtml(note)}</p>`);

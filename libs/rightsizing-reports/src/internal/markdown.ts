@@ -27,14 +27,16 @@ function isoTime(ms: number): string {
 /**
  * Renders permissions grouped by service on one line, for a table cell or a paragraph:
  * `s3 (120): s3:GetObject, … and 115 more; ec2 (3): …; … and 380 more services with N
- * permissions`. `label` adds text after a permission's name, such as its risk.
+ * permissions`. `order` is that of `groupByService`; `label` adds text after a permission's
+ * name, such as its risk.
  */
 function groupedText(
   entries: readonly ServicePermission[],
   limits: GroupingLimits,
+  order: 'count' | 'first',
   label: (permission: string) => string | undefined = () => undefined,
 ): string {
-  const grouped = groupByService(entries, limits);
+  const grouped = groupByService(entries, limits, order);
   const parts = grouped.groups.map((group) => {
     const names = group.shown.map((name) => {
       const extra = label(name);
@@ -74,7 +76,7 @@ function recommendationBlock(result: RightsizingResult, limits: GroupingLimits):
   }
   if (recommendation.removes.length > 0) {
     lines.push(
-      `Removes ${recommendation.removes.length}: ${groupedText(removedPermissionsOf(result), limits)}`,
+      `Removes ${recommendation.removes.length}: ${groupedText(removedPermissionsOf(result), limits, 'first')}`,
       '',
     );
   }
@@ -114,7 +116,7 @@ export function renderMarkdown(model: ReportModel): string {
     lines.push('| principal | high-risk removals | permissions |', '| --- | ---: | --- |');
     for (const removal of model.high_risk_removals) {
       const risks = new Map(removal.permissions.map((entry) => [entry.permission, entry.risk]));
-      const permissions = groupedText(removal.permissions, model.grouping, (permission) =>
+      const permissions = groupedText(removal.permissions, model.grouping, 'first', (permission) =>
         risks.get(permission),
       );
       lines.push(
@@ -138,7 +140,7 @@ export function renderMarkdown(model: ReportModel): string {
       for (const reason of reasons.sort()) {
         const permissions = entry.permissions.filter((permission) => permission.reason === reason);
         lines.push(
-          `| ${escapeMarkdown(entry.principal_id)} | ${reason} | ${permissions.length} | ${groupedText(permissions, model.grouping)} |`,
+          `| ${escapeMarkdown(entry.principal_id)} | ${reason} | ${permissions.length} | ${groupedText(permissions, model.grouping, 'count')} |`,
         );
       }
     }

@@ -119,13 +119,22 @@ function riskRank(risk: PermissionRisk): number {
   return rank === -1 ? HIGH_RISKS.length : rank;
 }
 
-/** Returns the permissions a result's recommendation removes, with their services. */
+/**
+ * Returns the permissions a result's recommendation removes, with their services, highest
+ * risk first (the order of `unused`).
+ */
 export function removedPermissionsOf(result: RightsizingResult): ServicePermission[] {
-  const services = new Map(result.unused.map((entry) => [entry.permission, entry.service]));
-  return result.recommendation.removes.map((permission) => ({
-    permission,
-    service: services.get(permission) ?? serviceOf(result.provider, permission),
-  }));
+  const removed = new Set(result.recommendation.removes);
+  const listed = result.unused
+    .filter((entry) => removed.has(entry.permission))
+    .map((entry) => ({ permission: entry.permission, service: entry.service }));
+  const known = new Set(listed.map((entry) => entry.permission));
+  for (const permission of result.recommendation.removes) {
+    if (!known.has(permission)) {
+      listed.push({ permission, service: serviceOf(result.provider, permission) });
+    }
+  }
+  return listed;
 }
 
 /** Returns the high-risk permissions that a result's recommendation removes. */

@@ -17,7 +17,7 @@ export interface ServiceGroup {
 /** A long permission list in the short form the HTML and Markdown reports print. */
 export interface GroupedPermissions {
   total: number;
-  /** The services with the most permissions first (ties by name), at most the service limit. */
+  /** The services in the order asked for, at most the service limit. */
   groups: ServiceGroup[];
   /** Services left out of `groups`, and how many permissions they hold. */
   more_services: number;
@@ -40,12 +40,15 @@ export const DEFAULT_SERVICES_LISTED = 25;
 /**
  * Groups permissions by service for the HTML and Markdown reports, so an admin principal with
  * twenty thousand unused actions reads as a few lines: each service with its count and its
- * first few permissions, and the services beyond the limit as one count. Permissions keep
- * the order given within their service, so a list sorted by risk names the riskiest first.
+ * first few permissions, and the services beyond the limit as one count. Services come with
+ * the most permissions first (`order` `count`) or in the order of their first permission
+ * (`first`, so a list sorted by risk starts with the service of the riskiest). Permissions
+ * keep the order given within their service.
  */
 export function groupByService(
   entries: Iterable<ServicePermission>,
   limits: GroupingLimits = {},
+  order: 'count' | 'first' = 'count',
 ): GroupedPermissions {
   const perService = limits.permissionsPerService ?? DEFAULT_PERMISSIONS_PER_SERVICE;
   const serviceLimit = limits.services ?? DEFAULT_SERVICES_LISTED;
@@ -62,9 +65,12 @@ export function groupByService(
     if (group.shown.length < perService) group.shown.push(entry.permission);
     else group.more += 1;
   }
-  const sorted = [...byService.values()].sort(
-    (a, b) => b.count - a.count || (a.service < b.service ? -1 : a.service > b.service ? 1 : 0),
-  );
+  const sorted = [...byService.values()];
+  if (order === 'count') {
+    sorted.sort(
+      (a, b) => b.count - a.count || (a.service < b.service ? -1 : a.service > b.service ? 1 : 0),
+    );
+  }
   const listed = sorted.slice(0, serviceLimit);
   const rest = sorted.slice(serviceLimit);
   return {
