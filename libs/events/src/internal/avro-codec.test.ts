@@ -62,6 +62,12 @@ describe('NormalizedEvent Avro codec', () => {
     const broken = { ...sample, outcome: undefined } as unknown as NormalizedEvent;
     expect(() => encodeNormalizedEvent(broken)).toThrow(/outcome/);
   });
+
+  it('names a field of wrong type', () => {
+    const broken = { ...sample, event_time: '2024-05-01' } as unknown as NormalizedEvent;
+    expect(() => encodeNormalizedEvent(broken)).toThrow(TypeError);
+    expect(() => encodeNormalizedEvent(broken)).toThrow(/at event_time;/);
+  });
 });
 
 describe('NormalizedEvent schema evolution', () => {

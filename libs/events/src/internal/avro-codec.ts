@@ -21,16 +21,21 @@ const normalizedEventType = avro.Type.forSchema(normalizedEventSchema);
  * the value does not match the schema.
  */
 export function encodeNormalizedEvent(event: NormalizedEvent): Buffer {
-  const invalidPaths: string[] = [];
-  const valid = normalizedEventType.isValid(event, {
-    errorHook: (path) => invalidPaths.push(path.join('.')),
-  });
-  if (!valid) {
+  try {
+    // toBuffer checks every value it writes and throws at the first invalid one, so a valid
+    // event is walked once; only a failure pays for the second walk that names the fields.
+    return normalizedEventType.toBuffer(event);
+  } catch (error) {
+    const invalidPaths: string[] = [];
+    normalizedEventType.isValid(event, {
+      errorHook: (path) => invalidPaths.push(path.join('.')),
+    });
+    const where =
+      invalidPaths.length > 0 ? invalidPaths.join(', ') : `an unnamed field (${String(error)})`;
     throw new TypeError(
-      `NormalizedEvent does not match the Avro schema at ${invalidPaths.join(', ')}; fix the normalizer that produced event ${event.event_id}`,
+      `NormalizedEvent does not match the Avro schema at ${where}; fix the normalizer that produced event ${event?.event_id}`,
     );
   }
-  return normalizedEventType.toBuffer(event);
 }
 
 /** Decodes Avro binary written by {@link encodeNormalizedEvent}. */
