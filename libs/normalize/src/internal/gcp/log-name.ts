@@ -17,24 +17,6 @@ export interface LogNameParts {
 
 const AUDIT_LOG_PREFIX = 'cloudaudit.googleapis.com/';
 
-/** Largest number of parsed log names kept; the cache is emptied when it is full. */
-const MAX_CACHED_LOG_NAMES = 10_000;
-const parsedLogNames = new Map<string, Readonly<LogNameParts> | null>();
-
-/**
- * Parses a `logName`; undefined when it does not have the documented form. Results are
- * cached, because a sink delivers the same few log names in entry after entry, and they
- * are frozen because callers share them.
- */
-export function parseLogName(logName: string): Readonly<LogNameParts> | undefined {
-  const cached = parsedLogNames.get(logName);
-  if (cached !== undefined) return cached ?? undefined;
-  const parsed = splitLogName(logName);
-  if (parsedLogNames.size >= MAX_CACHED_LOG_NAMES) parsedLogNames.clear();
-  parsedLogNames.set(logName, parsed === undefined ? null : Object.freeze(parsed));
-  return parsed;
-}
-
 const CONTAINER_KINDS: ReadonlySet<string> = new Set([
   'projects',
   'organizations',
@@ -44,8 +26,11 @@ const CONTAINER_KINDS: ReadonlySet<string> = new Set([
 const LOGS_SEGMENT = 'logs/';
 const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 
-// Splits `{kind}/{id}/logs/{log id}` with `indexOf`; kind and `logs` match in any case.
-function splitLogName(logName: string): LogNameParts | undefined {
+/**
+ * Parses a `logName`; undefined when it does not have the documented form. The kind and
+ * `logs` match in any case.
+ */
+export function parseLogName(logName: string): LogNameParts | undefined {
   const text = logName.trim();
   const kindEnd = text.indexOf('/');
   if (kindEnd <= 0) return undefined;

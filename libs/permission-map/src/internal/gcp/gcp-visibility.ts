@@ -114,7 +114,22 @@ export function gcpPermissionVisibility(
   permission: string,
   options: GcpVisibilityOptions = {},
 ): PermissionVisibility {
-  const type = logTypeOf(permission, options.logType);
+  // The same few hundred permissions and log types recur in entry after entry.
+  const cacheKey = `${permission}\u0000${options.logType ?? ''}\u0000${options.logType === undefined}`;
+  const cached = visibilityCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const visibility = visibilityOf(permission, options.logType);
+  if (visibilityCache.size >= MAX_CACHED_VISIBILITIES) visibilityCache.clear();
+  visibilityCache.set(cacheKey, visibility);
+  return visibility;
+}
+
+/** Largest number of visibilities kept; the cache is emptied when it is full. */
+const MAX_CACHED_VISIBILITIES = 10_000;
+const visibilityCache = new Map<string, PermissionVisibility>();
+
+function visibilityOf(permission: string, logType: string | undefined): PermissionVisibility {
+  const type = logTypeOf(permission, logType);
   if (type === 'ADMIN_WRITE' || type === 'SYSTEM_EVENT' || type === 'POLICY_DENIED') {
     return 'logged';
   }
