@@ -49,4 +49,12 @@ describe('parseLogName', () => {
     expect(parseLogName(name)).toEqual(parseLogName(name));
     expect(parseLogName(name)?.auditLogType).toBe('policy');
   });
+
+  it('decodes other escapes like decodeURIComponent', () => {
+    expect(parseLogName('projects/p/logs/a%2fb')?.logId).toBe('a/b');
+    expect(parseLogName('projects/p/logs/a%2Fb%2Fc')?.logId).toBe('a/b/c');
+    expect(parseLogName('projects/p/logs/a%20b')?.logId).toBe('a b');
+    expect(parseLogName('projects/p/logs/a%2Fb%zz')?.logId).toBe('a%2Fb%zz');
+    expect(parseLogName('projects/p/logs/a%2')?.logId).toBe('a%2');
+  });
 });

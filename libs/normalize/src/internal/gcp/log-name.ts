@@ -45,7 +45,7 @@ export function parseLogName(logName: string): LogNameParts | undefined {
   if (encodedLogId === '' || LINE_TERMINATOR.test(encodedLogId)) return undefined;
   const id = text.slice(kindEnd + 1, idEnd);
 
-  const logId = encodedLogId.includes('%') ? decodeLogId(encodedLogId) : encodedLogId;
+  const logId = decodeLogId(encodedLogId);
   const auditLogType = logId.toLowerCase().startsWith(AUDIT_LOG_PREFIX)
     ? logId.slice(AUDIT_LOG_PREFIX.length).toLowerCase()
     : undefined;
@@ -53,6 +53,14 @@ export function parseLogName(logName: string): LogNameParts | undefined {
 }
 
 function decodeLogId(encoded: string): string {
+  const escape = encoded.indexOf('%');
+  if (escape < 0) return encoded;
+  // Audit log ids hold one escape, the `%2F` of `cloudaudit.googleapis.com%2Factivity`,
+  // which decodeURIComponent would also turn into `/`.
+  const slash = encoded.slice(escape, escape + 3);
+  if ((slash === '%2F' || slash === '%2f') && !encoded.includes('%', escape + 3)) {
+    return `${encoded.slice(0, escape)}/${encoded.slice(escape + 3)}`;
+  }
   try {
     return decodeURIComponent(encoded);
   } catch {

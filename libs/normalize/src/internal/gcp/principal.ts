@@ -49,8 +49,19 @@ function mayBeServiceAgent(lowered: string): boolean {
     lowered.endsWith('@cloudservices.gserviceaccount.com') ||
     lowered.endsWith('@system.gserviceaccount.com') ||
     lowered.endsWith('.google.com.iam.gserviceaccount.com') ||
-    AGENT_DOMAINS.has(lowered.slice(lowered.lastIndexOf('@') + 1))
+    hasAgentDomain(lowered)
   );
+}
+
+const AGENT_DOMAIN_LENGTHS: ReadonlySet<number> = new Set(
+  [...AGENT_DOMAINS].map((domain) => domain.length),
+);
+
+function hasAgentDomain(lowered: string): boolean {
+  const domainStart = lowered.lastIndexOf('@') + 1;
+  // Comparing lengths first avoids hashing the domain of almost every address.
+  if (!AGENT_DOMAIN_LENGTHS.has(lowered.length - domainStart)) return false;
+  return AGENT_DOMAINS.has(lowered.slice(domainStart));
 }
 
 /** IAM member prefixes (`user:`, `serviceAccount:`...) and the type each denotes. */
