@@ -92,10 +92,33 @@ export async function readAcks(
   );
 }
 
+const ALERT_COLUMNS = `alert_id, rule_id, rule_name, severity, provider, account_id, principal_id,
+  principal_type, principal_name, title, description, mitre_techniques, first_seen_ms,
+  last_seen_ms, event_count, evidence_event_ids, source_ips, details`;
+
+/** Reads the latest version of each alert of `ids`, keyed by alert id. */
+async function readAlertRows(
+  options: QueryStoreOptions,
+  ids: readonly string[],
+): Promise<Map<string, AlertRow>> {
+  if (ids.length === 0) return new Map();
+  // alert_id is the sorting key, so the IN list reads only the granules of these alerts.
+  const rows = await select<AlertRow>(
+    options,
+    `SELECT ${ALERT_COLUMNS}
+     FROM ${tableName(options, 'alerts')}
+     WHERE alert_id IN ${quoteInList(ids)}
+     ORDER BY alert_id, created_at_ms DESC
+     LIMIT 1 BY alert_id`,
+  );
+  return new Map(rows.map((row) => [row.alert_id, row]));
+}
+
 /**
  * Lists the latest version of each alert whose first event lies in the window, newest
- * first (then by alert id), with keyset paging. Versions collapse with FINAL, which the
- * month partitions of the window keep bounded.
+ * first (then by alert id), with keyset paging. The page's ids are chosen with FINAL on the
+ * few columns the filters need, and the wide columns are then read for those ids only: FINAL
+ * over every column of the window took several times longer on ClickHouse 18.16.
  */
 export async function listAlerts(
   options: QueryStoreOptions,
@@ -128,32 +151,35 @@ export async function listAlerts(
       ]),
     );
   }
-  const rows = await select<AlertRow>(
+  const keys = await select<{ alert_id: string; first_seen_ms: string | number }>(
     options,
-    `SELECT alert_id, rule_id, rule_name, severity, provider, account_id, principal_id,
-       principal_type, principal_name, title, description, mitre_techniques, first_seen_ms,
-       last_seen_ms, event_count, evidence_event_ids, source_ips, details
+    `SELECT alert_id, first_seen_ms
      FROM ${tableName(options, 'alerts')} FINAL
      WHERE ${whereAll(conditions)}
      ORDER BY first_seen_ms DESC, alert_id
      LIMIT ${quoteNumber(filter.limit + 1, { integer: true })}`,
   );
-  const page = rows.slice(0, filter.limit);
-  const acks = await readAcks(
-    options,
-    page.map((row) => row.alert_id),
-  );
-  const last = page.at(-1);
-  return {
-    items: page.map(({ first_seen_ms, last_seen_ms, event_count, ...row }) => ({
-      ...row,
+  const pageKeys = keys.slice(0, filter.limit);
+  const ids = pageKeys.map((key) => key.alert_id);
+  const [rows, acks] = await Promise.all([readAlertRows(options, ids), readAcks(options, ids)]);
+  const items: AlertSummary[] = [];
+  for (const id of ids) {
+    const row = rows.get(id);
+    if (row === undefined) continue;
+    const { first_seen_ms, last_seen_ms, event_count, ...rest } = row;
+    items.push({
+      ...rest,
       first_seen: toNumber(first_seen_ms),
       last_seen: toNumber(last_seen_ms),
       event_count: toNumber(event_count),
-      acknowledgement: acks.get(row.alert_id) ?? null,
-    })),
+      acknowledgement: acks.get(id) ?? null,
+    });
+  }
+  const last = pageKeys.at(-1);
+  return {
+    items,
     next_cursor:
-      rows.length > filter.limit && last !== undefined
+      keys.length > filter.limit && last !== undefined
         ? encodeCursor(CURSOR_KIND, [toNumber(last.first_seen_ms), last.alert_id])
         : null,
   };

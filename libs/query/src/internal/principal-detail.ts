@@ -161,7 +161,7 @@ export async function readPrincipal(
     select<{ last_activity: number }>(
       options,
       `SELECT toUnixTimestamp(maxMerge(last_seen)) AS last_activity
-       FROM ${tableName(options, 'permission_usage')}
+       FROM ${tableName(options, 'principal_activity')}
        WHERE ${usageScope}`,
     ),
   ]);
