@@ -193,8 +193,7 @@ async function timeRead(file: string): Promise<number> {
  * Returns the CPU time (user and system) the process has used, in seconds. Throughput is
  * measured in CPU time, so other processes that compete for the cores do not slow it.
  * Time spent waiting for the disk is not counted, but the files were just written and are
- * normally in
- * the page cache.
+ * normally in the page cache.
  */
 function cpuSeconds(): number {
   const usage = process.cpuUsage();
