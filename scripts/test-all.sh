@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command: installs everything, starts the local servers that
 # deploy/local/ provides (the real Kafka and ClickHouse, moto for the AWS APIs and the Go
-# pstest fake for Pub/Sub), installs Debian's Chromium for the report screenshots, runs
-# the license check, lint, type check and every test, then stops the servers it started.
+# pstest fake for Pub/Sub), installs Debian's Chromium for the report screenshots and
+# promtool for the alerting rules, runs the license check, lint, type check and every test,
+# then stops the servers it started.
 # Servers that were already running are left running.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,6 +34,8 @@ done
 
 # The report rendering tests open the HTML in headless Chromium, which runs only per test.
 bash deploy/local/chromium.sh install
+# promtool checks the Prometheus configuration and runs the alerting rules' unit tests.
+bash deploy/local/promtool.sh install
 
 echo "== License check"
 node scripts/check-licenses.mjs

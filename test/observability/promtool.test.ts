@@ -4,11 +4,13 @@ import path from 'node:path';
 import { repoRoot } from '@ciem/testing';
 import { describe, expect, it } from 'vitest';
 
-// promtool ships with Prometheus (Debian package `prometheus`). Set CIEM_PROMTOOL to its path,
-// or put it on PATH; without it these checks are skipped.
+// promtool ships with Prometheus. `bash deploy/local/promtool.sh install` (run by the test
+// command) extracts it from Debian's `prometheus` package into .var/promtool/bin; CIEM_PROMTOOL
+// or PATH can name another copy. Without any of them these checks are skipped.
 function findPromtool(): string | undefined {
   const candidates = [
     process.env.CIEM_PROMTOOL,
+    path.join(repoRoot, '.var', 'promtool', 'bin', 'promtool'),
     ...(process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'promtool')),
   ];
   for (const candidate of candidates) {
@@ -32,7 +34,7 @@ function run(args: string[]): string {
 
 const title =
   promtool === undefined
-    ? 'promtool (skipped: set CIEM_PROMTOOL or put promtool on PATH)'
+    ? 'promtool (skipped: run bash deploy/local/promtool.sh install, or set CIEM_PROMTOOL)'
     : 'promtool';
 
 describe.skipIf(promtool === undefined)(title, () => {
