@@ -83,6 +83,7 @@ export function normalizeAzureActivityRecord(
   }
 
   const rawCategory = readAzureString(record, 'category');
+  const subStatus = readAzureString(record, 'subStatus');
   const category = categoryOf(rawCategory);
   const properties = readAzureObject(record, 'properties');
   const signIn = isSignInCategory(rawCategory);
@@ -96,7 +97,7 @@ export function normalizeAzureActivityRecord(
     ? signInResultOf(properties)
     : resultOf({
         phase,
-        subStatus: readAzureString(record, 'subStatus'),
+        subStatus,
         statusCode: readAzureString(record, 'statusCode'),
         statusText: readAzureString(record, 'statusText'),
         statusMessage: readStatusMessageRaw(record),
@@ -115,7 +116,7 @@ export function normalizeAzureActivityRecord(
 
   const action = signIn
     ? signInAction(operationName)
-    : actionOf(record, operationName, authorizationAction, resourceId, category);
+    : actionOf(record, operationName, authorizationAction, resourceId, category, rawCategory);
 
   const event: NormalizedEvent = {
     schema_version: SCHEMA_VERSION,
@@ -127,7 +128,7 @@ export function normalizeAzureActivityRecord(
         operationName: operationName.toLowerCase(),
         category: rawCategory?.toLowerCase() ?? '',
         phase: phase ?? '',
-        subStatus: readAzureString(record, 'subStatus') ?? '',
+        subStatus: subStatus ?? '',
         correlationId: correlationId ?? '',
         principalId: caller.principal.id,
         sourceIp: sourceIp ?? '',
@@ -215,9 +216,10 @@ function actionOf(
   authorizationAction: string | undefined,
   resourceId: string | undefined,
   category: Category,
+  rawCategory: string | undefined,
 ): Action {
   const mapping = mapAzureOperation(authorizationAction ?? operationName, {
-    category: readAzureString(record, 'category'),
+    category: rawCategory,
     dataAction: category === 'data',
   });
   const candidates = [
