@@ -11,6 +11,8 @@
  * ClickHouse). A smaller warm-up run in the same process goes first. The library is timed on
  * the same record bytes the stage reads from Kafka, before and after the stage, and its
  * median pass counts. The goal is a pipeline cost per event of at most 3 times the library's.
+ * The CPU this process used while the stage ran is compared with the library's CPU too, which
+ * depends less on what else the machine runs; the Kafka and ClickHouse servers are not in it.
  * Topics and databases are deleted at the end.
  */
 import { Buffer } from 'node:buffer';
@@ -49,20 +51,32 @@ async function readRawRecords(
   return records;
 }
 
+/** Wall-clock and CPU seconds of one piece of work in this process. */
+interface Timing {
+  seconds: number;
+  cpuSeconds: number;
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
 /**
  * Times passes of `normalizeText` over the same bytes the stage reads from Kafka, after one
- * untimed warm-up pass. Returns the seconds of each timed pass.
+ * untimed warm-up pass. Returns the wall-clock and CPU seconds of each timed pass.
  */
 function timeLibraryPasses(
   records: Array<{ provider: 'aws' | 'azure' | 'gcp'; value: Buffer }>,
   passes: number,
-): number[] {
-  const pass = (): number => {
+): Timing[] {
+  const pass = (): Timing => {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     for (const [index, { provider, value }] of records.entries()) {
       normalizeText(provider, value, { rawRef: `bench/0/${index}`, ingestTime: 0 });
     }
-    return (performance.now() - started) / 1000;
+    return { seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSecondsSince(cpu) };
   };
   pass();
   return Array.from({ length: passes }, pass);
@@ -79,6 +93,8 @@ interface StageRun {
   publishPerSecond: number;
   /** From the moment the stage's consumer joined its group to the last commit. */
   seconds: number;
+  /** CPU this process used in the same span: the stage, its Kafka and ClickHouse clients. */
+  cpuSeconds: number;
 }
 
 /**
@@ -92,10 +108,13 @@ async function runStage(files: string[], records: number): Promise<StageRun> {
   const groupId = randomName('bench_normalizer');
   const topics = topicNames(prefix);
   let joinedAt: number | undefined;
+  let cpuAtJoin: NodeJS.CpuUsage | undefined;
   const kafkaLogger = {
     ...quiet,
     info(_fields: object, message: string) {
-      if (message === 'Kafka consumer joined its group') joinedAt ??= performance.now();
+      if (message !== 'Kafka consumer joined its group' || joinedAt !== undefined) return;
+      joinedAt = performance.now();
+      cpuAtJoin = process.cpuUsage();
     },
   };
   const kafka = createKafkaClient({
@@ -131,6 +150,8 @@ async function runStage(files: string[], records: number): Promise<StageRun> {
       batchMaxRows: 10_000,
       batchMaxWaitMs: 1_000,
       maxRecordBytes: 8 * 1_048_576,
+      ...(process.env.MBP ? { maxBytesPerPartition: Number(process.env.MBP) } : {}),
+      ...(process.env.PCC ? { partitionsConsumedConcurrently: Number(process.env.PCC) } : {}),
     });
     const ends = new Map<string, bigint>();
     for (const { topic } of rawTopicsOf(topics)) {
@@ -141,6 +162,7 @@ async function runStage(files: string[], records: number): Promise<StageRun> {
     let lastReport = performance.now();
     await stage.start({ fail: (error) => console.error('stage failed', error) });
     let doneAt: number;
+    let cpuSeconds: number;
     for (;;) {
       const lags = await stage.fetchLag();
       const done = lags.every((lag) => {
@@ -149,13 +171,14 @@ async function runStage(files: string[], records: number): Promise<StageRun> {
       });
       if (done && lags.length === ends.size) {
         doneAt = performance.now();
+        cpuSeconds = cpuAtJoin === undefined ? 0 : cpuSecondsSince(cpuAtJoin);
         break;
       }
       if (performance.now() - lastReport > 5_000) {
         lastReport = performance.now();
         progress(`lag: ${lags.map((lag) => `${lag.partition}:${lag.lag}`).join(' ')}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await stage.stop();
     const [stored] = await clickhouse.query<{ c: string }>(
@@ -166,6 +189,7 @@ async function runStage(files: string[], records: number): Promise<StageRun> {
       storedEvents: stored?.c,
       publishPerSecond: records / publishSeconds,
       seconds: (doneAt - (joinedAt ?? doneAt)) / 1000,
+      cpuSeconds,
     };
   } finally {
     const admin = await kafka.createAdmin();
@@ -187,7 +211,7 @@ async function main(): Promise<void> {
     const records = await readRawRecords(files);
     // The machine is shared, so the library is timed both before and after the stage and
     // the median pass counts.
-    const librarySeconds = timeLibraryPasses(records, 3);
+    const libraryTimings = timeLibraryPasses(records, 3);
 
     // A smaller warm-up run in the same process, so that the timed run is not the first to
     // compile the stage's code paths, as the library's warm-up pass does for the library.
@@ -199,15 +223,18 @@ async function main(): Promise<void> {
     progress(`warm-up: ${warmUp.records} records in ${warmUp.seconds.toFixed(1)} s`);
 
     const run = await runStage(files, records.length);
-    librarySeconds.push(...timeLibraryPasses(records, 3));
-    const libraryPerSecond = records.length / median(librarySeconds);
+    libraryTimings.push(...timeLibraryPasses(records, 3));
+    const libraryPerSecond = records.length / median(libraryTimings.map((t) => t.seconds));
+    const libraryCpuPerEvent = median(libraryTimings.map((t) => t.cpuSeconds)) / records.length;
     const pipelinePerSecond = run.records / run.seconds;
+    const pipelineCpuPerEvent = run.cpuSeconds / run.records;
     const lines = [
       `records: ${run.records} (${perProvider} per provider), stored events: ${run.storedEvents}`,
       `normalizer library alone: ${Math.round(libraryPerSecond)} events/s`,
       `publish to raw topics:    ${Math.round(run.publishPerSecond)} records/s`,
       `pipeline (Kafka -> normalizer stage -> Kafka + ClickHouse, committed): ${Math.round(pipelinePerSecond)} events/s`,
       `pipeline cost per event / library cost per event: ${(libraryPerSecond / pipelinePerSecond).toFixed(2)} (goal <= 3)`,
+      `CPU of the stage's process per event / library CPU per event: ${(pipelineCpuPerEvent / libraryCpuPerEvent).toFixed(2)} (Kafka and ClickHouse servers not included)`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
