@@ -329,4 +329,38 @@ describe('mapAwsCall', () => {
     expect(management.category).toBe('data');
     expect(network.category).toBe('network-activity');
   });
+
+  it('alternates PassRole across repeated calls', () => {
+    const call = (requestParameters: unknown) =>
+      mapAwsCall({
+        eventSource: 'ec2.amazonaws.com',
+        eventName: 'RunInstances',
+        requestParameters,
+      });
+    for (let round = 0; round < 3; round++) {
+      expect(call({ iamInstanceProfile: { name: 'app' } }).permissions).toEqual([
+        'ec2:RunInstances',
+        'iam:PassRole',
+      ]);
+      expect(call({ IamInstanceProfile: 'app' }).permissions).toEqual([
+        'ec2:RunInstances',
+        'iam:PassRole',
+      ]);
+      expect(call({ iamInstanceProfile: '' }).permissions).toEqual(['ec2:RunInstances']);
+      expect(call(undefined).permissions).toEqual(['ec2:RunInstances']);
+    }
+  });
+
+  it('maps request rules on every call', () => {
+    const call = (transactItems: unknown) =>
+      mapAwsCall({
+        eventSource: 'dynamodb.amazonaws.com',
+        eventName: 'TransactWriteItems',
+        requestParameters: { transactItems },
+      });
+    for (let round = 0; round < 2; round++) {
+      expect(call([{ put: { tableName: 't' } }]).permissions).toEqual(['dynamodb:PutItem']);
+      expect(call([{ update: { tableName: 't' } }]).permissions).toEqual(['dynamodb:UpdateItem']);
+    }
+  });
 });

@@ -153,12 +153,14 @@ function passesRole(key: string, request: Record<string, unknown> | undefined): 
   if (fields === undefined) return false;
   if (fields === 'always') return true;
   if (request === undefined) return false;
-  const present = new Set(
-    Object.entries(request)
-      .filter(([, value]) => value !== null && value !== undefined && value !== '')
-      .map(([field]) => field.toLowerCase()),
-  );
-  return fields.some((field) => present.has(field.toLowerCase()));
+  // A field counts when the request has it in any case, with a value other than null or ''.
+  for (const field of Object.keys(request)) {
+    const value = request[field];
+    if (value === null || value === undefined || value === '') continue;
+    const lowered = field.toLowerCase();
+    if (fields.some((name) => name.toLowerCase() === lowered)) return true;
+  }
+  return false;
 }
 
 /**
@@ -171,8 +173,8 @@ function passesRole(key: string, request: Record<string, unknown> | undefined): 
  * lacks.
  * Extra permissions that the call needs (`iam:PassRole`) follow the call's own actions with
  * `extra: true`. Throws `CIEM_PERMISSION_MAP_CATALOG_UNAVAILABLE` (ConfigError) when the
- * catalog package cannot be read. The result is frozen when it does not depend on the
- * request parameters, because it is cached and shared.
+ * catalog package cannot be read. The result is frozen unless a request rule decided it,
+ * because it is cached and shared.
  */
 export function mapAwsCall(call: AwsCallInput): AwsCallMapping {
   const eventSource = text(call.eventSource);
@@ -180,15 +182,24 @@ export function mapAwsCall(call: AwsCallInput): AwsCallMapping {
   const eventType = text(call.eventType)?.toLowerCase();
   const recordCategory = text(call.eventCategory)?.toLowerCase();
   const cacheKey = `${eventSource ?? ''}\u0000${eventName ?? ''}\u0000${eventType ?? ''}\u0000${recordCategory ?? ''}`;
-  const cached = mappingCache.get(cacheKey);
-  if (cached !== undefined) return cached;
-
+  let entry = mappingCache.get(cacheKey);
   const input: CallFields = { eventSource, eventName, eventType, recordCategory };
-  const mapping = mapCallFields(input, call.requestParameters);
-  if (!readsRequest(input)) {
+  if (entry === undefined) {
+    entry = cacheEntryOf(input);
     if (mappingCache.size >= MAX_CACHED_MAPPINGS) mappingCache.clear();
-    mappingCache.set(cacheKey, freezeMapping(mapping));
+    mappingCache.set(cacheKey, entry);
   }
+  if (entry.kind === 'request') return mapCallFields(input, call.requestParameters);
+
+  let variant: 'plain' | 'passRole' = 'plain';
+  if (entry.kind === 'pass-role') {
+    const request = asRecord(call.requestParameters);
+    if (entry.keys.some((key) => passesRole(key, request))) variant = 'passRole';
+  }
+  const cached = entry[variant];
+  if (cached !== undefined) return cached;
+  const mapping = freezeMapping(mapCallFields(input, call.requestParameters));
+  entry[variant] = mapping;
   return mapping;
 }
 
@@ -200,25 +211,39 @@ interface CallFields {
   recordCategory: string | undefined;
 }
 
-/** Largest number of mappings kept; the cache is emptied when it is full. */
+/**
+ * What the cache keeps for one set of {@link CallFields}. A call with a request rule reads
+ * its request parameters in ways the cache cannot key, so it is mapped every time. A call
+ * with a pass-role rule depends on them only through whether it passes a role, so it has
+ * one mapping with `iam:PassRole` and one without. Any other call has one mapping.
+ */
+type CacheEntry =
+  | { kind: 'request' }
+  | { kind: 'fixed'; plain?: AwsCallMapping; passRole?: undefined }
+  | {
+      kind: 'pass-role';
+      keys: readonly string[];
+      plain?: AwsCallMapping;
+      passRole?: AwsCallMapping;
+    };
+
+/** Largest number of calls kept; the cache is emptied when it is full. */
 const MAX_CACHED_MAPPINGS = 10_000;
 
-/**
- * Mappings of calls whose result depends only on their {@link CallFields}, because the same
- * few hundred calls recur in record after record. Calls with a request rule or a pass-role
- * rule read their request parameters, so they are mapped every time.
- */
-const mappingCache = new Map<string, AwsCallMapping>();
+/** Cache entries by call, because the same few hundred calls recur in record after record. */
+const mappingCache = new Map<string, CacheEntry>();
 
-function readsRequest(fields: CallFields): boolean {
-  if (fields.eventSource === undefined || fields.eventName === undefined) return false;
+function cacheEntryOf(fields: CallFields): CacheEntry {
+  if (fields.eventSource === undefined || fields.eventName === undefined) return { kind: 'fixed' };
   const service = awsServicePrefixOf(fields.eventSource);
-  if (service === undefined) return false;
-  for (const name of [fields.eventName, stripVersionSuffix(fields.eventName)]) {
-    const key = `${service}:${name}`.toLowerCase();
-    if (REQUEST_RULES.has(key) || PASS_ROLE_CALLS.has(key)) return true;
-  }
-  return false;
+  if (service === undefined) return { kind: 'fixed' };
+  // The same keys as the mapping uses: the event name as written and without its version.
+  const keys = [...new Set([fields.eventName, stripVersionSuffix(fields.eventName)])].map((name) =>
+    `${service}:${name}`.toLowerCase(),
+  );
+  if (keys.some((key) => REQUEST_RULES.has(key))) return { kind: 'request' };
+  if (keys.some((key) => PASS_ROLE_CALLS.has(key))) return { kind: 'pass-role', keys };
+  return { kind: 'fixed' };
 }
 
 /** Freezes a mapping and its arrays, since the cache hands the same object to every caller. */
