@@ -33,6 +33,15 @@ function describeData(data: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** Turns an Ajv message such as `must be <= 1000` into the expectation `<= 1000`. */
+function expectationOf(message: string | undefined): string {
+  if (message === undefined) return 'a valid value';
+  if (message === 'must match format "date-time"') return 'an RFC 3339 date-time';
+  if (message.startsWith('must be ')) return message.slice('must be '.length);
+  if (message.startsWith('must ')) return `to ${message.slice('must '.length)}`;
+  return message;
+}
+
 /**
  * Formats schema validation errors into one `InputError` `CIEM_API_INVALID_REQUEST` whose
  * message names each field (`querystring.limit`), what it expects and what it received.
@@ -40,7 +49,7 @@ function describeData(data: unknown): string {
 export function formatSchemaErrors(errors: readonly AjvError[], dataVar: string): Error {
   const parts = errors.map((error) => {
     const path = error.instancePath.split('/').filter(Boolean);
-    let expected = error.message ?? 'a valid value';
+    let expected = expectationOf(error.message);
     if (error.keyword === 'additionalProperties') {
       path.push(String(error.params.additionalProperty));
       expected = 'no such parameter; remove it';
