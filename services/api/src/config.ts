@@ -70,6 +70,14 @@ export const apiSchema = {
     default: 60_000,
     min: 1_000,
   }),
+  authFailuresMax: setting.integer({
+    env: 'CIEM_API_AUTH_FAILURES_MAX',
+    description:
+      'Failed authentications one client address may make per rate-limit window; after that the address gets 429 until the window ends, even with valid credentials.',
+    default: 100,
+    min: 1,
+    unit: 'requests',
+  }),
   windowDefaultDays: setting.integer({
     env: 'CIEM_API_WINDOW_DEFAULT_DAYS',
     description: 'Time window of a query that gives no `from`, ending at `to` (default now).',

@@ -109,7 +109,11 @@ export function wireApi(
           maxExecutionSeconds: Math.ceil(config.queryTimeoutMs / 1000),
         },
         authenticator,
-        rateLimit: { max: config.rateLimitMax, windowMs: config.rateLimitWindowMs },
+        rateLimit: {
+          max: config.rateLimitMax,
+          windowMs: config.rateLimitWindowMs,
+          authFailuresMax: config.authFailuresMax,
+        },
         window: {
           defaultMs: config.windowDefaultDays * DAY_MS,
           maxMs: config.windowMaxDays * DAY_MS,

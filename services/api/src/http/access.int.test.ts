@@ -211,6 +211,24 @@ describe('rate limit', () => {
   });
 });
 
+describe('failed authentication limit', () => {
+  it('blocks an address after failures', async () => {
+    const guarded = await buildTestApp(store, { authFailuresMax: 2 });
+    try {
+      const bad = { 'x-api-key': 'guessed-key' };
+      expect((await call(guarded, '/v1/alerts', bad)).status).toBe(401);
+      expect((await call(guarded, '/v1/alerts', bad)).status).toBe(401);
+      // The address is now blocked for the rest of the window, even with a valid key.
+      const blocked = await call(guarded, '/v1/alerts', { 'x-api-key': READ_KEY });
+      expect(blocked.status).toBe(429);
+      expect(blocked.body.code).toBe('CIEM_API_RATE_LIMITED');
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await guarded.close();
+    }
+  });
+});
+
 describe('request validation', () => {
   const read = { 'x-api-key': READ_KEY };
   const cases: Array<[string, string]> = [

@@ -2,10 +2,10 @@
  * The fastify application of the query API: authentication, roles, rate limiting,
  * validation errors, request metrics, the OpenAPI document and the `/v1` routes.
  *
- * Access policy: every `/v1` route needs a valid API key or JWT; reads need role `read`
- * or `admin`, acknowledging an alert needs `admin`. `/openapi.json` and `/docs` are public
- * when enabled, because they hold no data. `/healthz`, `/readyz` and `/metrics` are on the
- * separate probe port, without authentication, as in every service.
+ * Access policy: every `/v1` route needs a valid API key or JWT. Reads need role `read` or
+ * `admin`, and acknowledging an alert needs `admin`. `/openapi.json` and `/docs` are public
+ * when enabled, because they contain no data. `/healthz`, `/readyz` and `/metrics` are on
+ * the separate probe port, without authentication, as in every service.
  */
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -16,6 +16,7 @@ import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Authenticator, Caller, Role } from '../auth.js';
 import { forbiddenError, rateLimitedError } from '../errors.js';
+import { createAuthFailureLimiter } from './auth-failures.js';
 import { formatSchemaErrors, routeNotFound, sendError } from './errors-handler.js';
 import { createRequestMetrics } from './request-metrics.js';
 import { registerAlertRoutes } from './routes/alerts.js';
@@ -40,7 +41,8 @@ declare module 'fastify' {
 export interface ApiAppOptions {
   store: QueryStoreOptions;
   authenticator: Authenticator;
-  rateLimit: { max: number; windowMs: number };
+  /** Requests per caller, and failed authentications per client address, per window. */
+  rateLimit: { max: number; windowMs: number; authFailuresMax: number };
   window: WindowLimits;
   page: { defaultRows: number; maxRows: number };
   docsEnabled: boolean;
@@ -128,9 +130,30 @@ export async function buildApiApp(options: ApiAppOptions): Promise<FastifyInstan
     request.routeOptions.config.public === true ||
     (options.docsEnabled && (request.routeOptions.url ?? '').startsWith('/docs'));
 
-  app.addHook('onRequest', async (request) => {
+  const now = options.now ?? Date.now;
+  const authFailures = createAuthFailureLimiter({
+    max: options.rateLimit.authFailuresMax,
+    windowMs: options.rateLimit.windowMs,
+    now,
+  });
+  app.addHook('onRequest', async (request, reply) => {
     if (isPublic(request)) return;
-    const caller = await options.authenticator.authenticate(request.headers);
+    const retryAfter = authFailures.retryAfterSeconds(request.ip);
+    if (retryAfter > 0) {
+      reply.header('retry-after', String(retryAfter));
+      throw rateLimitedError(
+        options.rateLimit.authFailuresMax,
+        options.rateLimit.windowMs,
+        retryAfter,
+      );
+    }
+    let caller: Caller;
+    try {
+      caller = await options.authenticator.authenticate(request.headers);
+    } catch (error) {
+      authFailures.recordFailure(request.ip);
+      throw error;
+    }
     request.caller = caller;
     const required = request.routeOptions.config.role ?? 'read';
     if (ROLE_RANK[caller.role] < ROLE_RANK[required]) {
@@ -160,7 +183,7 @@ export async function buildApiApp(options: ApiAppOptions): Promise<FastifyInstan
     window: options.window,
     page: options.page,
     lag: options.lag,
-    now: options.now ?? Date.now,
+    now,
   };
   await app.register(
     async (v1) => {

@@ -58,6 +58,7 @@ export async function createSeededStore(url: string, database: string): Promise<
 export interface TestAppOptions {
   authenticator?: Authenticator;
   rateLimitMax?: number;
+  authFailuresMax?: number;
   lagPairs?: readonly GroupTopic[];
   fetchLag?: (group: string, topic: string) => Promise<readonly PartitionLagLike[]>;
   metrics?: MetricsRegistry;
@@ -71,7 +72,11 @@ export function buildTestApp(
   return buildApiApp({
     store: { clickhouse: store.clickhouse, database: store.database },
     authenticator: options.authenticator ?? createApiKeyAuthenticator(TEST_KEY_ENTRIES),
-    rateLimit: { max: options.rateLimitMax ?? 10_000, windowMs: 60_000 },
+    rateLimit: {
+      max: options.rateLimitMax ?? 10_000,
+      windowMs: 60_000,
+      authFailuresMax: options.authFailuresMax ?? 10_000,
+    },
     window: { defaultMs: 7 * DAY_MS, maxMs: 90 * DAY_MS },
     page: { defaultRows: 100, maxRows: 1_000 },
     docsEnabled: true,
