@@ -22,6 +22,9 @@
 #   CIEM_LOCAL_KAFKA_STATE_DIR        folder of data/, logs/, server.properties, cluster-id and
 #                                     kafka.pid (default .var/kafka). With other ports, it runs a
 #                                     second broker beside the default one; the jars stay shared.
+#   CIEM_LOCAL_KAFKA_EXTRA_CONFIG     path of a properties file appended to server.properties on
+#                                     every start (default none). A key set again there wins, so
+#                                     a test broker can add TLS or SASL listeners.
 set -euo pipefail
 
 readonly SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,6 +39,7 @@ readonly CONTROLLER_PORT="${CIEM_LOCAL_KAFKA_CONTROLLER_PORT:-9093}"
 readonly HEAP_OPTS="${CIEM_LOCAL_KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
 readonly START_TIMEOUT_S="${CIEM_LOCAL_KAFKA_START_TIMEOUT_S:-90}"
 readonly STOP_TIMEOUT_S="${CIEM_LOCAL_KAFKA_STOP_TIMEOUT_S:-60}"
+readonly EXTRA_CONFIG="${CIEM_LOCAL_KAFKA_EXTRA_CONFIG:-}"
 
 readonly VAR_DIR="${REPO_ROOT}/.var/kafka"
 readonly LIBS_DIR="${VAR_DIR}/libs"
@@ -136,6 +140,11 @@ delete.topic.enable=true
 group.initial.rebalance.delay.ms=0
 log.retention.hours=168
 EOF
+  if [[ -n "${EXTRA_CONFIG}" ]]; then
+    [[ -r "${EXTRA_CONFIG}" ]] || fail "CIEM_LOCAL_KAFKA_EXTRA_CONFIG names ${EXTRA_CONFIG}, which is not a readable file"
+    printf '\n# Appended from %s\n' "${EXTRA_CONFIG}" >>"${CONFIG_FILE}"
+    cat "${EXTRA_CONFIG}" >>"${CONFIG_FILE}"
+  fi
 }
 
 format_storage_once() {
