@@ -12,8 +12,8 @@
  * Both ratios have the same input and the same reading on both sides. Times are process
  * CPU time.
  *
- * NOTE: the in-memory goal of 0.6 is not met for CloudTrail (about 0.47) or Azure (about
- * 0.36), and GCP measured 0.48 to 0.61 across runs. In CPU profiles, `JSON.parse` inside
+ * NOTE: the in-memory goal of 0.6 is not met for CloudTrail (about 0.5) or Azure (about
+ * 0.37), and GCP measured 0.48 to 0.61 across runs. In CPU profiles, `JSON.parse` inside
  * `normalizeText` takes 37 to 50% of the time. The defensive field readers of
  * `src/internal/read-field.ts` take about 20%: property reads, retries of lower-case and
  * PascalCase spellings, and the split-path cache. Azure records without `eventDataId`
