@@ -70,7 +70,7 @@ export const normalizerSchema = {
   deadLetterSink: setting.boolean({
     env: 'CIEM_NORMALIZER_DLQ_SINK_ENABLED',
     description:
-      'Copies the dead letters of the ingest services from the dead-letter topic into `dlq_events`; the normalizer writes its own there directly.',
+      'Copies the dead letters of the other stages (the ingest services, the anomaly analyzer, the alert forwarder) from the dead-letter topic into `dlq_events`; the normalizer writes its own there directly.',
     default: true,
   }),
   deadLetterSinkGroupId: setting.string({
