@@ -83,6 +83,10 @@ function splitPath(path: string): readonly string[] {
  * parsed, because exporters serialize nested objects (`properties`, `identity`) as strings.
  */
 export function getPath(root: unknown, path: string): unknown {
+  // Most paths are one key: read it without the split-path cache.
+  if (path.indexOf('.') === -1) {
+    return getProperty(typeof root === 'string' ? parseJsonObject(root) : root, path);
+  }
   const keys = splitPath(path);
   let current: unknown = root;
   for (let index = 0; index < keys.length; index++) {
