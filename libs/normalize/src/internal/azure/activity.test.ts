@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { encodeNormalizedEvent, isNormalizationError } from '@ciem/events';
 import type { NormalizationError, NormalizedEvent } from '@ciem/events';
 import type { NormalizeContext } from '../context.js';
-import { normalizeAzureActivityRecord } from './activity.js';
+import { deriveEventId, normalizeAzureActivityRecord } from './activity.js';
 
 const ctx: NormalizeContext = { rawRef: 'file:activity.json:1', ingestTime: Date.UTC(2024, 3, 1) };
 const SUBSCRIPTION = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
@@ -390,6 +391,30 @@ describe('normalizeAzureActivityRecord event ids', () => {
     expect(normalize({ ...base, properties }).event_id).toBe(
       'e0e1e2e3-0000-4000-8000-000000000001',
     );
+  });
+});
+
+describe('deriveEventId identifying text', () => {
+  const fields = {
+    time: '2024-03-05T09:12:44.1234567Z',
+    resourceId: '/subscriptions/0b1f6471-1bf0-4dda-aec3-111122223333/resourcegroups/rg',
+    operationName: 'microsoft.resources/deployments/write',
+    category: 'administrative',
+    phase: 'succeeded',
+    subStatus: '',
+    correlationId: 'c0ffee00-0000-4000-8000-000000000001',
+    principalId: 'a054ffd0-86d0-4798-a82b-9a10a0adb7a0',
+    sourceIp: '203.0.113.7',
+  };
+  const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+  it('hashes the fields as JSON', () => {
+    expect(deriveEventId(fields)).toBe(sha256(JSON.stringify(fields)));
+  });
+
+  it('hashes escaped characters as JSON', () => {
+    const odd = { ...fields, subStatus: 'a"b\\c\n\u0001', sourceIp: 'x\ud800y\u00e9' };
+    expect(deriveEventId(odd)).toBe(sha256(JSON.stringify(odd)));
   });
 });
 

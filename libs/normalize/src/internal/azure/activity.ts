@@ -86,13 +86,14 @@ export function normalizeAzureActivityRecord(
   const subStatus = readAzureString(record, 'subStatus');
   const category = categoryOf(rawCategory);
   const properties = readAzureObject(record, 'properties');
+  const claims = readAzureObject(record, 'claims');
   const signIn = isSignInCategory(rawCategory);
   // Sign-in records reuse `resultType` for the Entra ID error code, not a phase.
   const phase = signIn ? null : phaseOf(readAzureString(record, 'resultType'));
 
   const caller: AzureCaller = signIn
     ? { principal: signInPrincipalOf(properties), tenantId: undefined }
-    : resolveAzureCaller(callerSources(record));
+    : resolveAzureCaller(callerSources(record, claims));
   const result = signIn
     ? signInResultOf(properties)
     : resultOf({
@@ -144,7 +145,7 @@ export function normalizeAzureActivityRecord(
     session: null,
     actor: null,
     access_key_id: null,
-    mfa: mfaOf(record),
+    mfa: mfaOf(claims),
     action,
     read_only: readOnlyOf(authorizationAction ?? operationName),
     category,
@@ -183,13 +184,39 @@ interface IdentifyingFields {
  * digits.
  */
 export function deriveEventId(fields: IdentifyingFields): string {
-  return hash('sha256', JSON.stringify(fields), 'hex');
+  // The text is the JSON.stringify of `fields` in this key order, written out because
+  // building it from parts costs less than serializing an object.
+  const text =
+    `{"time":${jsonString(fields.time)},"resourceId":${jsonString(fields.resourceId)}` +
+    `,"operationName":${jsonString(fields.operationName)}` +
+    `,"category":${jsonString(fields.category)},"phase":${jsonString(fields.phase)}` +
+    `,"subStatus":${jsonString(fields.subStatus)}` +
+    `,"correlationId":${jsonString(fields.correlationId)}` +
+    `,"principalId":${jsonString(fields.principalId)},"sourceIp":${jsonString(fields.sourceIp)}}`;
+  return hash('sha256', text, 'hex');
 }
 
-function callerSources(record: JsonObject): Parameters<typeof resolveAzureCaller>[0] {
+/**
+ * Returns a string as JSON.stringify writes it, quoting it directly when it has none of the
+ * characters JSON.stringify escapes: quote, backslash, control characters and surrogates.
+ */
+function jsonString(value: string): string {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) {
+      return JSON.stringify(value);
+    }
+  }
+  return `"${value}"`;
+}
+
+function callerSources(
+  record: JsonObject,
+  claims: JsonObject | undefined,
+): Parameters<typeof resolveAzureCaller>[0] {
   const identity = readAzureObject(record, 'identity');
   return {
-    claims: readAzureObject(record, 'claims'),
+    claims,
     identityText: identity === undefined ? readString(record, 'identity') : undefined,
     requester: readAzureObject(record, 'requester'),
     authType: readString(identity, 'type'),
@@ -222,14 +249,8 @@ function actionOf(
     category: rawCategory,
     dataAction: category === 'data',
   });
-  const candidates = [
-    readAzureString(record, 'resourceProvider'),
-    authorizationAction === undefined ? undefined : namespaceOfOperation(authorizationAction),
-    namespaceOfOperation(operationName),
-    resourceId === undefined ? undefined : namespaceOfResourceId(resourceId),
-  ].filter((candidate): candidate is string => candidate !== undefined);
   return {
-    service: serviceNameOf(candidates),
+    service: serviceNameOf(record, operationName, authorizationAction, resourceId),
     operation: operationName,
     permissions: [...mapping.permissions],
     mapping: mapping.status,
@@ -239,14 +260,34 @@ function actionOf(
 
 /**
  * Picks the resource provider namespace in its documented case (`Microsoft.Compute`).
- * Exports and permissions spell it upper-case (`MICROSOFT.INSIGHTS`) or lower-case, so a
- * candidate in mixed case wins, and without one the first candidate is lower-cased.
+ * Exports and permissions spell it upper-case (`MICROSOFT.INSIGHTS`) or lower-case, so the
+ * first candidate in mixed case wins, and without one the first candidate is lower-cased.
+ * Candidates, in order: `resourceProviderName`, the namespaces of the authorization
+ * action, of the operation and of the resource id. Each is read only when no earlier one
+ * is in mixed case.
  */
-function serviceNameOf(candidates: string[]): string {
-  const mixedCase = candidates.find(
-    (candidate) => candidate !== candidate.toUpperCase() && candidate !== candidate.toLowerCase(),
-  );
-  return mixedCase ?? candidates[0]?.toLowerCase() ?? '';
+function serviceNameOf(
+  record: JsonObject,
+  operationName: string,
+  authorizationAction: string | undefined,
+  resourceId: string | undefined,
+): string {
+  let first: string | undefined;
+  for (let index = 0; index < 4; index++) {
+    let candidate: string | undefined;
+    if (index === 0) candidate = readAzureString(record, 'resourceProvider');
+    else if (index === 1) {
+      candidate =
+        authorizationAction === undefined ? undefined : namespaceOfOperation(authorizationAction);
+    } else if (index === 2) candidate = namespaceOfOperation(operationName);
+    else candidate = resourceId === undefined ? undefined : namespaceOfResourceId(resourceId);
+    if (candidate === undefined) continue;
+    if (candidate !== candidate.toUpperCase() && candidate !== candidate.toLowerCase()) {
+      return candidate;
+    }
+    first ??= candidate;
+  }
+  return first?.toLowerCase() ?? '';
 }
 
 function signInAction(operationName: string): Action {
@@ -266,8 +307,7 @@ function readOnlyOf(operation: string): boolean | null {
 }
 
 /** Reads whether the token's `amr` claim lists `mfa`, or null when the record has no claims. */
-function mfaOf(record: JsonObject): boolean | null {
-  const claims = readAzureObject(record, 'claims');
+function mfaOf(claims: JsonObject | undefined): boolean | null {
   if (claims === undefined) return null;
   const methods =
     readClaimText(claims, 'http://schemas.microsoft.com/claims/authnmethodsreferences') ??

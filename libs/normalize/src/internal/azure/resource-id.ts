@@ -49,7 +49,12 @@ const SUBSCRIPTIONS_SEGMENT = 'subscriptions/';
  * when the id has none of these forms.
  */
 export function resourceTypeOf(resourceId: string): string | undefined {
-  const segments = normalizeResourceId(resourceId).split('/');
+  return resourceTypeOfNormalized(normalizeResourceId(resourceId));
+}
+
+/** {@link resourceTypeOf} of an id that {@link normalizeResourceId} returned. */
+export function resourceTypeOfNormalized(normalizedId: string): string | undefined {
+  const segments = normalizedId.split('/');
   // Drop the empty segments of leading or doubled slashes, in place.
   let count = 0;
   for (const segment of segments) if (segment !== '') segments[count++] = segment;

@@ -1,7 +1,7 @@
 import type { Resource } from '@ciem/events';
 import { readObject, readString } from '../read-field.js';
 import type { JsonObject } from '../read-field.js';
-import { normalizeGuid, normalizeResourceId, resourceTypeOf } from './resource-id.js';
+import { normalizeGuid, normalizeResourceId, resourceTypeOfNormalized } from './resource-id.js';
 
 /** Resource type given to the assignee of a role assignment, which is not an ARM resource. */
 export const ROLE_ASSIGNEE_RESOURCE_TYPE = 'principal';
@@ -21,7 +21,8 @@ export function resourcesOf(input: {
   operationName: string;
   properties: JsonObject | undefined;
 }): Resource[] {
-  const resources = new Map<string, Resource>();
+  // Records list one to five resources, so a linear search finds duplicates cheaply.
+  const resources: Resource[] = [];
   addResource(resources, input.resourceId);
   // The scope is usually the resource id itself, which is then listed already.
   if (input.authorizationScope !== input.resourceId) {
@@ -37,16 +38,18 @@ export function resourcesOf(input: {
       addResource(resources, normalizeGuid(assignee), ROLE_ASSIGNEE_RESOURCE_TYPE);
     }
   }
-  return [...resources.values()];
+  return resources;
 }
 
-function addResource(
-  resources: Map<string, Resource>,
-  id: string | undefined,
-  type?: string,
-): void {
+function addResource(resources: Resource[], id: string | undefined, type?: string): void {
   if (id === undefined) return;
   const normalized = normalizeResourceId(id);
-  if (normalized === '' || resources.has(normalized)) return;
-  resources.set(normalized, { id: normalized, type: type ?? resourceTypeOf(normalized) ?? null });
+  if (normalized === '') return;
+  for (let index = 0; index < resources.length; index++) {
+    if ((resources[index] as Resource).id === normalized) return;
+  }
+  resources.push({
+    id: normalized,
+    type: type ?? resourceTypeOfNormalized(normalized) ?? null,
+  });
 }
