@@ -13,18 +13,43 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The other spellings of a key that real exports use: all lower case, and PascalCase. */
-const keyVariants = new Map<string, readonly [string, string]>();
+/** A key as the normalizers spell it, with its all-lower-case and PascalCase spellings. */
+export interface KeySpellings {
+  readonly key: string;
+  readonly lower: string;
+  readonly pascal: string;
+}
 
-function variantsOf(key: string): readonly [string, string] {
+/** The other spellings of a key that real exports use: all lower case, and PascalCase. */
+const keyVariants = new Map<string, KeySpellings>();
+
+function spellingsOf(key: string): KeySpellings {
+  return { key, lower: key.toLowerCase(), pascal: key.charAt(0).toUpperCase() + key.slice(1) };
+}
+
+function variantsOf(key: string): KeySpellings {
   let variants = keyVariants.get(key);
   if (variants === undefined) {
-    variants = [key.toLowerCase(), key.charAt(0).toUpperCase() + key.slice(1)];
+    variants = spellingsOf(key);
     // Keys are literals in the normalizers, so the cache stays small; the cap guards
     // against a caller that builds keys from data.
     if (keyVariants.size < 10_000) keyVariants.set(key, variants);
   }
   return variants;
+}
+
+/**
+ * A dotted path split once, with the spellings of each key, so that reading it needs no
+ * cache lookup. Normalizers build one per constant path with {@link fieldPath}.
+ */
+export interface FieldPath {
+  readonly text: string;
+  readonly keys: readonly KeySpellings[];
+}
+
+/** Splits a dotted path once, for the readers of this file. */
+export function fieldPath(path: string): FieldPath {
+  return { text: path, keys: path.split('.').map(spellingsOf) };
 }
 
 /**
@@ -54,13 +79,25 @@ export function getProperty(object: unknown, key: string): unknown {
   const record = object as JsonObject;
   const value = ownValue(record, key);
   if (value !== undefined) return value;
-  const variants = variantsOf(key);
-  const lower = variants[0];
+  return otherSpelling(record, variantsOf(key));
+}
+
+/** {@link getProperty} of a key whose spellings are known. */
+function getSpelledProperty(object: unknown, spellings: KeySpellings): unknown {
+  if (typeof object !== 'object' || object === null || Array.isArray(object)) return undefined;
+  const record = object as JsonObject;
+  const value = ownValue(record, spellings.key);
+  if (value !== undefined) return value;
+  return otherSpelling(record, spellings);
+}
+
+/** Reads the lower-case, then the PascalCase spelling of a key the record lacks as spelled. */
+function otherSpelling(record: JsonObject, spellings: KeySpellings): unknown {
+  const { key, lower, pascal } = spellings;
   if (lower !== key) {
     const lowerValue = ownValue(record, lower);
     if (lowerValue !== undefined) return lowerValue;
   }
-  const pascal = variants[1];
   if (pascal !== key) return ownValue(record, pascal);
   return undefined;
 }
@@ -82,7 +119,17 @@ function splitPath(path: string): readonly string[] {
  * Returns the value at a dotted path. An object found as a JSON string along the way is
  * parsed, because exporters serialize nested objects (`properties`, `identity`) as strings.
  */
-export function getPath(root: unknown, path: string): unknown {
+export function getPath(root: unknown, path: string | FieldPath): unknown {
+  if (typeof path !== 'string') {
+    const spelled = path.keys;
+    let current: unknown = root;
+    for (let index = 0; index < spelled.length; index++) {
+      if (typeof current === 'string') current = parseJsonObject(current);
+      current = getSpelledProperty(current, spelled[index] as KeySpellings);
+      if (current === undefined || current === null) return current;
+    }
+    return current;
+  }
   // Most paths are one key: read it without the split-path cache.
   if (path.indexOf('.') === -1) {
     return getProperty(typeof root === 'string' ? parseJsonObject(root) : root, path);
@@ -113,7 +160,7 @@ export function parseJsonObject(text: string): JsonObject | undefined {
 }
 
 /** Reads an object at a path, parsing a JSON string if that is what the record holds. */
-export function readObject(root: unknown, path: string): JsonObject | undefined {
+export function readObject(root: unknown, path: string | FieldPath): JsonObject | undefined {
   const value = getPath(root, path);
   if (isObject(value)) return value;
   if (typeof value === 'string') return parseJsonObject(value);
@@ -124,7 +171,7 @@ export function readObject(root: unknown, path: string): JsonObject | undefined 
  * Reads a non-empty string at a path. Numbers and booleans are turned into strings; empty
  * strings and redaction markers read as missing.
  */
-export function readString(root: unknown, path: string): string | undefined {
+export function readString(root: unknown, path: string | FieldPath): string | undefined {
   const value = getPath(root, path);
   if (typeof value === 'string') return usableText(value);
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
@@ -136,7 +183,7 @@ export function readString(root: unknown, path: string): string | undefined {
  * Reads a boolean at a path, accepting `true`/`false`, `"true"`/`"false"`, `"yes"`/`"no"`
  * (CloudTrail `additionalEventData.MFAUsed`) and 1/0. Anything else reads as unknown.
  */
-export function readBoolean(root: unknown, path: string): boolean | undefined {
+export function readBoolean(root: unknown, path: string | FieldPath): boolean | undefined {
   const value = getPath(root, path);
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number') {
@@ -153,7 +200,7 @@ export function readBoolean(root: unknown, path: string): boolean | undefined {
 }
 
 /** Reads an array at a path; a single value becomes a one-element array. */
-export function readArray(root: unknown, path: string): unknown[] {
+export function readArray(root: unknown, path: string | FieldPath): unknown[] {
   const value = getPath(root, path);
   if (Array.isArray(value)) return value;
   if (value === undefined || value === null) return [];
@@ -176,7 +223,7 @@ export function readArray(root: unknown, path: string): unknown[] {
  * fractional seconds beyond milliseconds) and numbers in seconds or milliseconds.
  * Returns undefined when the value is not a time.
  */
-export function readTime(root: unknown, path: string): number | undefined {
+export function readTime(root: unknown, path: string | FieldPath): number | undefined {
   const value = getPath(root, path);
   if (typeof value === 'number' && Number.isFinite(value)) {
     // Values below 1e11 cannot be milliseconds after 1973, so they are seconds.

@@ -1,5 +1,5 @@
-import { getPath, readObject, readString } from '../read-field.js';
-import type { JsonObject } from '../read-field.js';
+import { fieldPath, getPath, readObject, readString } from '../read-field.js';
+import type { FieldPath, JsonObject } from '../read-field.js';
 
 /**
  * Record paths of each logical field in the three shapes of an Azure Activity Log record, first match
@@ -56,6 +56,18 @@ const AZURE_OBJECT_PATHS = {
   requester: ['identity.requester'],
 } as const satisfies Record<string, readonly string[]>;
 
+/** Each field's paths, split once. */
+const FIELD_PATHS = compile(AZURE_FIELD_PATHS);
+const OBJECT_PATHS = compile(AZURE_OBJECT_PATHS);
+
+function compile<K extends string>(
+  table: Record<K, readonly string[]>,
+): Record<K, readonly FieldPath[]> {
+  const compiled = {} as Record<K, readonly FieldPath[]>;
+  for (const name of Object.keys(table) as K[]) compiled[name] = table[name].map(fieldPath);
+  return compiled;
+}
+
 /** A value and the record path it was read from, for error messages. */
 export interface FieldValue {
   value: string;
@@ -64,18 +76,18 @@ export interface FieldValue {
 
 /** Reads the first non-empty string among a field's known paths. */
 export function readAzureField(record: JsonObject, field: AzureField): FieldValue | undefined {
-  for (const path of AZURE_FIELD_PATHS[field]) {
+  for (const path of FIELD_PATHS[field]) {
     const value = readString(record, path);
-    if (value !== undefined) return { value, path };
+    if (value !== undefined) return { value, path: path.text };
   }
   return undefined;
 }
 
 /** Reads a field's string value, or undefined when no known path contains one. */
 export function readAzureString(record: JsonObject, field: AzureField): string | undefined {
-  const paths: readonly string[] = AZURE_FIELD_PATHS[field];
+  const paths = FIELD_PATHS[field];
   for (let index = 0; index < paths.length; index++) {
-    const value = readString(record, paths[index] as string);
+    const value = readString(record, paths[index] as FieldPath);
     if (value !== undefined) return value;
   }
   return undefined;
@@ -86,7 +98,9 @@ export function readAzureObject(
   record: JsonObject,
   name: keyof typeof AZURE_OBJECT_PATHS,
 ): JsonObject | undefined {
-  for (const path of AZURE_OBJECT_PATHS[name]) {
+  const paths = OBJECT_PATHS[name];
+  for (let index = 0; index < paths.length; index++) {
+    const path = paths[index] as FieldPath;
     const value = readObject(record, path);
     if (value !== undefined) return value;
   }
@@ -101,9 +115,9 @@ export function findAzureRaw(
   record: JsonObject,
   field: AzureField,
 ): { path: string; raw: unknown } | undefined {
-  for (const path of AZURE_FIELD_PATHS[field]) {
+  for (const path of FIELD_PATHS[field]) {
     const raw = getPath(record, path);
-    if (raw !== undefined && raw !== null) return { path, raw };
+    if (raw !== undefined && raw !== null) return { path: path.text, raw };
   }
   return undefined;
 }

@@ -197,17 +197,14 @@ export function deriveEventId(fields: IdentifyingFields): string {
 }
 
 /**
- * Returns a string as JSON.stringify writes it, quoting it directly when it has none of the
- * characters JSON.stringify escapes: quote, backslash, control characters and surrogates.
+ * Characters JSON.stringify may escape: quote, backslash, control characters and lone
+ * surrogates (`\p{Cc}` also holds U+007F to U+009F, which only send a string the slow way).
  */
+const MAY_NEED_ESCAPE = /["\\\p{Cc}\p{Cs}]/u;
+
+/** Returns a string as JSON.stringify writes it, quoting it directly when nothing needs escaping. */
 function jsonString(value: string): string {
-  for (let index = 0; index < value.length; index++) {
-    const code = value.charCodeAt(index);
-    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) {
-      return JSON.stringify(value);
-    }
-  }
-  return `"${value}"`;
+  return MAY_NEED_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
 }
 
 function callerSources(
