@@ -111,8 +111,10 @@ beforeAll(async () => {
       'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL',
       'ssl.keystore.type=PEM',
       `ssl.keystore.location=${path.join(folder, 'broker-keystore.pem')}`,
-      'sasl.enabled.mechanisms=PLAIN',
+      'sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
       'listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_ciem="ciem-secret";',
+      'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+      'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
       '',
     ].join('\n'),
   );
@@ -126,7 +128,29 @@ beforeAll(async () => {
     CIEM_LOCAL_KAFKA_STOP_TIMEOUT_S: '20',
   };
   await run('bash', [script, 'start'], { env: kafkaEnv, timeout: 150_000 });
-}, 160_000);
+  // SCRAM credentials live in the cluster metadata; the broker's own tool adds them, one
+  // mechanism per call.
+  for (const mechanism of ['SCRAM-SHA-256', 'SCRAM-SHA-512']) {
+    await run(
+      'java',
+      [
+        '-cp',
+        path.join(repoRoot, '.var', 'kafka', 'libs', '*'),
+        'kafka.admin.ConfigCommand',
+        '--bootstrap-server',
+        `127.0.0.1:${ports.plain}`,
+        '--alter',
+        '--add-config',
+        `${mechanism}=[password=ciem-scram-secret]`,
+        '--entity-type',
+        'users',
+        '--entity-name',
+        'ciem-scram',
+      ],
+      { timeout: 60_000 },
+    );
+  }
+}, 220_000);
 
 afterAll(async () => {
   if (folder === undefined) return;
@@ -188,6 +212,19 @@ describe.skipIf(!hasOpenssl())('Kafka client over TLS and SASL', () => {
       CIEM_KAFKA_SASL_PASSWORD_FILE: path.join(folder, 'password'),
     });
   });
+
+  it.each(['scram-sha-256', 'scram-sha-512'])(
+    'produces with SASL %s over TLS',
+    async (mechanism) => {
+      await produceOnce(ports.saslSsl, {
+        CIEM_KAFKA_SSL_ENABLED: 'true',
+        CIEM_KAFKA_SSL_CA_FILE: path.join(folder, 'ca.pem'),
+        CIEM_KAFKA_SASL_MECHANISM: mechanism,
+        CIEM_KAFKA_SASL_USERNAME: 'ciem-scram',
+        CIEM_KAFKA_SASL_PASSWORD: 'ciem-scram-secret',
+      });
+    },
+  );
 
   it('rejects a wrong SASL password', async () => {
     await expect(
