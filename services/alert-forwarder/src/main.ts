@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '@ciem/errors';
+import { kafkaSecurityOptions } from '@ciem/kafka';
 import { EXIT_CONFIG_INVALID, loadConfigOrExit, runService } from '@ciem/runtime';
 import type { DestinationsConfig } from '@ciem/siem';
 import { SiemErrorCodes, parseDestinations } from '@ciem/siem';
@@ -13,7 +14,11 @@ import { wireForwarder } from './wiring.js';
 
 const service = 'alert-forwarder';
 
-const config = loadConfigOrExit(forwarderSchema, { service });
+const config = loadConfigOrExit(forwarderSchema, {
+  service,
+  // Rejects TLS and SASL settings that only work together before anything connects.
+  validate: (values) => void kafkaSecurityOptions(values),
+});
 const { values } = config;
 
 const logger = createLogger({ service, level: values.logLevel });

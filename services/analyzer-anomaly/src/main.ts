@@ -3,13 +3,18 @@
  * principal, and writes alerts to Kafka and ClickHouse. See README.md for its settings.
  */
 import { createLogger, createMetrics, startTracing } from '@ciem/telemetry';
+import { kafkaSecurityOptions } from '@ciem/kafka';
 import { loadConfigOrExit, runService } from '@ciem/runtime';
 import { analyzerAnomalySchema } from './config.js';
 import { wireAnalyzerAnomaly } from './wiring.js';
 
 const service = 'analyzer-anomaly';
 
-const config = loadConfigOrExit(analyzerAnomalySchema, { service });
+const config = loadConfigOrExit(analyzerAnomalySchema, {
+  service,
+  // Rejects TLS and SASL settings that only work together before anything connects.
+  validate: (values) => void kafkaSecurityOptions(values),
+});
 const { values } = config;
 
 const logger = createLogger({ service, level: values.logLevel });

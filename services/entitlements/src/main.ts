@@ -4,6 +4,7 @@
  * entitlements topic and the ClickHouse `entitlements` table. See README.md for its
  * settings.
  */
+import { kafkaSecurityOptions } from '@ciem/kafka';
 import { EXIT_CONFIG_INVALID, loadConfigOrExit, runService } from '@ciem/runtime';
 import type { RunningService } from '@ciem/runtime';
 import { createLogger, createMetrics, startTracing } from '@ciem/telemetry';
@@ -13,7 +14,11 @@ import { wireEntitlements } from './wiring.js';
 
 const service = 'entitlements';
 
-const config = loadConfigOrExit(entitlementsSchema, { service });
+const config = loadConfigOrExit(entitlementsSchema, {
+  service,
+  // Rejects TLS and SASL settings that only work together before anything connects.
+  validate: (values) => void kafkaSecurityOptions(values),
+});
 const { values } = config;
 
 const logger = createLogger({ service, level: values.logLevel });

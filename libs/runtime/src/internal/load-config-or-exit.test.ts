@@ -56,6 +56,27 @@ describe('loadConfigOrExit', () => {
     ]);
   });
 
+  it('exits 2 when validate rejects', () => {
+    const { lines, logger } = captured();
+    const exits: ExitCode[] = [];
+    const validate = (values: { probePort: number }): void => {
+      if (values.probePort === 9999) {
+        throw new ConfigError('CIEM_TEST_PAIR', 'CIEM_PROBE_PORT 9999 needs a pair');
+      }
+    };
+    expect(() =>
+      loadConfigOrExit(serviceSettings, {
+        service: 'test',
+        logger,
+        exit: (code) => exits.push(code),
+        env: { CIEM_PROBE_PORT: '9999' },
+        validate,
+      }),
+    ).toThrow(ConfigError);
+    expect(exits).toEqual([EXIT_CONFIG_INVALID]);
+    expect(lines[0]?.problems).toEqual(['CIEM_PROBE_PORT 9999 needs a pair']);
+  });
+
   it('reads the standard OTLP variable', () => {
     const loaded = loadConfigOrExit(serviceSettings, {
       service: 'test',

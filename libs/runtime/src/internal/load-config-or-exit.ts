@@ -1,5 +1,5 @@
 import { ConfigInvalidError, loadConfig } from '@ciem/config';
-import type { ConfigSchema, LoadConfigOptions, LoadedConfig } from '@ciem/config';
+import type { ConfigSchema, ConfigValues, LoadConfigOptions, LoadedConfig } from '@ciem/config';
 import { ConfigError } from '@ciem/errors';
 import { createLogger } from '@ciem/telemetry';
 import type { Logger } from '@ciem/telemetry';
@@ -7,13 +7,20 @@ import type { ExitCode } from './exit-codes.js';
 import { EXIT_CONFIG_INVALID } from './exit-codes.js';
 
 /** Options of `loadConfigOrExit`: those of `loadConfig` plus the service and exit hooks. */
-export interface LoadConfigOrExitOptions extends LoadConfigOptions {
+export interface LoadConfigOrExitOptions<
+  S extends ConfigSchema = ConfigSchema,
+> extends LoadConfigOptions {
   /** Service name for the `service` field of the error line. */
   service: string;
   /** Logger for the error line; by default a new one writing to standard output. */
   logger?: Logger;
   /** Ends the process; `process.exit` by default. */
   exit?: (code: ExitCode) => void;
+  /**
+   * Checks rules that span several settings once they are loaded, such as a TLS certificate
+   * that needs its key. A `ConfigError` it throws is reported and exits like a bad setting.
+   */
+  validate?: (values: ConfigValues<S>) => void;
 }
 
 /**
@@ -26,10 +33,12 @@ export interface LoadConfigOrExitOptions extends LoadConfigOptions {
  */
 export function loadConfigOrExit<S extends ConfigSchema>(
   schema: S,
-  options: LoadConfigOrExitOptions,
+  options: LoadConfigOrExitOptions<S>,
 ): LoadedConfig<S> {
   try {
-    return loadConfig(schema, options);
+    const config = loadConfig(schema, options);
+    options.validate?.(config.values);
+    return config;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const problems = error instanceof ConfigInvalidError ? error.problems : [error.message];
