@@ -102,8 +102,9 @@ function resolveAssumedRole({
   const issuerArn = readString(issuer, 'arn');
   const principalId = readString(identity, 'principalId');
   // principalId is "ROLE_UNIQUE_ID:SESSION_NAME" for assumed roles; other forms are ignored.
-  const [uniqueId, ...sessionParts] =
-    principalId?.includes(':') === true ? principalId.split(':') : [];
+  const colon = principalId === undefined ? -1 : principalId.indexOf(':');
+  const uniqueId = colon < 0 ? undefined : principalId?.slice(0, colon);
+  const principalSession = colon < 0 ? undefined : principalId?.slice(colon + 1);
   const issuerAccount = readString(issuer, 'accountId');
   const issuerName = readString(issuer, 'userName');
   const roleArn =
@@ -124,8 +125,7 @@ function resolveAssumedRole({
     assumed?.roleName ??
     (roleArn === undefined ? undefined : lastResourceSegment(roleArn));
   const sessionName =
-    (assumed?.sessionName === '' ? undefined : assumed?.sessionName) ??
-    (sessionParts.length > 0 ? sessionParts.join(':') : undefined);
+    (assumed?.sessionName === '' ? undefined : assumed?.sessionName) ?? principalSession;
   const sourceIdentity = readString(sessionContext, 'sourceIdentity');
   const identityCenterSession =
     roleName?.startsWith(IDENTITY_CENTER_ROLE_PREFIX) === true ? sessionName : undefined;
