@@ -1,4 +1,5 @@
 import { setting } from '@ciem/config';
+import { kafkaSecuritySettings } from '@ciem/kafka';
 import { serviceSettings } from '@ciem/runtime';
 
 /** Configuration of the query API service: the shared service settings plus its own. */
@@ -144,6 +145,7 @@ export const apiSchema = {
     default: ['127.0.0.1:9092'],
     minItems: 1,
   }),
+  ...kafkaSecuritySettings,
   topicPrefix: setting.string({
     env: 'CIEM_KAFKA_TOPIC_PREFIX',
     description: 'Put in front of every topic name, such as `staging.` for `staging.ciem.alerts`.',

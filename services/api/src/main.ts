@@ -4,6 +4,7 @@
  * settings, endpoints and access policy.
  */
 import { ConfigError } from '@ciem/errors';
+import { kafkaSecurityOptions } from '@ciem/kafka';
 import { EXIT_CONFIG_INVALID, loadConfigOrExit, runService } from '@ciem/runtime';
 import { createLogger, createMetrics, startTracing } from '@ciem/telemetry';
 import { apiSchema } from './config.js';
@@ -12,7 +13,11 @@ import { wireApi } from './wiring.js';
 
 const service = 'api';
 
-const config = loadConfigOrExit(apiSchema, { service });
+const config = loadConfigOrExit(apiSchema, {
+  service,
+  // Rejects TLS and SASL settings that only work together before anything connects.
+  validate: (values) => void kafkaSecurityOptions(values),
+});
 const { values } = config;
 
 const logger = createLogger({ service, level: values.logLevel });

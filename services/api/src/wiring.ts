@@ -4,7 +4,7 @@ import type { ClickHouse } from '@ciem/clickhouse';
 import { createClickHouse, runMigrations } from '@ciem/clickhouse';
 import type { ConfigValues } from '@ciem/config';
 import { describeValue, messageOf } from '@ciem/errors';
-import { createKafkaClient } from '@ciem/kafka';
+import { createKafkaClient, kafkaSecurityOptions } from '@ciem/kafka';
 import type { KafkaClient } from '@ciem/kafka';
 import type { GroupTopic } from '@ciem/query';
 import type { Stage } from '@ciem/runtime';
@@ -128,6 +128,7 @@ export function wireApi(
               brokers: config.kafkaBrokers,
               clientId: 'ciem-api',
               logger: logger.child({ component: 'kafka' }),
+              ...kafkaSecurityOptions(config),
             });
             return kafka.fetchLag(group, topic);
           },
