@@ -8,6 +8,7 @@ import path from 'node:path';
 import { classifyFiles, listForMessage } from '../input-files.js';
 import { ProgressLine, formatBytes, formatCount } from '../progress.js';
 import { formatRunForwarding, forwardRunAlerts, readForwardDestinations } from './run-forward.js';
+import { readServerSettings } from './server-settings.js';
 
 /** Registers `ciem run`: every stage in one process over local files. */
 export function registerRunCommand(program: Command): void {
@@ -25,7 +26,7 @@ export function registerRunCommand(program: Command): void {
     .option('--json', 'print the summary as JSON instead of a table')
     .option(
       '--kafka <brokers>',
-      'run the stages against Kafka at these comma-separated host:port bootstrap servers (needs --clickhouse)',
+      'run the stages against Kafka at these comma-separated host:port bootstrap servers (needs --clickhouse); TLS, SASL and the ClickHouse login come from the CIEM_KAFKA_SSL_*, CIEM_KAFKA_SASL_* and CIEM_CLICKHOUSE_USER/PASSWORD variables of the services',
     )
     .option('--clickhouse <url>', 'ClickHouse HTTP endpoint of the event store (needs --kafka)')
     .option('--database <name>', 'ClickHouse database, created when missing', 'ciem')
@@ -79,6 +80,8 @@ export function registerRunCommand(program: Command): void {
       }
       const destinations =
         options.forward === undefined ? undefined : await readForwardDestinations(options.forward);
+      // Read before any log, so a bad TLS, SASL or login setting fails at once.
+      const serverSettings = options.kafka === undefined ? undefined : readServerSettings();
       const plan = await planInputs(inputs, options);
       const progress = new ProgressLine();
       const onProgress = (state: RunProgress): void => progress.update(describeProgress(state));
@@ -93,6 +96,7 @@ export function registerRunCommand(program: Command): void {
               groupId: options.group,
               batchSize: options.batchSize,
               onProgress,
+              ...serverSettings,
             })
           : await runEmbedded({
               inputs: plan.logs,

@@ -4,6 +4,7 @@ import { DependencyError } from '@ciem/errors';
 import { createDeadLetterWriter } from '@ciem/event-store';
 import type { KafkaClient, PartitionLag, TopicNames } from '@ciem/kafka';
 import { createKafkaClient, topicNames } from '@ciem/kafka';
+import type { SaslOptions, SslOptions } from '@ciem/kafka';
 import type { Logger } from '@ciem/telemetry';
 import { createLogger, createMetrics, stageMetrics } from '@ciem/telemetry';
 import { trace } from '@opentelemetry/api';
@@ -28,6 +29,8 @@ export interface DistributedRunOptions {
   database: string;
   clickhouseUser?: string;
   clickhousePassword?: string;
+  /** TLS and SASL options of the Kafka connection, as `kafkaSecurityOptions` returns them. */
+  kafkaSecurity?: { ssl?: SslOptions; sasl?: SaslOptions };
   /** Prefix of every topic name; empty by default. */
   topicPrefix?: string;
   /** Consumer group of the normalizer stage; `ciem-run` by default. */
@@ -81,7 +84,12 @@ export async function runDistributed(options: DistributedRunOptions): Promise<Ru
     ...(options.clickhousePassword === undefined ? {} : { password: options.clickhousePassword }),
     logger,
   });
-  const kafka = createKafkaClient({ brokers: options.brokers, clientId: 'ciem-run', logger });
+  const kafka = createKafkaClient({
+    brokers: options.brokers,
+    clientId: 'ciem-run',
+    logger,
+    ...options.kafkaSecurity,
+  });
   const stage = createNormalizerStage({
     kafka,
     topics,
