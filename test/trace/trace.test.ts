@@ -6,7 +6,13 @@ import type { ClickHouse } from '@ciem/clickhouse';
 import { createRawPublisher } from '@ciem/ingest';
 import { createKafkaClient, topicNames } from '@ciem/kafka';
 import type { KafkaClient, KafkaProducer, ReceivedMessage, RunningConsumer } from '@ciem/kafka';
-import { createNormalizerStage, createPlatformTopics } from '@ciem/pipeline';
+import {
+  ANOMALY_STAGE,
+  createAnomalyCheckpointStore,
+  createAnomalyStage,
+  createNormalizerStage,
+  createPlatformTopics,
+} from '@ciem/pipeline';
 import type { Stage } from '@ciem/runtime';
 import { createLogger, createMetrics, stageMetrics, startTracing } from '@ciem/telemetry';
 import type { Tracing } from '@ciem/telemetry';
@@ -16,10 +22,6 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The anomaly stage is defined in its service, not in a library; the test runs that function.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { ANOMALY_STAGE, createAnomalyStage } from '@ciem/analyzer-anomaly/src/anomaly-stage.js';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { createCheckpointStore } from '@ciem/analyzer-anomaly/src/checkpoint-store.js';
 
 // One CloudTrail record goes through the same stage functions the services run: the raw
 // publisher of ingest, the normalizer stage and the anomaly analyzer stage, over the real
@@ -111,7 +113,7 @@ beforeAll(async () => {
       groupId: randomName('trace_anomaly'),
       clickhouse,
       database,
-      checkpoints: createCheckpointStore(checkpointDir),
+      checkpoints: createAnomalyCheckpointStore(checkpointDir),
       checkpointIntervalMs: 0,
       engine: {},
       logger: logger.child({ stage: ANOMALY_STAGE }),

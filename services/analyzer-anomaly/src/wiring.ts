@@ -3,13 +3,16 @@ import { createClickHouse, runMigrations } from '@ciem/clickhouse';
 import type { ConfigValues } from '@ciem/config';
 import { ConfigError } from '@ciem/errors';
 import { createKafkaClient, kafkaSecurityOptions, topicNames } from '@ciem/kafka';
-import { loadCountryLookup } from '@ciem/pipeline';
+import {
+  ANOMALY_STAGE,
+  createAnomalyCheckpointStore,
+  createAnomalyStage,
+  loadCountryLookup,
+} from '@ciem/pipeline';
 import type { Stage } from '@ciem/runtime';
 import { retryWhileUnavailable } from '@ciem/runtime';
 import type { Logger, MetricsRegistry } from '@ciem/telemetry';
 import { stageLogger, stageMetrics } from '@ciem/telemetry';
-import { ANOMALY_STAGE, createAnomalyStage } from './anomaly-stage.js';
-import { createCheckpointStore } from './checkpoint-store.js';
 import { readUnusedPermissions } from './unused-permissions.js';
 import type { analyzerAnomalySchema } from './config.js';
 
@@ -75,7 +78,7 @@ export function wireAnalyzerAnomaly(
     groupId: config.groupId,
     clickhouse,
     database: config.clickhouseDatabase,
-    checkpoints: createCheckpointStore(config.checkpointDir),
+    checkpoints: createAnomalyCheckpointStore(config.checkpointDir),
     checkpointIntervalMs: config.checkpointIntervalMs,
     engine: {
       windowMs: config.windowMs,

@@ -27,3 +27,8 @@ export type { PublishCounts, PublishRawFilesOptions, PublishReport } from './pub
 export { runDistributed } from './run-distributed.js';
 export type { DistributedRunOptions } from './run-distributed.js';
 export { waitWithHeartbeat, BATCH_HANDED_BACK } from './wait-with-heartbeat.js';
+export { ANOMALY_STAGE, createAnomalyStage } from './anomaly-stage.js';
+export type { AnomalyStageOptions } from './anomaly-stage.js';
+export { ALERT_COLUMNS, toAlertRow } from './alert-row.js';
+export { createAnomalyCheckpointStore } from './anomaly-checkpoint-store.js';
+export type { AnomalyCheckpointStore, PartitionCheckpoint } from './anomaly-checkpoint-store.js';

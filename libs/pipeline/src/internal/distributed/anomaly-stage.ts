@@ -21,7 +21,7 @@ import type { Stage, StageContext, StageHealth } from '@ciem/runtime';
 import { injectProducerSpan, recordSpanFailure, startMessageSpan } from '@ciem/telemetry';
 import type { Logger, MessageSpan, StageMetrics } from '@ciem/telemetry';
 import { ALERT_COLUMNS, toAlertRow } from './alert-row.js';
-import type { CheckpointStore } from './checkpoint-store.js';
+import type { AnomalyCheckpointStore } from './anomaly-checkpoint-store.js';
 
 /** Name of the stage in logs, metrics, `/readyz` and the `stage` dead-letter header. */
 export const ANOMALY_STAGE = 'analyzer-anomaly';
@@ -34,7 +34,7 @@ export interface AnomalyStageOptions {
   clickhouse: ClickHouse;
   /** Database holding `alerts`; migrations must have run. */
   database: string;
-  checkpoints: CheckpointStore;
+  checkpoints: AnomalyCheckpointStore;
   /** Minimum time between two checkpoint writes of one partition; 0 writes after every batch. */
   checkpointIntervalMs: number;
   engine: AnomalyOptions;

@@ -15,7 +15,7 @@ export interface PartitionCheckpoint {
  * that is renamed over the old one, so a crash leaves either the old or the new checkpoint.
  * Read and write failures raise `DependencyError` `CIEM_ANOMALY_CHECKPOINT_IO_FAILED`.
  */
-export function createCheckpointStore(dir: string) {
+export function createAnomalyCheckpointStore(dir: string) {
   const fileOf = (topic: string, partition: number) => path.join(dir, `${topic}-${partition}.json`);
   return {
     async load(topic: string, partition: number): Promise<PartitionCheckpoint | undefined> {
@@ -39,8 +39,8 @@ export function createCheckpointStore(dir: string) {
   };
 }
 
-/** The checkpoint store of {@link createCheckpointStore}. */
-export type CheckpointStore = ReturnType<typeof createCheckpointStore>;
+/** The checkpoint store of {@link createAnomalyCheckpointStore}. */
+export type AnomalyCheckpointStore = ReturnType<typeof createAnomalyCheckpointStore>;
 
 function ioFailed(verb: string, file: string, cause: unknown): DependencyError {
   return new DependencyError(
