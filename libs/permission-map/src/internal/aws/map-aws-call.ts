@@ -181,13 +181,11 @@ export function mapAwsCall(call: AwsCallInput): AwsCallMapping {
   const eventName = text(call.eventName);
   const eventType = text(call.eventType)?.toLowerCase();
   const recordCategory = text(call.eventCategory)?.toLowerCase();
-  const cacheKey = `${eventSource ?? ''}\u0000${eventName ?? ''}\u0000${eventType ?? ''}\u0000${recordCategory ?? ''}`;
-  let entry = mappingCache.get(cacheKey);
   const input: CallFields = { eventSource, eventName, eventType, recordCategory };
+  let entry = cachedEntryOf(input);
   if (entry === undefined) {
     entry = cacheEntryOf(input);
-    if (mappingCache.size >= MAX_CACHED_MAPPINGS) mappingCache.clear();
-    mappingCache.set(cacheKey, entry);
+    cacheEntry(input, entry);
   }
   if (entry.kind === 'request') return mapCallFields(input, call.requestParameters);
 
@@ -230,8 +228,45 @@ type CacheEntry =
 /** Largest number of calls kept; the cache is emptied when it is full. */
 const MAX_CACHED_MAPPINGS = 10_000;
 
-/** Cache entries by call, because the same few hundred calls recur in record after record. */
-const mappingCache = new Map<string, CacheEntry>();
+/**
+ * Cache entries by call, because the same few hundred calls recur in record after record:
+ * by event source, then event name, then event type and category joined (each empty when
+ * missing). Nesting the maps spares hashing one long joined key per record.
+ */
+const mappingCache = new Map<string, Map<string, Map<string, CacheEntry>>>();
+let cachedEntries = 0;
+
+function kindKeyOf(fields: CallFields): string {
+  return `${fields.eventType ?? ''}\u0000${fields.recordCategory ?? ''}`;
+}
+
+function cachedEntryOf(fields: CallFields): CacheEntry | undefined {
+  return mappingCache
+    .get(fields.eventSource ?? '')
+    ?.get(fields.eventName ?? '')
+    ?.get(kindKeyOf(fields));
+}
+
+function cacheEntry(fields: CallFields, entry: CacheEntry): void {
+  if (cachedEntries >= MAX_CACHED_MAPPINGS) {
+    mappingCache.clear();
+    cachedEntries = 0;
+  }
+  const source = fields.eventSource ?? '';
+  let bySource = mappingCache.get(source);
+  if (bySource === undefined) {
+    bySource = new Map();
+    mappingCache.set(source, bySource);
+  }
+  const name = fields.eventName ?? '';
+  let byName = bySource.get(name);
+  if (byName === undefined) {
+    byName = new Map();
+    bySource.set(name, byName);
+  }
+  byName.set(kindKeyOf(fields), entry);
+  cachedEntries++;
+}
 
 function cacheEntryOf(fields: CallFields): CacheEntry {
   if (fields.eventSource === undefined || fields.eventName === undefined) return { kind: 'fixed' };

@@ -103,22 +103,41 @@ export function mapAzureOperation(
   options: AzureOperationOptions = {},
 ): AzureOperationMapping {
   const operation = operationText(operationName);
-  // The same few hundred operations recur in record after record.
-  const cacheKey = `${operation ?? ''}\u0000${options.category ?? ''}\u0000${options.dataAction === true}`;
-  const cached = mappingCache.get(cacheKey);
+  // The same few hundred operations recur in record after record. The cache is keyed by
+  // category and data-action flag, then operation, so a lookup hashes no joined string.
+  const category = options.category ?? '';
+  let byCategory = mappingCache.get(category);
+  const byOperation = byCategory?.[options.dataAction === true ? 1 : 0];
+  const cached = byOperation?.get(operation ?? '');
   if (cached !== undefined) return cached;
   const mapping = mapOperation(operation, options);
-  if (mappingCache.size >= MAX_CACHED_MAPPINGS) mappingCache.clear();
+  if (cachedMappings >= MAX_CACHED_MAPPINGS) {
+    mappingCache.clear();
+    cachedMappings = 0;
+    byCategory = undefined;
+  }
+  if (byCategory === undefined) {
+    byCategory = [new Map(), new Map()];
+    mappingCache.set(category, byCategory);
+  }
   Object.freeze(mapping.permissions);
-  mappingCache.set(cacheKey, Object.freeze(mapping));
+  byCategory[options.dataAction === true ? 1 : 0].set(operation ?? '', Object.freeze(mapping));
+  cachedMappings++;
   return mapping;
 }
 
 /** Largest number of mappings kept; the cache is emptied when it is full. */
 const MAX_CACHED_MAPPINGS = 10_000;
 
-/** Mappings by operation, category and data-action flag. They are frozen because shared. */
-const mappingCache = new Map<string, AzureOperationMapping>();
+/**
+ * Mappings by category (empty when none), then by data-action flag (index 1 when set),
+ * then by operation (empty when none). They are frozen because shared.
+ */
+const mappingCache = new Map<
+  string,
+  [Map<string, AzureOperationMapping>, Map<string, AzureOperationMapping>]
+>();
+let cachedMappings = 0;
 
 function mapOperation(
   operation: string | undefined,

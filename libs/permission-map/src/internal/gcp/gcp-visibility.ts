@@ -114,19 +114,32 @@ export function gcpPermissionVisibility(
   permission: string,
   options: GcpVisibilityOptions = {},
 ): PermissionVisibility {
-  // The same few hundred permissions and log types recur in entry after entry.
-  const cacheKey = `${permission}\u0000${options.logType ?? ''}\u0000${options.logType === undefined}`;
-  const cached = visibilityCache.get(cacheKey);
+  // The same few hundred permissions and log types recur in entry after entry. The cache is
+  // keyed by log type, then permission, so a lookup hashes the two strings as they are.
+  const logType = options.logType;
+  let byPermission = visibilityCache.get(logType);
+  const cached = byPermission?.get(permission);
   if (cached !== undefined) return cached;
-  const visibility = visibilityOf(permission, options.logType);
-  if (visibilityCache.size >= MAX_CACHED_VISIBILITIES) visibilityCache.clear();
-  visibilityCache.set(cacheKey, visibility);
+  const visibility = visibilityOf(permission, logType);
+  if (cachedVisibilities >= MAX_CACHED_VISIBILITIES) {
+    visibilityCache.clear();
+    cachedVisibilities = 0;
+    byPermission = undefined;
+  }
+  if (byPermission === undefined) {
+    byPermission = new Map();
+    visibilityCache.set(logType, byPermission);
+  }
+  byPermission.set(permission, visibility);
+  cachedVisibilities++;
   return visibility;
 }
 
 /** Largest number of visibilities kept; the cache is emptied when it is full. */
 const MAX_CACHED_VISIBILITIES = 10_000;
-const visibilityCache = new Map<string, PermissionVisibility>();
+/** Visibilities by log type (undefined when the caller gave none), then by permission. */
+const visibilityCache = new Map<string | undefined, Map<string, PermissionVisibility>>();
+let cachedVisibilities = 0;
 
 function visibilityOf(permission: string, logType: string | undefined): PermissionVisibility {
   const type = logTypeOf(permission, logType);
