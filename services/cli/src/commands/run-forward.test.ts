@@ -102,6 +102,37 @@ describe('ciem run --forward', () => {
     expect(JSON.stringify(hec.received[0])).toContain('StopLogging');
   });
 
+  it('fails when a delivery fails', async () => {
+    const destinations = path.join(dir, 'wrong-secret.json');
+    await writeFile(
+      destinations,
+      JSON.stringify({
+        product: { name: 'CIEM Platform', vendorName: 'CIEM', version: '0.1.0' },
+        destinations: [
+          {
+            name: 'soc-webhook',
+            type: 'webhook',
+            url: webhook.url,
+            secret: { file: path.join(dir, 'wrong-secret') },
+          },
+        ],
+      }),
+    );
+    await writeFile(path.join(dir, 'wrong-secret'), 'not-the-receiver-secret');
+    const out = path.join(dir, 'out-rejected');
+    const failure = await run(
+      process.execPath,
+      [bin, 'run', path.join(dir, 'trail.json'), '--out', out, '--forward', destinations],
+      { timeout: 60_000 },
+    ).catch((error: { code: number; stdout: string; stderr: string }) => error);
+
+    expect('code' in failure ? failure.code : 0).toBe(1);
+    expect(failure.stdout).toContain('Forwarded 1 alerts: 0 deliveries, 1 dead-lettered');
+    expect(failure.stderr).toContain('CIEM_RUN_FORWARD_INCOMPLETE');
+    const deadLetters = await readFile(path.join(out, 'forward-dlq.ndjson'), 'utf8');
+    expect(deadLetters.trim().split('\n')).toHaveLength(1);
+  });
+
   it('rejects an unreadable destinations file', async () => {
     const failure = await run(
       process.execPath,

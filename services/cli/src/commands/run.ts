@@ -1,6 +1,6 @@
 import type { RunProgress, RunSummary } from '@ciem/pipeline';
 import { formatRightsizingTop, resolveInputs, runDistributed, runEmbedded } from '@ciem/pipeline';
-import { ConfigError, InputError } from '@ciem/errors';
+import { ConfigError, DependencyError, InputError } from '@ciem/errors';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
@@ -123,6 +123,15 @@ export function registerRunCommand(program: Command): void {
       }
       if (!options.json && summary.rightsizing !== undefined) {
         process.stdout.write(`\n${formatRightsizingTop(summary.rightsizing)}`);
+      }
+      // The outputs are complete, but a SOC relying on --forward must learn that some alerts
+      // did not arrive, so the command fails after printing the summary.
+      if (forwarding !== undefined && forwarding.deadLettered > 0) {
+        throw new DependencyError(
+          'CIEM_RUN_FORWARD_INCOMPLETE',
+          `${forwarding.deadLettered} alert deliveries failed and are in ${forwarding.dead_letters}; check the URLs, credentials and logs of those destinations, then run again with --forward`,
+          { details: { dead_letters: forwarding.dead_letters } },
+        );
       }
     });
 }
