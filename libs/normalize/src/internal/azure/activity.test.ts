@@ -394,6 +394,27 @@ describe('normalizeAzureActivityRecord event ids', () => {
   });
 });
 
+describe('normalizeAzureActivityRecord amr claim', () => {
+  const base = fixture('diagnostic-role-assignment-write');
+  const withAmr = (amr: unknown): NormalizedEvent => {
+    const identity = base.identity as JsonRecord;
+    const claims = { ...(identity.claims as JsonRecord) };
+    delete claims['http://schemas.microsoft.com/claims/authnmethodsreferences'];
+    return normalize({ ...base, identity: { ...identity, claims: { ...claims, amr } } });
+  };
+
+  it('finds mfa among listed methods', () => {
+    expect(withAmr('pwd, MFA').mfa).toBe(true);
+    expect(withAmr(['rsa', 'mfa']).mfa).toBe(true);
+    expect(withAmr('mfa').mfa).toBe(true);
+  });
+
+  it('ignores mfa inside another method', () => {
+    expect(withAmr('pwd,nomfa').mfa).toBe(false);
+    expect(withAmr('mfa2 pwd').mfa).toBe(false);
+  });
+});
+
 describe('deriveEventId identifying text', () => {
   const fields = {
     time: '2024-03-05T09:12:44.1234567Z',

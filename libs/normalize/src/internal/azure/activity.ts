@@ -310,11 +310,11 @@ function mfaOf(claims: JsonObject | undefined): boolean | null {
     readClaimText(claims, 'http://schemas.microsoft.com/claims/authnmethodsreferences') ??
     readClaimText(claims, 'amr');
   if (methods === undefined) return null;
-  return methods
-    .toLowerCase()
-    .split(/[\s,]+/)
-    .includes('mfa');
+  return MFA_METHOD.test(methods.toLowerCase());
 }
+
+/** `mfa` as one of the whitespace- or comma-separated methods of the `amr` claim. */
+const MFA_METHOD = /(?:^|[\s,])mfa(?:[\s,]|$)/;
 
 function readClaimText(claims: JsonObject, name: string): string | undefined {
   const value = claims[name];

@@ -34,13 +34,31 @@ export function subscriptionOf(resourceId: string): string | undefined {
   const text = resourceId.trim();
   const start = text.charCodeAt(0) === 0x2f ? 1 : 0;
   const idStart = start + SUBSCRIPTIONS_SEGMENT.length;
-  if (text.slice(start, idStart).toLowerCase() !== SUBSCRIPTIONS_SEGMENT) return undefined;
+  if (!startsWithLowerCased(text, start, SUBSCRIPTIONS_SEGMENT)) return undefined;
   const idEnd = text.indexOf('/', idStart);
   const id = text.slice(idStart, idEnd < 0 ? text.length : idEnd);
   return id === '' ? undefined : id.toLowerCase();
 }
 
 const SUBSCRIPTIONS_SEGMENT = 'subscriptions/';
+
+/**
+ * True when `text` at `start` reads `prefix` (lower-case ASCII, without `k`) once
+ * lower-cased. Besides the ASCII capitals, only the Kelvin sign lower-cases into an ASCII
+ * letter (`k`), and `İ` into two characters, so comparing character by character gives
+ * the same result as lower-casing the slice, without building it.
+ */
+function startsWithLowerCased(text: string, start: number, prefix: string): boolean {
+  if (text.length < start + prefix.length) return false;
+  for (let index = 0; index < prefix.length; index++) {
+    const code = text.charCodeAt(start + index);
+    const expected = prefix.charCodeAt(index);
+    if (code !== expected && !(expected >= 0x61 && expected <= 0x7a && code === expected - 0x20)) {
+      return false;
+    }
+  }
+  return true;
+}
 
 /**
  * Returns the resource type of an id as `namespace/type[/child type...]`, lower-cased:
@@ -52,7 +70,7 @@ export function resourceTypeOf(resourceId: string): string | undefined {
   return resourceTypeOfNormalized(normalizeResourceId(resourceId));
 }
 
-/** {@link resourceTypeOf} of an id that {@link normalizeResourceId} returned. */
+/** Returns {@link resourceTypeOf} of an id that {@link normalizeResourceId} returned. */
 export function resourceTypeOfNormalized(normalizedId: string): string | undefined {
   const segments = normalizedId.split('/');
   // Drop the empty segments of leading or doubled slashes, in place.

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { resourceTypeOf, subscriptionOf } from './resource-id.js';
+
+const SUBSCRIPTION = '0b1f6471-1bf0-4dda-aec3-111122223333';
+
+describe('subscriptionOf resource ids', () => {
+  it('reads an upper-cased id', () => {
+    expect(subscriptionOf(`/SUBSCRIPTIONS/${SUBSCRIPTION.toUpperCase()}/RESOURCEGROUPS/RG`)).toBe(
+      SUBSCRIPTION,
+    );
+  });
+
+  it('reads a scope without leading slash', () => {
+    expect(subscriptionOf(`subscriptions/${SUBSCRIPTION}`)).toBe(SUBSCRIPTION);
+  });
+
+  it('rejects other and short prefixes', () => {
+    expect(subscriptionOf('/providers/Microsoft.Management/managementGroups/mg')).toBeUndefined();
+    expect(subscriptionOf('/subscription')).toBeUndefined();
+    expect(subscriptionOf('/subscriptions/')).toBeUndefined();
+    // U+0130 lower-cases into two characters, so it never spells the prefix.
+    expect(subscriptionOf(`/SUBSCR\u0130PTIONS/${SUBSCRIPTION}`)).toBeUndefined();
+  });
+});
+
+describe('resourceTypeOf resource ids', () => {
+  it('keeps the types after the namespace', () => {
+    expect(
+      resourceTypeOf(
+        `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.Sql/servers/s1/databases/d1/`,
+      ),
+    ).toBe('microsoft.sql/servers/databases');
+  });
+
+  it('names groups and subscriptions', () => {
+    expect(resourceTypeOf(`/subscriptions/${SUBSCRIPTION}/resourceGroups/rg`)).toBe(
+      'microsoft.resources/resourcegroups',
+    );
+    expect(resourceTypeOf(`/subscriptions/${SUBSCRIPTION}`)).toBe(
+      'microsoft.resources/subscriptions',
+    );
+  });
+});
