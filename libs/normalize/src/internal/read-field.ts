@@ -82,7 +82,7 @@ export function getProperty(object: unknown, key: string): unknown {
   return otherSpelling(record, variantsOf(key));
 }
 
-/** {@link getProperty} of a key whose spellings are known. */
+/** Returns {@link getProperty} of a key whose spellings are known. */
 function getSpelledProperty(object: unknown, spellings: KeySpellings): unknown {
   if (typeof object !== 'object' || object === null || Array.isArray(object)) return undefined;
   const record = object as JsonObject;

@@ -198,7 +198,8 @@ export function deriveEventId(fields: IdentifyingFields): string {
 
 /**
  * Characters JSON.stringify may escape: quote, backslash, control characters and lone
- * surrogates (`\p{Cc}` also holds U+007F to U+009F, which only send a string the slow way).
+ * surrogates. `\p{Cc}` also contains U+007F to U+009F, and strings with those are simply
+ * passed to JSON.stringify.
  */
 const MAY_NEED_ESCAPE = /["\\\p{Cc}\p{Cs}]/u;
 
