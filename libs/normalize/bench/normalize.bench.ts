@@ -12,12 +12,14 @@
  * Both ratios have the same input and the same reading on both sides. Times are process
  * CPU time.
  *
- * NOTE: the in-memory goal of 0.6 is not met for CloudTrail (about 0.5) or Azure (about
- * 0.37), and GCP measured 0.48 to 0.61 across runs. In CPU profiles, `JSON.parse` inside
- * `normalizeText` takes 37 to 50% of the time. The defensive field readers of
- * `src/internal/read-field.ts` take about 20%: property reads, retries of lower-case and
- * PascalCase spellings, and the split-path cache. Azure records without `eventDataId`
- * spend about 11% hashing their identifying fields into an event id.
+ * NOTE: the in-memory goal of 0.6 is met for GCP only (0.59 to 0.62 across runs), not
+ * for CloudTrail (about 0.5) or Azure (about 0.4). Records parsed in advance take about
+ * 4.2 µs (CloudTrail), 7.1 µs (Azure) and 3.2 µs (GCP) in the normalizers alone, against
+ * 3.3 to 3.5 µs for `JSON.parse`, and the goal needs about 2.2 µs. In CPU profiles of the
+ * normalizers, the property reads of `src/internal/read-field.ts` take 30 to 40%: 42 to
+ * 64 key lookups per record, a fifth to a third of them misses that also try two other
+ * spellings. Azure records without `eventDataId` spend about 15% on the SHA-256 event id
+ * and its text. The bench README lists the measurements and the next steps.
  *
  * Memory (default, `--memory` alone): writes one CloudTrail `{"Records":[...]}` file of
  * CIEM_BENCH_BIG_FILE_GB gigabytes (default 0.2) and prints the peak RSS while
