@@ -13,6 +13,7 @@ export {
   readSnapshotPrincipals,
 } from './internal/analysis-inputs.js';
 export type { PermissionUsageQuery, SnapshotKey } from './internal/analysis-inputs.js';
+export { azureOperationsOf } from './internal/azure-operations.js';
 export { RECOMMENDATION_COLUMNS, toRecommendationRow } from './internal/recommendation-row.js';
 export type { RecommendationRow } from './internal/recommendation-row.js';
 export {

@@ -7,6 +7,7 @@ import type { OwnershipOptions } from '@ciem/rightsizing';
 import { analyzeRightsizing } from '@ciem/rightsizing';
 import { renderReports } from '@ciem/rightsizing-reports';
 import {
+  azureOperationsOf,
   createRecommendationWriter,
   publishRecommendations,
   readLatestEntitlements,
@@ -104,7 +105,12 @@ export function wireRightsizing(config: RightsizingConfig, telemetry: Rightsizin
 
     const results = analyzeRightsizing(
       { principals, usage },
-      { windowEnd, windowDays: config.windowDays, ownership: telemetry.ownership },
+      {
+        windowEnd,
+        windowDays: config.windowDays,
+        ownership: telemetry.ownership,
+        azureOperations: azureOperationsOf(principals),
+      },
     );
 
     const writer = createRecommendationWriter({
