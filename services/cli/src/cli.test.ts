@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -92,6 +92,21 @@ describe('ciem command', () => {
     const event = JSON.parse(lines[0]!) as { event_id: string; action: { permissions: string[] } };
     expect(event.event_id).toBe('gcp-insert-0001');
     expect(event.action.permissions).toEqual(['compute.instances.create']);
+  });
+
+  it('ends quietly when the reader stops', async () => {
+    const estate = path.join(workDir, 'pipe-estate');
+    expect(ciem(['simulate', '--out', estate, '--principals', '6', '--days', '2']).status).toBe(0);
+    // The reader closes the pipe after the first chunk, as `ciem normalize ... | head` does.
+    const child = spawn(process.execPath, [bin, 'normalize', path.join(estate, 'aws')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(status).toBe(0);
+    expect(stderr).not.toContain('EPIPE');
   });
 
   it('writes the same estate for the same seed', async () => {

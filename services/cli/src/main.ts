@@ -29,4 +29,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that closes the pipe early (`ciem normalize logs/ | head`) has all it wants, so
+// the command ends quietly instead of crashing on the next write.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(EXIT_OK);
+});
+
 process.exitCode = await main(process.argv);
