@@ -20,6 +20,7 @@ export {
 export { teamOf } from './internal/ownership.js';
 export { RISK_WEIGHTS, UNUSED_SHARE_WEIGHT } from './internal/score.js';
 export { describeWindow } from './internal/describe-window.js';
+export { parseWindowEnd } from './internal/window-end.js';
 export { NO_TEAM, summarizeRightsizing, summaryWindow, topByScore } from './internal/summary.js';
 export type {
   AnalysisWindow,

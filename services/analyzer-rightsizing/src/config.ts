@@ -27,6 +27,12 @@ export const rightsizingSchema = {
     max: 3_650,
     unit: 'days',
   }),
+  windowEnd: setting.string({
+    env: 'CIEM_RIGHTSIZING_WINDOW_END',
+    description:
+      'End of the window for logs of a past period: a UTC day `YYYY-MM-DD` (the window then ends after that day) or a time with its zone such as `2024-06-30T12:00:00Z`. Unset ends the window at each analysis time.',
+    optional: true,
+  }),
   historyDays: setting.integer({
     env: 'CIEM_RIGHTSIZING_HISTORY_DAYS',
     description:

@@ -7,6 +7,7 @@
 import { kafkaSecurityOptions } from '@ciem/kafka';
 import { EXIT_CONFIG_INVALID, loadConfigOrExit, runService } from '@ciem/runtime';
 import type { RunningService } from '@ciem/runtime';
+import { parseWindowEnd } from '@ciem/rightsizing';
 import { createLogger, createMetrics, startTracing } from '@ciem/telemetry';
 import { rightsizingSchema } from './config.js';
 import { checkDelivery, loadOwnership } from './ownership.js';
@@ -24,6 +25,11 @@ const { values } = config;
 const logger = createLogger({ service, level: values.logLevel });
 const { ownership, problems: ownershipProblems } = loadOwnership(values);
 const problems = [...ownershipProblems, ...checkDelivery(values)];
+if (values.windowEnd !== undefined && parseWindowEnd(values.windowEnd) === undefined) {
+  problems.push(
+    `CIEM_RIGHTSIZING_WINDOW_END: expected a UTC day YYYY-MM-DD or a time with its zone such as 2024-06-30T12:00:00Z, received ${JSON.stringify(values.windowEnd)}`,
+  );
+}
 if (problems.length > 0) {
   logger.fatal(
     { code: 'CIEM_CONFIG_INVALID', problems, exit_code: EXIT_CONFIG_INVALID },

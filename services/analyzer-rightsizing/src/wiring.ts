@@ -4,7 +4,7 @@ import { errorCodeOf, errorTypeOf } from '@ciem/errors';
 import type { KafkaClient, KafkaProducer } from '@ciem/kafka';
 import { createKafkaClient, ensureTopics, kafkaSecurityOptions, topicNames } from '@ciem/kafka';
 import type { OwnershipOptions } from '@ciem/rightsizing';
-import { analyzeRightsizing } from '@ciem/rightsizing';
+import { analyzeRightsizing, parseWindowEnd } from '@ciem/rightsizing';
 import { renderReports } from '@ciem/rightsizing-reports';
 import {
   azureOperationsOf,
@@ -84,10 +84,13 @@ export function wireRightsizing(config: RightsizingConfig, telemetry: Rightsizin
   let running: Promise<void> | undefined;
   let stopping = false;
   let analyses = 0;
+  // main.ts rejects an unreadable CIEM_RIGHTSIZING_WINDOW_END before wiring.
+  const fixedWindowEnd =
+    config.windowEnd === undefined ? undefined : parseWindowEnd(config.windowEnd);
 
   const analyze = async (): Promise<AnalysisReport> => {
     const finishTimer = metrics.startBatchTimer();
-    const windowEnd = now();
+    const windowEnd = fixedWindowEnd ?? now();
     const windowStart = windowEnd - config.windowDays * DAY_MS;
     const database = config.clickhouseDatabase;
 

@@ -1,6 +1,7 @@
 import type { RunProgress, RunSummary } from '@ciem/pipeline';
 import { formatRightsizingTop, resolveInputs, runDistributed, runEmbedded } from '@ciem/pipeline';
 import { ConfigError, DependencyError, InputError } from '@ciem/errors';
+import { parseWindowEnd } from '@ciem/rightsizing';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
@@ -41,6 +42,11 @@ export function registerRunCommand(program: Command): void {
       'right-sizing window in days, ending at the last event read',
       parsePositiveInteger,
       90,
+    )
+    .option(
+      '--window-end <date>',
+      'end the right-sizing window at this UTC day (YYYY-MM-DD, the day included) or time with its zone instead of at the last event read; uses after it are then checked against the permissions found unused',
+      parseWindowEndOption,
     )
     .option(
       '--forward <destinations>',
@@ -105,7 +111,13 @@ export function registerRunCommand(program: Command): void {
               onProgress,
               ...(plan.grants.length === 0
                 ? {}
-                : { grants: plan.grants, rightsizing: { windowDays: options.windowDays } }),
+                : {
+                    grants: plan.grants,
+                    rightsizing: {
+                      windowDays: options.windowDays,
+                      ...(options.windowEnd === undefined ? {} : { windowEnd: options.windowEnd }),
+                    },
+                  }),
             });
       progress.done();
       const alertsFile = summary.outputs.alerts;
@@ -209,6 +221,7 @@ interface RunOptions {
   group: string;
   grants?: string[];
   windowDays: number;
+  windowEnd?: number;
   forward?: string;
 }
 
@@ -305,4 +318,14 @@ export function parsePositiveInteger(value: string): number {
     );
   }
   return parsed;
+}
+
+function parseWindowEndOption(value: string): number {
+  const end = parseWindowEnd(value);
+  if (end === undefined) {
+    throw new InvalidArgumentError(
+      `expected a UTC day YYYY-MM-DD or a time with its zone such as 2024-06-30T12:00:00Z, received ${JSON.stringify(value)}`,
+    );
+  }
+  return end;
 }
