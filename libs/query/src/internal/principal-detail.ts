@@ -34,7 +34,10 @@ export interface EntitlementEntry {
   taken_at: number;
 }
 
-/** Use of one permission with one outcome in the window, from `permission_usage`. */
+/**
+ * Use of one permission with one outcome in the window, from `principal_permission_usage`
+ * (sorted by principal first, so a detail reads only the principal's rows).
+ */
 export interface UsageEntry {
   provider: string;
   account_id: string;
@@ -141,7 +144,7 @@ export async function readPrincipal(
          uniqMerge(unique_events) AS events,
          toUnixTimestamp(minMerge(first_seen)) * 1000 AS first_seen_ms,
          toUnixTimestamp(maxMerge(last_seen)) * 1000 AS last_seen_ms
-       FROM ${tableName(options, 'permission_usage')}
+       FROM ${tableName(options, 'principal_permission_usage')}
        WHERE ${usageScope}
        GROUP BY provider, account_id, permission, outcome
        ORDER BY permission, outcome, provider, account_id

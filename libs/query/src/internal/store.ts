@@ -6,6 +6,7 @@ import type { TimeWindow } from './window.js';
 export type StoreTable =
   | 'events'
   | 'permission_usage'
+  | 'principal_permission_usage'
   | 'principal_activity'
   | 'dlq_events'
   | 'entitlements'
