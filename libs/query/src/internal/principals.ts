@@ -5,6 +5,7 @@ import {
   dateBetween,
   dateTimeBetween,
   equalsIfSet,
+  keysetBetween,
   keysetAfter,
   quoteInList,
   select,
@@ -112,19 +113,37 @@ export async function readScores(
   return new Map(rows.map((row) => [principalKey(row), row]));
 }
 
-/** Reads the distinct permissions each principal of `ids` used successfully in the days. */
+type PrincipalKey = { provider: string; account_id: string; principal_id: string };
+
+function keyLiterals(row: PrincipalKey): string[] {
+  return [quoteString(row.provider), quoteString(row.account_id), quoteString(row.principal_id)];
+}
+
+/**
+ * Reads the distinct permissions each principal of `page` (sorted by the key of
+ * `principal_activity`) used successfully in the days. The key range of the page lets the
+ * server skip the granules of other principals.
+ */
 async function readUsedPermissions(
   options: QueryStoreOptions,
-  ids: readonly string[],
+  page: readonly PrincipalKey[],
   dayRange: string,
 ): Promise<Map<string, number>> {
-  if (ids.length === 0) return new Map();
+  const first = page[0];
+  const last = page.at(-1);
+  if (first === undefined || last === undefined) return new Map();
+  const ids = [...new Set(page.map((row) => row.principal_id))];
+  const range = keysetBetween(
+    ['provider', 'account_id', 'principal_id'],
+    keyLiterals(first),
+    keyLiterals(last),
+  );
   const rows = await select<UsageRow>(
     options,
     `SELECT provider, account_id, principal_id,
        uniqExactIfMerge(used_permissions) AS permissions_used
      FROM ${tableName(options, 'principal_activity')}
-     WHERE ${whereAll([`principal_id IN ${quoteInList(ids)}`, dayRange])}
+     WHERE ${whereAll([range, `principal_id IN ${quoteInList(ids)}`, dayRange])}
      GROUP BY provider, account_id, principal_id`,
   );
   return new Map(rows.map((row) => [principalKey(row), toNumber(row.permissions_used)]));
@@ -175,7 +194,7 @@ export async function listPrincipals(
   // Merging the distinct-permission sets costs several times the rest of the list, so it
   // runs for the principals of the page only.
   const [used, scores] = await Promise.all([
-    readUsedPermissions(options, ids, dayRange),
+    readUsedPermissions(options, page, dayRange),
     readScores(options, ids, filter.window),
   ]);
   const items = page.map((row): PrincipalSummary => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keysetAfter, quoteInList, whereAll } from './store.js';
+import { keysetAfter, keysetBetween, quoteInList, whereAll } from './store.js';
 
 describe('keysetAfter', () => {
   it('orders one ascending column', () => {
@@ -13,6 +13,18 @@ describe('keysetAfter', () => {
         { column: 'id', literal: "'b'" },
       ]),
     ).toBe("t < 5 OR (t = 5 AND (id > 'b'))");
+  });
+});
+
+describe('keysetBetween', () => {
+  it('includes both bounds of one column', () => {
+    expect(keysetBetween(['a'], ['1'], ['9'])).toBe('(a >= 1) AND (a <= 9)');
+  });
+
+  it('nests later columns under equality', () => {
+    expect(keysetBetween(['a', 'b'], ['1', '2'], ['3', '4'])).toBe(
+      '(a > 1 OR (a = 1 AND (b >= 2))) AND (a < 3 OR (a = 3 AND (b <= 4)))',
+    );
   });
 });
 
