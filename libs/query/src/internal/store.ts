@@ -111,7 +111,11 @@ export function keysetBetween(
   return `(${keysetBound(columns, low, '>')}) AND (${keysetBound(columns, high, '<')})`;
 }
 
-function keysetBound(columns: readonly string[], literals: readonly string[], strict: string) {
+function keysetBound(
+  columns: readonly string[],
+  literals: readonly string[],
+  strict: string,
+): string {
   const [column, ...restColumns] = columns;
   const [literal, ...restLiterals] = literals;
   if (column === undefined || literal === undefined) return '1';
