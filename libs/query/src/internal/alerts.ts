@@ -96,29 +96,11 @@ const ALERT_COLUMNS = `alert_id, rule_id, rule_name, severity, provider, account
   principal_type, principal_name, title, description, mitre_techniques, first_seen_ms,
   last_seen_ms, event_count, evidence_event_ids, source_ips, details`;
 
-/** Reads the latest version of each alert of `ids`, keyed by alert id. */
-async function readAlertRows(
-  options: QueryStoreOptions,
-  ids: readonly string[],
-): Promise<Map<string, AlertRow>> {
-  if (ids.length === 0) return new Map();
-  // alert_id is the sorting key, so the IN list reads only the granules of these alerts.
-  const rows = await select<AlertRow>(
-    options,
-    `SELECT ${ALERT_COLUMNS}
-     FROM ${tableName(options, 'alerts')}
-     WHERE alert_id IN ${quoteInList(ids)}
-     ORDER BY alert_id, created_at_ms DESC
-     LIMIT 1 BY alert_id`,
-  );
-  return new Map(rows.map((row) => [row.alert_id, row]));
-}
-
 /**
  * Lists the latest version of each alert whose first event lies in the window, newest
- * first (then by alert id), with keyset paging. The page's ids are chosen with FINAL on the
- * few columns the filters need, and the wide columns are then read for those ids only: FINAL
- * over every column of the window took several times longer on ClickHouse 18.16.
+ * first (then by alert id), with keyset paging. One query picks the page's ids with FINAL on
+ * the few columns the filters need and reads the wide columns for those ids only. FINAL over
+ * every column of the window took several times longer on ClickHouse 18.16.
  */
 export async function listAlerts(
   options: QueryStoreOptions,
@@ -151,35 +133,45 @@ export async function listAlerts(
       ]),
     );
   }
-  const keys = await select<{ alert_id: string; first_seen_ms: string | number }>(
+  // One query: the subquery picks the page's ids with FINAL on the few columns the filters
+  // need, and the outer one reads the wide columns of those ids' latest versions. PREWHERE
+  // reads alert_id first and the wide columns only for the granules with a page id.
+  const rows = await select<AlertRow>(
     options,
-    `SELECT alert_id, first_seen_ms
-     FROM ${tableName(options, 'alerts')} FINAL
-     WHERE ${whereAll(conditions)}
-     ORDER BY first_seen_ms DESC, alert_id
-     LIMIT ${quoteNumber(filter.limit + 1, { integer: true })}`,
+    `SELECT ${ALERT_COLUMNS}
+     FROM (
+       SELECT ${ALERT_COLUMNS}
+       FROM ${tableName(options, 'alerts')}
+       PREWHERE alert_id IN (
+         SELECT alert_id
+         FROM ${tableName(options, 'alerts')} FINAL
+         WHERE ${whereAll(conditions)}
+         ORDER BY first_seen_ms DESC, alert_id
+         LIMIT ${quoteNumber(filter.limit + 1, { integer: true })})
+       ORDER BY alert_id, created_at_ms DESC
+       LIMIT 1 BY alert_id)
+     ORDER BY first_seen_ms DESC, alert_id`,
   );
-  const pageKeys = keys.slice(0, filter.limit);
-  const ids = pageKeys.map((key) => key.alert_id);
-  const [rows, acks] = await Promise.all([readAlertRows(options, ids), readAcks(options, ids)]);
-  const items: AlertSummary[] = [];
-  for (const id of ids) {
-    const row = rows.get(id);
-    if (row === undefined) continue;
+  const page = rows.slice(0, filter.limit);
+  const acks = await readAcks(
+    options,
+    page.map((row) => row.alert_id),
+  );
+  const items = page.map((row): AlertSummary => {
     const { first_seen_ms, last_seen_ms, event_count, ...rest } = row;
-    items.push({
+    return {
       ...rest,
       first_seen: toNumber(first_seen_ms),
       last_seen: toNumber(last_seen_ms),
       event_count: toNumber(event_count),
-      acknowledgement: acks.get(id) ?? null,
-    });
-  }
-  const last = pageKeys.at(-1);
+      acknowledgement: acks.get(row.alert_id) ?? null,
+    };
+  });
+  const last = page.at(-1);
   return {
     items,
     next_cursor:
-      keys.length > filter.limit && last !== undefined
+      rows.length > filter.limit && last !== undefined
         ? encodeCursor(CURSOR_KIND, [toNumber(last.first_seen_ms), last.alert_id])
         : null,
   };
