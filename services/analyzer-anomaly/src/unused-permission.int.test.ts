@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const main = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.ts');
 const T0 = Date.UTC(2026, 1, 2, 10);
 const principalId = 'arn:aws:iam::111122223333:role/reporting-job';
+const backfilledId = 'arn:aws:iam::111122223333:role/archive-job';
 
 let client: KafkaClient;
 let clickhouse: ClickHouse;
@@ -25,18 +26,22 @@ const database = randomName('anomaly_unused');
 const prefix = `${randomName('anomalyunused')}.`;
 const names = topicNames(prefix);
 
-function deleteBucket(): NormalizedEvent {
+function deleteBucket(
+  eventId: string,
+  eventTime: number,
+  principal = principalId,
+): NormalizedEvent {
   return {
     schema_version: 1,
-    event_id: 'unused-delete-bucket-1',
+    event_id: eventId,
     provider: 'aws',
-    event_time: T0,
+    event_time: eventTime,
     ingest_time: T0,
     log_type: 'AwsApiCall',
     account_id: '111122223333',
     tenant_id: null,
     region: 'eu-west-1',
-    principal: { id: principalId, type: 'role', name: 'reporting-job' },
+    principal: { id: principal, type: 'role', name: principal.split('/')[1] ?? principal },
     session: null,
     actor: null,
     access_key_id: null,
@@ -65,13 +70,13 @@ function deleteBucket(): NormalizedEvent {
 }
 
 /** A `recommendations` row as analyzer-rightsizing writes it, with DeleteBucket unused. */
-function recommendationRow(): Record<string, unknown> {
+function recommendationRow(principal = principalId): Record<string, unknown> {
   return {
     provider: 'aws',
     account_id: '111122223333',
-    principal_id: principalId,
+    principal_id: principal,
     principal_type: 'role',
-    principal_name: 'reporting-job',
+    principal_name: principal.split('/')[1] ?? principal,
     team: '',
     status: 'active',
     window_start: '2025-11-04 00:00:00',
@@ -132,26 +137,45 @@ describe('analyzer-anomaly with right-sizing results', () => {
     await service.waitForLine((line) => line.msg === 'service started', 60_000);
 
     // The service applied the migrations; right-sizing now reports its result.
-    await clickhouse.insert(`${database}.recommendations`, [recommendationRow()]);
+    await clickhouse.insert(`${database}.recommendations`, [
+      recommendationRow(),
+      recommendationRow(backfilledId),
+    ]);
     await service.waitForLine(
-      (line) => line.msg === 'unused high-risk permissions refreshed' && line.permissions === 1,
+      (line) => line.msg === 'unused high-risk permissions refreshed' && line.permissions === 2,
       30_000,
     );
 
     const producer = await client.createProducer();
     try {
+      // Another principal's backfilled call from inside the window comes first on the one
+      // partition: right-sizing already counted that period, so it must not alert.
       await producer.send(names.eventsNormalized, [
-        { key: principalId, value: encodeNormalizedEvent(deleteBucket()) },
+        {
+          key: backfilledId,
+          value: encodeNormalizedEvent(
+            deleteBucket('unused-delete-bucket-old', Date.UTC(2026, 0, 10, 9), backfilledId),
+          ),
+        },
+        {
+          key: principalId,
+          value: encodeNormalizedEvent(deleteBucket('unused-delete-bucket-1', T0)),
+        },
       ]);
     } finally {
       await producer.disconnect();
     }
 
-    let rows: { rule_id: string; principal_id: string; severity: string }[] = [];
+    let rows: {
+      rule_id: string;
+      principal_id: string;
+      severity: string;
+      evidence_event_ids: string[];
+    }[] = [];
     await waitFor(
       async () => {
         rows = await clickhouse.query(
-          `SELECT rule_id, principal_id, severity FROM ${database}.alerts FINAL`,
+          `SELECT rule_id, principal_id, severity, evidence_event_ids FROM ${database}.alerts FINAL`,
         );
         return rows.length > 0;
       },
@@ -161,7 +185,12 @@ describe('analyzer-anomaly with right-sizing results', () => {
     expect(await service.exited).toBe(0);
 
     expect(rows).toEqual([
-      { rule_id: 'unused-high-risk-permission', principal_id: principalId, severity: 'high' },
+      {
+        rule_id: 'unused-high-risk-permission',
+        principal_id: principalId,
+        severity: 'high',
+        evidence_event_ids: ['unused-delete-bucket-1'],
+      },
     ]);
   });
 });

@@ -7,6 +7,7 @@ interface UnusedRow {
   principal_id: string;
   permissions: string[];
   risks: string[];
+  window_end: number;
 }
 
 /**
@@ -27,9 +28,11 @@ export async function readUnusedPermissions(
   const rows = await clickhouse.query<UnusedRow>(
     `SELECT principal_id,
        arrayFilter((p, r) -> has(${risks}, r), latest_permissions, latest_risks) AS permissions,
-       arrayFilter(r -> has(${risks}, r), latest_risks) AS risks
+       arrayFilter(r -> has(${risks}, r), latest_risks) AS risks,
+       toUInt32(latest_window_end) AS window_end
      FROM (
        SELECT principal_id,
+         max(window_end) AS latest_window_end,
          argMax(unused_permissions, window_end) AS latest_permissions,
          argMax(unused_risks, window_end) AS latest_risks
        FROM ${database}.recommendations
@@ -39,6 +42,7 @@ export async function readUnusedPermissions(
   );
   return rows.map((row) => ({
     principalId: row.principal_id,
+    windowEnd: Number(row.window_end) * 1000,
     unused: row.permissions.map((permission, index) => ({
       permission,
       risk: row.risks[index] ?? 'unknown',

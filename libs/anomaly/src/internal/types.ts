@@ -42,10 +42,15 @@ export interface GeoLocation {
 export type GeoLookup = (ip: string) => GeoLocation | undefined;
 
 /**
- * Port that reports whether right-sizing marked a permission of a principal as unused.
- * Permissions are compared as the provider spells them in `action.permissions`.
+ * Port that reports whether right-sizing marked a permission of a principal as unused for an
+ * event at `eventTime` (milliseconds since the Unix epoch). Permissions are compared as the
+ * provider spells them in `action.permissions`.
  */
-export type UnusedPermissionLookup = (principalId: string, permission: string) => boolean;
+export type UnusedPermissionLookup = (
+  principalId: string,
+  permission: string,
+  eventTime: number,
+) => boolean;
 
 /** What every detector receives besides the event and the principal's state. */
 export interface DetectorContext {

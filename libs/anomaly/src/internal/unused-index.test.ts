@@ -20,9 +20,9 @@ describe('createUnusedPermissionIndex', () => {
       },
     ]);
     expect(kept).toBe(2);
-    expect(index.lookup(carol, 's3:deletebucket')).toBe(true);
-    expect(index.lookup(carol, 's3:GetObject')).toBe(false);
-    expect(index.lookup('arn:aws:iam::111122223333:role/other', 's3:DeleteBucket')).toBe(false);
+    expect(index.lookup(carol, 's3:deletebucket', T0)).toBe(true);
+    expect(index.lookup(carol, 's3:GetObject', T0)).toBe(false);
+    expect(index.lookup('arn:aws:iam::111122223333:role/other', 's3:DeleteBucket', T0)).toBe(false);
   });
 
   it('drops entries on replace', () => {
@@ -31,7 +31,21 @@ describe('createUnusedPermissionIndex', () => {
       { principalId: carol, unused: [{ permission: 's3:DeleteBucket', risk: 'write' }] },
     ]);
     index.replace([]);
-    expect(index.lookup(carol, 's3:DeleteBucket')).toBe(false);
+    expect(index.lookup(carol, 's3:DeleteBucket', T0)).toBe(false);
+  });
+
+  it('ignores uses before the window end', () => {
+    const index = createUnusedPermissionIndex();
+    index.replace([
+      {
+        principalId: carol,
+        unused: [{ permission: 's3:DeleteBucket', risk: 'write' }],
+        windowEnd: T0,
+      },
+    ]);
+    // A replayed or backfilled event from before the analysis does not contradict it.
+    expect(index.lookup(carol, 's3:DeleteBucket', T0 - 1)).toBe(false);
+    expect(index.lookup(carol, 's3:DeleteBucket', T0)).toBe(true);
   });
 
   it('alerts once on an unused DeleteBucket', () => {

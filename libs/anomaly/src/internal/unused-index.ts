@@ -4,6 +4,12 @@ import type { UnusedPermissionLookup } from './types.js';
 export interface UnusedPermissionEntry {
   readonly principalId: string;
   readonly unused: readonly { readonly permission: string; readonly risk: string }[];
+  /**
+   * End of the right-sizing window, in milliseconds since the Unix epoch. Only uses at or
+   * after it contradict the result: an older event replayed or backfilled later was already
+   * inside (or before) the window. Unset means every use counts.
+   */
+  readonly windowEnd?: number;
 }
 
 /**
@@ -31,24 +37,27 @@ export interface UnusedPermissionIndex {
  * catalog does while CloudTrail spells them as the API does.
  */
 export function createUnusedPermissionIndex(): UnusedPermissionIndex {
-  let byPrincipal = new Map<string, Set<string>>();
+  let byPrincipal = new Map<string, { permissions: Set<string>; since: number }>();
   return {
-    lookup: (principalId, permission) =>
-      byPrincipal.get(principalId)?.has(permission.toLowerCase()) ?? false,
+    lookup: (principalId, permission, eventTime) => {
+      const entry = byPrincipal.get(principalId);
+      if (entry === undefined || eventTime < entry.since) return false;
+      return entry.permissions.has(permission.toLowerCase());
+    },
     replace(entries) {
-      const next = new Map<string, Set<string>>();
+      const next = new Map<string, { permissions: Set<string>; since: number }>();
       let count = 0;
       for (const entry of entries) {
         for (const { permission, risk } of entry.unused) {
           if (!HIGH_RISK_CLASSES.has(risk)) continue;
-          let set = next.get(entry.principalId);
-          if (set === undefined) {
-            set = new Set();
-            next.set(entry.principalId, set);
+          let kept = next.get(entry.principalId);
+          if (kept === undefined) {
+            kept = { permissions: new Set(), since: entry.windowEnd ?? Number.NEGATIVE_INFINITY };
+            next.set(entry.principalId, kept);
           }
-          const before = set.size;
-          set.add(permission.toLowerCase());
-          count += set.size - before;
+          const before = kept.permissions.size;
+          kept.permissions.add(permission.toLowerCase());
+          count += kept.permissions.size - before;
         }
       }
       byPrincipal = next;

@@ -100,7 +100,11 @@ async function unusedPermissionPass(
   for await (const line of lines(files.recommendations)) {
     const result = JSON.parse(line) as RecommendationLine;
     if (result.unused.length === 0) continue;
-    entries.push({ principalId: result.principal_id, unused: result.unused });
+    entries.push({
+      principalId: result.principal_id,
+      unused: result.unused,
+      windowEnd: result.window.end,
+    });
     windowEnds.set(result.principal_id, result.window.end);
   }
   const index = createUnusedPermissionIndex();

@@ -141,7 +141,7 @@ export const privilegeEscalationDetector: Detector = {
       if (
         permissionWeight(event.provider, permission) >= 2 &&
         !state.permissions.has(hashText(permission)) &&
-        context.isMarkedUnused(event.principal.id, permission)
+        context.isMarkedUnused(event.principal.id, permission, event.event_time)
       ) {
         out.push({
           rule: UNUSED_HIGH_RISK_RULE,
