@@ -63,6 +63,21 @@ export function rateLimitedError(
 }
 
 /**
+ * Builds the 429 error of a client address blocked after too many failed authentications.
+ * Valid credentials from that address wait too, so the message says why.
+ */
+export function authFailuresBlockedError(
+  failures: number,
+  windowMs: number,
+  retryAfterSeconds: number,
+): RejectedError {
+  return new RejectedError(
+    ApiErrorCodes.rateLimited,
+    `this client address made ${failures} failed authentications within ${windowMs} ms and is blocked, whatever credentials it sends; retry after ${retryAfterSeconds} s with a valid key or token (CIEM_API_AUTH_FAILURES_MAX sets the limit)`,
+  );
+}
+
+/**
  * Builds the start-up error of an invalid authentication setting; `message` reads
  * `<VARIABLE>: expected <form>, received <what>`, never showing a secret.
  */

@@ -222,6 +222,7 @@ describe('failed authentication limit', () => {
       const blocked = await call(guarded, '/v1/alerts', { 'x-api-key': READ_KEY });
       expect(blocked.status).toBe(429);
       expect(blocked.body.code).toBe('CIEM_API_RATE_LIMITED');
+      expect(blocked.body.message).toContain('failed authentications');
       expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     } finally {
       await guarded.close();
@@ -245,6 +246,12 @@ describe('request validation', () => {
     ],
     ['/v1/recommendations?min_score=101', 'querystring.min_score: expected <= 100, received 101'],
     ['/v1/recommendations?format=pdf', 'querystring.format: expected one of json, csv, html'],
+    [
+      '/v1/recommendations?min_score=80&max_score=10',
+      'querystring.min_score: expected at most max_score (10), received 80',
+    ],
+    ['/v1/events?provider=oracle', 'querystring.provider: expected one of aws, azure, gcp'],
+    ['/v1/principals?provider=GCP', 'querystring.provider: expected one of aws, azure, gcp'],
     ['/v1/principals?account=1', 'querystring.account: expected no such parameter'],
   ];
   for (const [url, message] of cases) {
@@ -294,6 +301,17 @@ describe('request validation', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().message).toContain('body.severity: expected no such parameter');
+  });
+
+  it('rejects a body that is not JSON', async () => {
+    const response = await keyApp.inject({
+      method: 'POST',
+      url: `/v1/alerts/${ALERTS.logging}/ack`,
+      headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
+      payload: '{note',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe('CIEM_API_INVALID_REQUEST');
   });
 
   it('keeps quotes in filter values literal', async () => {

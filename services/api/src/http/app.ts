@@ -15,7 +15,7 @@ import type { Logger, MetricsRegistry } from '@ciem/telemetry';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Authenticator, Caller, Role } from '../auth.js';
-import { forbiddenError, rateLimitedError } from '../errors.js';
+import { authFailuresBlockedError, forbiddenError, rateLimitedError } from '../errors.js';
 import { createAuthFailureLimiter } from './auth-failures.js';
 import { formatSchemaErrors, routeNotFound, sendError } from './errors-handler.js';
 import { createRequestMetrics } from './request-metrics.js';
@@ -141,7 +141,7 @@ export async function buildApiApp(options: ApiAppOptions): Promise<FastifyInstan
     const retryAfter = authFailures.retryAfterSeconds(request.ip);
     if (retryAfter > 0) {
       reply.header('retry-after', String(retryAfter));
-      throw rateLimitedError(
+      throw authFailuresBlockedError(
         options.rateLimit.authFailuresMax,
         options.rateLimit.windowMs,
         retryAfter,

@@ -96,8 +96,12 @@ export function sendError(
   const status = statusOf(error);
   const known = error instanceof CiemError || status < 500;
   let code = errorCodeOf(error);
+  // fastify's own 400s (a body that is not JSON, say) get the documented request code.
   if (!(error instanceof CiemError) && status < 500) {
-    code = (error as Partial<FastifyError>).code ?? ApiErrorCodes.invalidRequest;
+    code =
+      status === 400
+        ? ApiErrorCodes.invalidRequest
+        : ((error as Partial<FastifyError>).code ?? ApiErrorCodes.invalidRequest);
   }
   if (status >= 500) {
     logger.error(

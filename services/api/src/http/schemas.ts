@@ -41,6 +41,13 @@ export function pageParams(defaultRows: number, maxRows: number) {
 export const textParam = (description: string) =>
   ({ type: 'string', minLength: 1, maxLength: 2048, description }) as const;
 
+/** The `provider` filter: the event schema's provider names, in lower case. */
+export const providerParam = {
+  type: 'string',
+  enum: ['aws', 'azure', 'gcp'],
+  description: 'Provider: `aws`, `azure` or `gcp`.',
+} as const;
+
 /** The body of every error response. */
 export const errorBody = {
   type: 'object',

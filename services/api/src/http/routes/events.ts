@@ -6,6 +6,7 @@ import {
   eventSummary,
   pageOf,
   pageParams,
+  providerParam,
   textParam,
   windowParams,
 } from '../schemas.js';
@@ -38,7 +39,7 @@ export function registerEventRoutes(app: FastifyInstance, context: RouteContext)
           additionalProperties: false,
           properties: {
             ...windowParams,
-            provider: textParam('Provider: `aws`, `azure` or `gcp`.'),
+            provider: providerParam,
             account_id: textParam('AWS account, Azure subscription or GCP project.'),
             principal_id: textParam('Principal id, exact.'),
             permission: textParam('One of the permissions the call exercised, exact.'),

@@ -9,6 +9,7 @@ import {
   pageParams,
   principalDetail,
   principalSummary,
+  providerParam,
   textParam,
   windowParams,
 } from '../schemas.js';
@@ -25,7 +26,7 @@ interface ListQuery extends WindowQuery {
 /** Registers `GET /principals` and `GET /principals/:principal_id`. */
 export function registerPrincipalRoutes(app: FastifyInstance, context: RouteContext): void {
   const filters = {
-    provider: textParam('Provider: `aws`, `azure` or `gcp`.'),
+    provider: providerParam,
     account_id: textParam('AWS account, Azure subscription or GCP project.'),
   };
 

@@ -3,11 +3,13 @@ import type { RightsizingResult } from '@ciem/rightsizing';
 import { renderReport, reportFileName } from '@ciem/rightsizing-reports';
 import type { ReportScope } from '@ciem/rightsizing-reports';
 import type { FastifyInstance } from 'fastify';
+import { invalidRequestError } from '../../errors.js';
 import type { RouteContext } from '../app.js';
 import {
   errorResponses,
   pageOf,
   pageParams,
+  providerParam,
   recommendationSummary,
   textParam,
   windowParams,
@@ -48,7 +50,7 @@ export function registerRecommendationRoutes(app: FastifyInstance, context: Rout
           additionalProperties: false,
           properties: {
             ...windowParams,
-            provider: textParam('Provider: `aws`, `azure` or `gcp`.'),
+            provider: providerParam,
             account_id: textParam('AWS account, Azure subscription or GCP project.'),
             team: textParam('Owning team; principals without one have team `` (empty).'),
             min_score: {
@@ -72,6 +74,15 @@ export function registerRecommendationRoutes(app: FastifyInstance, context: Rout
     },
     async (request, reply) => {
       const query = request.query;
+      if (
+        query.min_score !== undefined &&
+        query.max_score !== undefined &&
+        query.min_score > query.max_score
+      ) {
+        throw invalidRequestError(
+          `querystring.min_score: expected at most max_score (${query.max_score}), received ${query.min_score}; swap the two or drop one`,
+        );
+      }
       const page = await listRecommendations(context.store, {
         window: windowOf(context, query),
         provider: query.provider,
