@@ -1,6 +1,10 @@
 export { createAnomalyEngine } from './internal/engine.js';
 export type { AnomalyEngine, AnomalyCheckpoint, AnomalyStats } from './internal/engine.js';
-export { DEFAULT_THRESHOLDS, resolveAnomalyOptions } from './internal/options.js';
+export {
+  DEFAULT_THRESHOLDS,
+  MAX_ALERT_WINDOW_MS,
+  resolveAnomalyOptions,
+} from './internal/options.js';
 export type {
   AnomalyOptions,
   AnomalyThresholds,

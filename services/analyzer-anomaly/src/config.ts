@@ -48,9 +48,10 @@ export const analyzerAnomalySchema = {
   windowMs: setting.duration({
     env: 'CIEM_ANOMALY_WINDOW_MS',
     description:
-      'Aggregation window of an alert: detections of one rule, principal and subject inside one window update one alert.',
+      'Aggregation window of an alert: detections of one rule, principal and subject inside one window update one alert. At most one day.',
     default: 3_600_000,
     min: 60_000,
+    max: 86_400_000,
   }),
   warmupMs: setting.duration({
     env: 'CIEM_ANOMALY_WARMUP_MS',

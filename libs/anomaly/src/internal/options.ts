@@ -53,10 +53,17 @@ export interface AnomalyThresholds {
   routineMinDays: number;
 }
 
+/** Longest aggregation window of an alert: one day. */
+export const MAX_ALERT_WINDOW_MS = 86_400_000;
+
 /** Options of {@link createAnomalyEngine}. */
 export interface AnomalyOptions {
   thresholds?: Partial<AnomalyThresholds>;
-  /** Aggregation window of an alert; windows are aligned to multiples of it. Default 1 h. */
+  /**
+   * Aggregation window of an alert; windows are aligned to multiples of it. Default 1 h, at
+   * most one day, so an alert's first event lies within a day of its window start (the
+   * query API bounds its alert reads by that).
+   */
   windowMs?: number;
   suppressions?: readonly SuppressionRule[];
   /** Permissions right-sizing marked unused; none when absent. */
@@ -105,8 +112,12 @@ export function resolveAnomalyOptions(options: AnomalyOptions): ResolvedAnomalyO
     }
   }
   const windowMs = options.windowMs ?? HOUR;
-  if (!Number.isInteger(windowMs) || windowMs <= 0) {
-    throw invalidOption('windowMs', 'a positive integer of milliseconds', windowMs);
+  if (!Number.isInteger(windowMs) || windowMs <= 0 || windowMs > MAX_ALERT_WINDOW_MS) {
+    throw invalidOption(
+      'windowMs',
+      `a positive integer of milliseconds up to ${MAX_ALERT_WINDOW_MS} (one day)`,
+      windowMs,
+    );
   }
   return { thresholds, windowMs };
 }

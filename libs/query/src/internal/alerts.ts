@@ -1,3 +1,4 @@
+import { MAX_ALERT_WINDOW_MS } from '@ciem/anomaly';
 import { quoteNumber, quoteString } from '@ciem/clickhouse';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { Page, QueryStoreOptions } from './store.js';
@@ -98,9 +99,8 @@ const ALERT_COLUMNS = `alert_id, rule_id, rule_name, severity, provider, account
 
 /**
  * Lists the latest version of each alert whose first event lies in the window, newest
- * first (then by alert id), with keyset paging. One query picks the page's ids with FINAL on
- * the few columns the filters need and reads the wide columns for those ids only. FINAL over
- * every column of the window took several times longer on ClickHouse 18.16.
+ * first (then by alert id), with keyset paging. It reads `alerts_by_time`, the copy of
+ * `alerts` sorted by aggregation window, with FINAL, so only the window's range is decoded.
  */
 export async function listAlerts(
   options: QueryStoreOptions,
@@ -133,24 +133,19 @@ export async function listAlerts(
       ]),
     );
   }
-  // One query: the subquery picks the page's ids with FINAL on the few columns the filters
-  // need, and the outer one reads the wide columns of those ids' latest versions. PREWHERE
-  // reads alert_id first and the wide columns only for the granules with a page id.
+  // alerts_by_time is sorted by window_start_ms. An alert's first event lies within its
+  // aggregation window, at most one day long (MAX_ALERT_WINDOW_MS of @ciem/anomaly), so this
+  // bound lets the primary index skip every alert that cannot be in the window.
+  conditions.push(
+    `window_start_ms >= ${quoteNumber(Math.max(0, filter.window.fromMs - MAX_ALERT_WINDOW_MS), { integer: true })} AND window_start_ms <= ${quoteNumber(filter.window.toMs, { integer: true })}`,
+  );
   const rows = await select<AlertRow>(
     options,
     `SELECT ${ALERT_COLUMNS}
-     FROM (
-       SELECT ${ALERT_COLUMNS}
-       FROM ${tableName(options, 'alerts')}
-       PREWHERE alert_id IN (
-         SELECT alert_id
-         FROM ${tableName(options, 'alerts')} FINAL
-         WHERE ${whereAll(conditions)}
-         ORDER BY first_seen_ms DESC, alert_id
-         LIMIT ${quoteNumber(filter.limit + 1, { integer: true })})
-       ORDER BY alert_id, created_at_ms DESC
-       LIMIT 1 BY alert_id)
-     ORDER BY first_seen_ms DESC, alert_id`,
+     FROM ${tableName(options, 'alerts_by_time')} FINAL
+     WHERE ${whereAll(conditions)}
+     ORDER BY first_seen_ms DESC, alert_id
+     LIMIT ${quoteNumber(filter.limit + 1, { integer: true })}`,
   );
   const page = rows.slice(0, filter.limit);
   const acks = await readAcks(

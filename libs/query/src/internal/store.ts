@@ -12,6 +12,7 @@ export type StoreTable =
   | 'entitlements'
   | 'recommendations'
   | 'alerts'
+  | 'alerts_by_time'
   | 'alert_acks';
 
 /** Options of the query functions: where the tables are and how long a query may run. */
