@@ -10,32 +10,10 @@
 -- first seen from T reads window starts from T minus one day. created_at_ms keeps the latest
 -- version. A row added twice collapses like a redelivered one, so the view is created before
 -- the backfill below (no gap), and a repeated backfill changes nothing.
-CREATE TABLE IF NOT EXISTS {{database}}.alerts_by_time
-(
-    alert_id String,
-    dedupe_key String,
-    rule_id {{low_cardinality String}},
-    rule_name String,
-    severity {{low_cardinality String}},
-    provider {{low_cardinality String}},
-    account_id String,
-    principal_id String,
-    principal_type {{low_cardinality String}},
-    principal_name String,
-    title String,
-    description String,
-    mitre_techniques Array(String),
-    window_start_ms UInt64,
-    first_seen_ms UInt64,
-    last_seen_ms UInt64,
-    first_seen DateTime('UTC'),
-    event_count UInt64,
-    evidence_event_ids Array(String),
-    source_ips Array(String),
-    details String,
-    created_at_ms UInt64,
-    schema_version UInt16
-)
+-- The columns are copied from `alerts` when this table is created (CREATE TABLE ... AS). A
+-- later migration that adds a column to `alerts` must add it here too, because the view
+-- inserts every column by name.
+CREATE TABLE IF NOT EXISTS {{database}}.alerts_by_time AS {{database}}.alerts
 ENGINE = ReplacingMergeTree(created_at_ms)
 PARTITION BY toYYYYMM(first_seen)
 ORDER BY (window_start_ms, alert_id)
