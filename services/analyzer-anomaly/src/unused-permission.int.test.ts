@@ -69,7 +69,7 @@ function deleteBucket(
   };
 }
 
-/** A `recommendations` row as analyzer-rightsizing writes it, with DeleteBucket unused. */
+/** Builds a `recommendations` row as analyzer-rightsizing writes it, with DeleteBucket unused. */
 function recommendationRow(principal = principalId): Record<string, unknown> {
   return {
     provider: 'aws',

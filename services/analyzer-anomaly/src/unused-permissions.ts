@@ -16,9 +16,8 @@ interface UnusedRow {
  * its unused permissions only the high-risk classes (`HIGH_RISK_CLASSES`), filtered in
  * ClickHouse so that reads and lists never cross the network.
  *
- * NOTE: the whole result is held in memory, in proportion to the high-risk unused
- * permissions of every principal (tens of bytes each); an estate with millions of them needs
- * a per-partition reader instead.
+ * NOTE: the whole result is kept in memory, tens of bytes per high-risk unused permission
+ * of every principal. An estate with millions of them needs a per-partition reader.
  */
 export async function readUnusedPermissions(
   clickhouse: ClickHouse,

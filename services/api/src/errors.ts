@@ -64,7 +64,7 @@ export function rateLimitedError(
 
 /**
  * Builds the 429 error of a client address blocked after too many failed authentications.
- * Valid credentials from that address wait too, so the message says why.
+ * Valid credentials from that address wait too, so the message explains the block.
  */
 export function authFailuresBlockedError(
   failures: number,

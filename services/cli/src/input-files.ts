@@ -7,7 +7,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 /**
- * What a file named among the inputs holds:
+ * Kind of a file named among the inputs, by its content:
  * - `log`: at least one record of a known activity log (CloudTrail, Azure Activity Log,
  *   Cloud Audit Logs), or a log-shaped record the reader turned down (a digest file);
  * - `grants`: IAM export documents (AWS authorization details, Azure role assignments and
@@ -56,16 +56,16 @@ export async function classifyFile(file: string): Promise<InputFileKind> {
   if (parsed.problems.length > 0 || parsed.documents.length === 0) return 'unknown';
   const values = parsed.documents.map((document) => document.value);
   if (values.length === 1 && isSimulatorFile(values[0])) return 'simulator';
-  // Some records of a real export may match no known shape (a GCP role without
-  // permissions, say): the export reader reports those, so one recognized document is
-  // enough, unless log records sit deeper inside (an ARM REST example of the Activity Log).
+  // Some records of a real export match no known shape, such as a GCP role without
+  // permissions, and the export reader reports those. So one recognized document is enough,
+  // unless log records sit deeper inside, as in an ARM REST example of the Activity Log.
   if (!values.some((value) => detectExportProvider(value) !== undefined)) return 'unknown';
   return values.some((value) => containsLogRecord(value, MAX_LOG_SEARCH_DEPTH))
     ? 'unknown'
     : 'grants';
 }
 
-/** How deep {@link containsLogRecord} looks: REST examples nest records five levels down. */
+/** Depth to which {@link containsLogRecord} searches; REST examples nest records five levels down. */
 const MAX_LOG_SEARCH_DEPTH = 6;
 
 /** Tells whether an object within `depth` levels of `value` is a log record. */

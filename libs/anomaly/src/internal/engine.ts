@@ -211,7 +211,7 @@ export function createAnomalyEngine(
   };
 }
 
-/** Longest window a detector asks for (`Detection.windowMs`). */
+/** Maximum window a detector sets in `Detection.windowMs`. */
 const LONGEST_DETECTION_WINDOW_MS = 86_400_000;
 
 const SEVERITY_RANK = new Map(ALERT_SEVERITIES.map((severity, index) => [severity, index]));

@@ -53,7 +53,7 @@ export interface AnomalyThresholds {
   routineMinDays: number;
 }
 
-/** Longest aggregation window of an alert: one day. */
+/** Maximum aggregation window of an alert: one day. */
 export const MAX_ALERT_WINDOW_MS = 86_400_000;
 
 /** Options of {@link createAnomalyEngine}. */

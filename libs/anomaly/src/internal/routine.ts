@@ -11,7 +11,7 @@ const MAX_TRACKED = 32;
  * before this use: used on at least `minDays` distinct earlier UTC days, and made within an
  * hour of a time of day at which the principal used this same permission before. The hours
  * are those of the permission, not of the principal's other calls, because automation that
- * runs around the clock under an administrator's identity says nothing about when the
+ * runs around the clock under an administrator's identity does not show when the
  * administrator changes policies. Administrators whose job is to change policies or trails
  * then stop alerting on their daily work, while a first or rare use, or one at an hour they
  * never made it, still alerts.

@@ -15,7 +15,7 @@ export interface UnusedPermissionEntry {
 /**
  * Right-sizing risk classes (`PermissionRisk` of @ciem/rightsizing) whose unused
  * permissions the `unused-high-risk-permission` rule watches: changes to permissions and
- * other writes. Reads, lists and tagging are left out, because a first read alerts nobody.
+ * other writes. Reads, lists and tagging are left out, because a first read is rarely a risk.
  */
 export const HIGH_RISK_CLASSES: ReadonlySet<string> = new Set([
   'escalation',

@@ -38,7 +38,7 @@ const UNUSED_RULE_ID = 'unused-high-risk-permission';
  *
  * The rule `unused-high-risk-permission` needs right-sizing results, which the run has only
  * after every event was read, so it runs as a post-pass in `finish`: a second engine with
- * only that rule reads `events.ndjson` and sees, per principal, the events at or after the
+ * only that rule reads `events.ndjson` and checks, per principal, the events at or after the
  * end of the principal's right-sizing window. Uses inside the window made the permission
  * used, so only a window that ends before the data (`rightsizing.windowEnd`) can report
  * something; the analyzer-anomaly service instead reads the latest results of earlier runs.

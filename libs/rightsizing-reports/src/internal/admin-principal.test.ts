@@ -1,4 +1,4 @@
-import type { RightsizingResult, UnusedPermission } from '@ciem/rightsizing';
+import type { PermissionRisk, RightsizingResult, UnusedPermission } from '@ciem/rightsizing';
 import { describe, expect, it } from 'vitest';
 import { sampleResults } from '../testing/sample-results.js';
 import { escapeMarkdown } from './markdown.js';
@@ -17,8 +17,8 @@ function adminResult(name: string): RightsizingResult {
     for (let action = 0; action < ACTIONS_PER_SERVICE; action += 1) {
       unused.push({
         permission: `svc${service}:Action${action}`,
-        // The first service holds escalation actions, the rest writes and reads.
-        risk: service === 0 ? 'escalation' : action % 2 === 0 ? 'write' : 'read',
+        // The first service has escalation actions, the rest writes and reads.
+        risk: riskOf(service, action),
         service: `svc${service}`,
       });
     }
@@ -115,3 +115,8 @@ describe('groupByService', () => {
     expect(services('count')).toEqual(['ec2', 'iam']);
   });
 });
+
+function riskOf(service: number, action: number): PermissionRisk {
+  if (service === 0) return 'escalation';
+  return action % 2 === 0 ? 'write' : 'read';
+}

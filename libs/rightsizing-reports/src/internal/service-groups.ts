@@ -67,9 +67,7 @@ export function groupByService(
   }
   const sorted = [...byService.values()];
   if (order === 'count') {
-    sorted.sort(
-      (a, b) => b.count - a.count || (a.service < b.service ? -1 : a.service > b.service ? 1 : 0),
-    );
+    sorted.sort((a, b) => b.count - a.count || compareCodeUnits(a.service, b.service));
   }
   const listed = sorted.slice(0, serviceLimit);
   const rest = sorted.slice(serviceLimit);
@@ -79,4 +77,10 @@ export function groupByService(
     more_services: rest.length,
     more_services_permissions: rest.reduce((sum, group) => sum + group.count, 0),
   };
+}
+
+/** Orders two names by UTF-16 code units, as `<` does, so the order is the same everywhere. */
+function compareCodeUnits(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
 }

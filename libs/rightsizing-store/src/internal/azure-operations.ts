@@ -3,7 +3,7 @@ import type { PrincipalEntitlements } from '@ciem/entitlements';
 /**
  * Lists the Azure operations the stored grants name without a wildcard, split into control
  * and data actions. The one-process mode reads them from the role definitions of the
- * export; the `entitlements` table keeps only the roles that are assigned, so this is the
+ * export. The `entitlements` table keeps only the roles that are assigned, so this is the
  * closest list the services have. Right-sizing expands a wildcard grant such as
  * Contributor's `*` over these operations and the ones any principal used, so an operation
  * that is neither named by an assigned role nor used in the window cannot be reported as

@@ -14,7 +14,7 @@ import type { Detection, Detector, DetectorContext, RuleDefinition } from '../ty
  * unless the principal made it on `routineMinDays` earlier days at that time of day (an
  * administrator's daily work). One alert per principal and window lists every permission
  * used, because an escalation is usually a chain of calls (read the policy, rewrite it,
- * create a key) that one analyst reviews at once; during the principal's baseline period
+ * create a key) that one analyst reviews at once. During the principal's baseline period
  * the window is a day.
  */
 export const PRIVILEGE_ESCALATION_RULE: RuleDefinition = {
@@ -29,8 +29,8 @@ export const PRIVILEGE_ESCALATION_RULE: RuleDefinition = {
 /**
  * Use of a high-risk permission that right-sizing marked unused: the grant was kept although
  * nothing used it, and its first use is exactly what removing it would have prevented.
- * Writes and permission management count (weight 2 and up); the alert fires on the first
- * successful use the engine sees, not on later ones, until right-sizing runs again.
+ * Writes and permission management count (weight 2 and up). The alert fires on the first
+ * successful use the engine processes, not on later ones, until right-sizing runs again.
  */
 export const UNUSED_HIGH_RISK_RULE: RuleDefinition = {
   id: 'unused-high-risk-permission',

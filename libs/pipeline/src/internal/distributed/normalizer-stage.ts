@@ -345,7 +345,7 @@ export function createNormalizerStage(options: NormalizerStageOptions): Normaliz
     async start(context: StageContext) {
       producer ??= await options.kafka.createProducer();
       // NOTE: batches of one partition still run one after another, because runConsumer
-      // commits a batch when its handler resolves; the stage misses the throughput goal of
+      // commits a batch when its handler resolves. The stage misses the throughput goal of
       // test/bench/pipeline.md, which lists where the remaining cost goes.
       consumer = await options.kafka.runConsumer({
         groupId: options.groupId,
