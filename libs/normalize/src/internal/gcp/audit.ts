@@ -59,9 +59,10 @@ export function normalizeGcpAuditEntry(record: unknown, ctx: NormalizeContext): 
     );
   }
 
-  const payload = readObject(record, 'protoPayload');
+  // Fields are read with literal keys (see `getPath`), which V8 caches per read site.
+  const payload = readObject(record, 'protoPayload', record['protoPayload']);
   if (payload === undefined) return missingPayload(ctx, record);
-  const payloadType = readString(payload, '@type');
+  const payloadType = readString(payload, '@type', payload['@type']);
   if (payloadType !== undefined && !payloadType.endsWith(AUDIT_LOG_TYPE)) {
     return invalid(
       ctx,
@@ -72,7 +73,7 @@ export function normalizeGcpAuditEntry(record: unknown, ctx: NormalizeContext): 
     );
   }
 
-  const methodName = readString(payload, 'methodName');
+  const methodName = readString(payload, 'methodName', payload['methodName']);
   if (methodName === undefined) {
     return missingField(
       ctx,
@@ -84,10 +85,13 @@ export function normalizeGcpAuditEntry(record: unknown, ctx: NormalizeContext): 
   }
 
   // `receiveTimestamp` (when Logging received the entry) replaces a missing `timestamp`.
-  const timeField = getPath(record, 'timestamp') == null ? 'receiveTimestamp' : 'timestamp';
-  const eventTime = readTime(record, timeField);
+  const timestamp = getPath(record, 'timestamp', record['timestamp']);
+  const timeField = timestamp == null ? 'receiveTimestamp' : 'timestamp';
+  const timeValue =
+    timestamp == null ? getPath(record, 'receiveTimestamp', record['receiveTimestamp']) : timestamp;
+  const eventTime = readTime(record, timeField, timeValue);
   if (eventTime === undefined) {
-    const present = getPath(record, timeField) != null;
+    const present = timeValue != null;
     return missingField(
       ctx,
       record,
@@ -97,26 +101,40 @@ export function normalizeGcpAuditEntry(record: unknown, ctx: NormalizeContext): 
     );
   }
 
-  const logName = readString(record, 'logName');
+  const logName = readString(record, 'logName', record['logName']);
   const logParts = logName === undefined ? undefined : parseLogName(logName);
   const logType = logParts?.auditLogType;
 
-  const authenticationInfo = readObject(payload, 'authenticationInfo');
+  const authenticationInfo = readObject(
+    payload,
+    'authenticationInfo',
+    payload['authenticationInfo'],
+  );
   const principal = principalOf(authenticationInfo);
-  const delegation = delegationOf(principal, authenticationInfo, readObject(payload, 'metadata'));
+  const metadata = readObject(payload, 'metadata', payload['metadata']);
+  const delegation = delegationOf(principal, authenticationInfo, metadata);
 
-  const checks = readArray(payload, 'authorizationInfo').filter(isObject);
-  const anyNotGranted = checks.some((check) => readBoolean(check, 'granted') === false);
-  const result = resultOf(readObject(payload, 'status'), anyNotGranted);
-  const resourceName = readString(payload, 'resourceName');
+  const checks = readArray(payload, 'authorizationInfo', payload['authorizationInfo']).filter(
+    isObject,
+  );
+  const anyNotGranted = checks.some(
+    (check) => readBoolean(check, 'granted', check['granted']) === false,
+  );
+  const result = resultOf(readObject(payload, 'status', payload['status']), anyNotGranted);
+  const resourceName = readString(payload, 'resourceName', payload['resourceName']);
+  // `resource` is the monitored resource, whose labels name the project and location.
+  const resource = readObject(record, 'resource', record['resource']);
+  const labels = readObject(resource, 'labels', resource?.['labels']);
+  const requestMetadata = readObject(payload, 'requestMetadata', payload['requestMetadata']);
+  const operation = readObject(record, 'operation', record['operation']);
 
   const event: NormalizedEvent = {
     schema_version: SCHEMA_VERSION,
     event_id:
-      readString(record, 'insertId') ??
+      readString(record, 'insertId', record['insertId']) ??
       deriveEventId([
         logName ?? '',
-        readString(record, timeField) ?? '',
+        readString(record, timeField, timeValue) ?? '',
         methodName,
         resourceName ?? '',
         principal.id,
@@ -125,29 +143,39 @@ export function normalizeGcpAuditEntry(record: unknown, ctx: NormalizeContext): 
     event_time: eventTime,
     ingest_time: ctx.ingestTime,
     log_type: logType ?? null,
-    account_id: accountOf(record, logParts),
-    tenant_id: tenantOf(record, logParts),
-    region: regionOf(record, payload),
+    account_id: accountOf(labels, logParts),
+    tenant_id: tenantOf(labels, logParts),
+    region: regionOf(labels, payload),
     principal,
     session: delegation.session,
     actor: delegation.actor,
-    access_key_id: readString(authenticationInfo, 'serviceAccountKeyName') ?? null,
+    access_key_id:
+      readString(
+        authenticationInfo,
+        'serviceAccountKeyName',
+        authenticationInfo?.['serviceAccountKeyName'],
+      ) ?? null,
     mfa: null,
-    action: actionOf(record, payload, methodName, checks, logType),
+    action: actionOf(labels, payload, methodName, checks, logType),
     read_only: readOnlyOf(checks, methodName),
     category: logType === 'data_access' ? 'data' : 'management',
-    resources: resourcesOf(record, resourceName, checks),
+    resources: resourcesOf(resource, resourceName, checks),
     outcome: result.outcome,
     error_code: result.errorCode,
     error_message: result.errorMessage,
-    source_ip: readString(payload, 'requestMetadata.callerIp') ?? null,
-    user_agent: readString(payload, 'requestMetadata.callerSuppliedUserAgent') ?? null,
+    source_ip: readString(requestMetadata, 'callerIp', requestMetadata?.['callerIp']) ?? null,
+    user_agent:
+      readString(
+        requestMetadata,
+        'callerSuppliedUserAgent',
+        requestMetadata?.['callerSuppliedUserAgent'],
+      ) ?? null,
     via_service: null,
     vpc_endpoint: null,
     // NOTE: a long-running operation logs a first and a last entry under one `operation.id`.
     // Both count as uses when both list permissions, because no phase is set for GCP.
     phase: null,
-    correlation_id: readString(record, 'operation.id') ?? null,
+    correlation_id: readString(operation, 'id', operation?.['id']) ?? null,
     raw_ref: ctx.rawRef,
   };
   return event;
@@ -159,7 +187,7 @@ export function deriveEventId(fields: readonly string[]): string {
 }
 
 function actionOf(
-  record: JsonObject,
+  labels: JsonObject | undefined,
   payload: JsonObject,
   methodName: string,
   checks: JsonObject[],
@@ -167,7 +195,7 @@ function actionOf(
 ): Action {
   const permissions: string[] = [];
   for (const check of checks) {
-    const permission = readString(check, 'permission');
+    const permission = readString(check, 'permission', check['permission']);
     if (permission !== undefined && !permissions.includes(permission)) permissions.push(permission);
   }
   const first = permissions[0];
@@ -182,7 +210,9 @@ function actionOf(
   }
   return {
     service:
-      readString(payload, 'serviceName') ?? readString(record, 'resource.labels.service') ?? '',
+      readString(payload, 'serviceName', payload['serviceName']) ??
+      readString(labels, 'service', labels?.['service']) ??
+      '',
     operation: methodName,
     permissions,
     mapping,
@@ -190,34 +220,37 @@ function actionOf(
   };
 }
 
-function accountOf(record: JsonObject, logParts: LogNameParts | undefined): string {
-  const projectId = readString(record, 'resource.labels.project_id');
+function accountOf(labels: JsonObject | undefined, logParts: LogNameParts | undefined): string {
+  const projectId = readString(labels, 'project_id', labels?.['project_id']);
   if (projectId !== undefined) return projectId;
   if (logParts === undefined) return '';
   if (logParts.containerKind === 'projects') return logParts.containerId;
   return `${logParts.containerKind}/${logParts.containerId}`;
 }
 
-function tenantOf(record: JsonObject, logParts: LogNameParts | undefined): string | null {
+function tenantOf(
+  labels: JsonObject | undefined,
+  logParts: LogNameParts | undefined,
+): string | null {
   const organizationId =
-    readString(record, 'resource.labels.organization_id') ??
+    readString(labels, 'organization_id', labels?.['organization_id']) ??
     (logParts?.containerKind === 'organizations' ? logParts.containerId : undefined);
   return organizationId === undefined ? null : `organizations/${organizationId}`;
 }
 
-const LOCATION_LABEL_PATHS = [
-  'resource.labels.location',
-  'resource.labels.zone',
-  'resource.labels.region',
-] as const;
-
 /** Location labels of the monitored resource, else the resource's only current location. */
-function regionOf(record: JsonObject, payload: JsonObject): string | null {
-  for (const path of LOCATION_LABEL_PATHS) {
-    const value = readString(record, path);
-    if (value !== undefined) return value;
-  }
-  const locations = readArray(payload, 'resourceLocation.currentLocations');
+function regionOf(labels: JsonObject | undefined, payload: JsonObject): string | null {
+  const label =
+    readString(labels, 'location', labels?.['location']) ??
+    readString(labels, 'zone', labels?.['zone']) ??
+    readString(labels, 'region', labels?.['region']);
+  if (label !== undefined) return label;
+  const resourceLocation = readObject(payload, 'resourceLocation', payload['resourceLocation']);
+  const locations = readArray(
+    resourceLocation,
+    'currentLocations',
+    resourceLocation?.['currentLocations'],
+  );
   const [only] = locations;
   return locations.length === 1 && typeof only === 'string' && only !== '' ? only : null;
 }
@@ -228,20 +261,22 @@ function regionOf(record: JsonObject, payload: JsonObject): string | null {
  * types a checked resource; the monitored resource type (`resource.type`) types the rest.
  */
 function resourcesOf(
-  record: JsonObject,
+  monitoredResource: JsonObject | undefined,
   resourceName: string | undefined,
   checks: JsonObject[],
 ): Resource[] {
   // NOTE: ids stay relative as logged, so they do not equal the full resource names
   // (`//compute.googleapis.com/projects/...`) that Cloud Asset Inventory uses.
-  const monitoredType = readString(record, 'resource.type') ?? null;
+  const monitoredType = readString(monitoredResource, 'type', monitoredResource?.['type']) ?? null;
   const resources = new Map<string, Resource>();
   if (resourceName !== undefined)
     resources.set(resourceName, { id: resourceName, type: monitoredType });
   for (const check of checks) {
-    const id = readString(check, 'resource');
+    const id = readString(check, 'resource', check['resource']);
     if (id === undefined || resources.has(id)) continue;
-    resources.set(id, { id, type: readString(check, 'resourceAttributes.type') ?? monitoredType });
+    const attributes = readObject(check, 'resourceAttributes', check['resourceAttributes']);
+    const type = readString(attributes, 'type', attributes?.['type']);
+    resources.set(id, { id, type: type ?? monitoredType });
   }
   return [...resources.values()];
 }
@@ -260,7 +295,7 @@ function readOnlyOf(checks: JsonObject[], methodName: string): boolean | null {
   let typed = false;
   let allRead = true;
   for (const check of checks) {
-    const type = readString(check, 'permissionType')?.toUpperCase();
+    const type = readString(check, 'permissionType', check['permissionType'])?.toUpperCase();
     if (type === undefined) continue;
     if (type.endsWith('_WRITE')) return false;
     typed = true;

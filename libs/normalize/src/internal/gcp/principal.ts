@@ -132,9 +132,17 @@ export function principalFromSubject(subject: string): Principal {
 
 /** Reads the principal from `protoPayload.authenticationInfo`. */
 export function principalOf(authenticationInfo: JsonObject | undefined): Principal {
-  const email = readString(authenticationInfo, 'principalEmail');
+  const email = readString(
+    authenticationInfo,
+    'principalEmail',
+    authenticationInfo?.['principalEmail'],
+  );
   if (email !== undefined) return principalFromEmail(email);
-  const subject = readString(authenticationInfo, 'principalSubject');
+  const subject = readString(
+    authenticationInfo,
+    'principalSubject',
+    authenticationInfo?.['principalSubject'],
+  );
   if (subject !== undefined) return principalFromSubject(subject);
   return UNKNOWN_PRINCIPAL;
 }
@@ -159,10 +167,18 @@ export function delegationOf(
   authenticationInfo: JsonObject | undefined,
   metadata: JsonObject | undefined,
 ): Delegation {
-  const delegators = readArray(authenticationInfo, 'serviceAccountDelegationInfo')
+  const delegators = readArray(
+    authenticationInfo,
+    'serviceAccountDelegationInfo',
+    authenticationInfo?.['serviceAccountDelegationInfo'],
+  )
     .map(delegatorOf)
     .filter((member): member is string => member !== undefined);
-  const delegates = readArray(metadata, 'identityDelegationChain')
+  const delegates = readArray(
+    metadata,
+    'identityDelegationChain',
+    metadata?.['identityDelegationChain'],
+  )
     .map((entry) => (typeof entry === 'string' ? memberOfServiceAccountName(entry) : undefined))
     .filter((member): member is string => member !== undefined);
   if (delegators.length === 0 && delegates.length === 0) return { session: null, actor: null };

@@ -41,8 +41,8 @@ export interface GcpResult {
  * when it is not a known number.
  */
 export function resultOf(status: JsonObject | undefined, anyNotGranted: boolean): GcpResult {
-  const codeName = codeNameOf(getPath(status, 'code'));
-  const message = readString(status, 'message') ?? null;
+  const codeName = codeNameOf(getPath(status, 'code', status?.['code']));
+  const message = readString(status, 'message', status?.['message']) ?? null;
 
   if (codeName === undefined || codeName === 'OK') {
     if (!anyNotGranted) return { outcome: 'success', errorCode: null, errorMessage: null };
