@@ -7,12 +7,16 @@ const BASIC_ISO_TIME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:\.(\d{1,3
 /**
  * Reads a CloudTrail time at a path as epoch milliseconds UTC. Accepts what `readTime`
  * accepts (extended ISO 8601, epoch seconds or milliseconds) and ISO 8601 basic notation.
- * Returns undefined when the value is missing or not a time.
+ * Returns undefined when the value is missing or not a time. `direct` is as in `getPath`.
  */
-export function readCloudTrailTime(root: unknown, path: string): number | undefined {
-  const parsed = readTime(root, path);
+export function readCloudTrailTime(
+  root: unknown,
+  path: string,
+  direct?: unknown,
+): number | undefined {
+  const parsed = readTime(root, path, direct);
   if (parsed !== undefined) return parsed;
-  const value = getPath(root, path);
+  const value = getPath(root, path, direct);
   if (typeof value !== 'string') return undefined;
   const match = BASIC_ISO_TIME.exec(value.trim());
   if (match === null) return undefined;

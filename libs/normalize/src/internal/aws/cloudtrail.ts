@@ -43,7 +43,8 @@ export function normalizeCloudTrailRecord(record: unknown, ctx: NormalizeContext
         'Pass one element of the log file\u2019s Records array.',
     );
   }
-  if (Array.isArray(getPath(record, 'Records'))) {
+  // Fields are read with literal keys (see `getPath`), which V8 caches per read site.
+  if (Array.isArray(getPath(record, 'Records', record['Records']))) {
     return failure(
       ctx,
       'wrong-envelope',
@@ -53,9 +54,12 @@ export function normalizeCloudTrailRecord(record: unknown, ctx: NormalizeContext
     );
   }
   const timeField = eventTimeFieldOf(record);
-  const eventTimeValue = getPath(record, timeField);
-  const eventSourceValue = readEventField(record, 'eventSource');
-  const eventNameValue = readEventField(record, 'eventName');
+  const eventTimeValue =
+    timeField === 'eventTime'
+      ? getPath(record, 'eventTime', record['eventTime'])
+      : getPath(record, timeField);
+  const eventSourceValue = readEventField(record, 'eventSource', record['eventSource']);
+  const eventNameValue = readEventField(record, 'eventName', record['eventName']);
   if (
     eventTimeValue === undefined &&
     eventSourceValue === undefined &&
@@ -83,7 +87,7 @@ export function normalizeCloudTrailRecord(record: unknown, ctx: NormalizeContext
       missingMessage('eventTime', 'an ISO 8601 time'),
     );
   }
-  const eventTime = readCloudTrailTime(record, timeField);
+  const eventTime = readCloudTrailTime(record, timeField, eventTimeValue);
   if (eventTime === undefined) {
     return failure(
       ctx,
@@ -96,12 +100,9 @@ export function normalizeCloudTrailRecord(record: unknown, ctx: NormalizeContext
       ),
     );
   }
-  const userIdentity = getPath(record, 'userIdentity');
-  if (
-    userIdentity !== undefined &&
-    userIdentity !== null &&
-    readObject(record, 'userIdentity') === undefined
-  ) {
+  const userIdentity = getPath(record, 'userIdentity', record['userIdentity']);
+  const identityObject = readObject(record, 'userIdentity', userIdentity);
+  if (userIdentity !== undefined && userIdentity !== null && identityObject === undefined) {
     return failure(
       ctx,
       'wrong-type',
@@ -112,10 +113,12 @@ export function normalizeCloudTrailRecord(record: unknown, ctx: NormalizeContext
 
   const eventSource = String(eventSourceValue).trim();
   const eventName = String(eventNameValue).trim();
-  const region = readString(record, 'awsRegion') ?? null;
-  const identity = readCloudTrailIdentity(record);
+  const region = readString(record, 'awsRegion', record['awsRegion']) ?? null;
+  const identity = readCloudTrailIdentity(record, identityObject);
   const accountId =
-    readString(record, 'recipientAccountId') ?? readString(record, 'userIdentity.accountId') ?? '';
+    readString(record, 'recipientAccountId', record['recipientAccountId']) ??
+    readString(identityObject, 'accountId', identityObject?.['accountId']) ??
+    '';
   const partition = identity.partition;
   const { action, impliedCategory } = mapCloudTrailAction(record, eventSource, eventName);
   const recordCategory = readCloudTrailCategory(record);
@@ -127,7 +130,7 @@ export function normalizeCloudTrailRecord(record: unknown, ctx: NormalizeContext
     provider: 'aws',
     event_time: eventTime,
     ingest_time: ctx.ingestTime,
-    log_type: readString(record, 'eventType') ?? null,
+    log_type: readString(record, 'eventType', record['eventType']) ?? null,
     account_id: accountId,
     // NOTE: CloudTrail records carry no organization id (an organization trail shows it only
     // in the S3 object key), so tenant_id stays null until the container layer passes it.
@@ -139,19 +142,19 @@ export function normalizeCloudTrailRecord(record: unknown, ctx: NormalizeContext
     access_key_id: identity.access_key_id,
     mfa: identity.mfa,
     action,
-    read_only: readBoolean(record, 'readOnly') ?? null,
+    read_only: readBoolean(record, 'readOnly', record['readOnly']) ?? null,
     category:
       recordCategory === 'management' ? (impliedCategory ?? recordCategory) : recordCategory,
     resources: readCloudTrailResources(record, { partition, region, account: accountId }),
     outcome: outcome.outcome,
     error_code: outcome.error_code,
     error_message: outcome.error_message,
-    source_ip: readString(record, 'sourceIPAddress') ?? null,
-    user_agent: readString(record, 'userAgent') ?? null,
+    source_ip: readString(record, 'sourceIPAddress', record['sourceIPAddress']) ?? null,
+    user_agent: readString(record, 'userAgent', record['userAgent']) ?? null,
     via_service: identity.via_service,
-    vpc_endpoint: readString(record, 'vpcEndpointId') ?? null,
+    vpc_endpoint: readString(record, 'vpcEndpointId', record['vpcEndpointId']) ?? null,
     phase: null,
-    correlation_id: readString(record, 'sharedEventID') ?? null,
+    correlation_id: readString(record, 'sharedEventID', record['sharedEventID']) ?? null,
     raw_ref: ctx.rawRef,
   };
   return event;
@@ -189,13 +192,17 @@ function checkEventField(
 }
 
 /**
- * Reads `eventSource` or `eventName`. Insight events carry them in `insightDetails`, naming
- * the API whose call rate or error rate was unusual (CloudTrail User Guide, "CloudTrail
- * Insights events").
+ * Reads `eventSource` or `eventName`, given the caller's direct read of it (see `getPath`).
+ * Insight events carry them in `insightDetails`, naming the API whose call rate or error
+ * rate was unusual (CloudTrail User Guide, "CloudTrail Insights events").
  */
-function readEventField(record: JsonObject, field: 'eventSource' | 'eventName'): unknown {
+function readEventField(
+  record: JsonObject,
+  field: 'eventSource' | 'eventName',
+  direct: unknown,
+): unknown {
   return (
-    getPath(record, field) ??
+    getPath(record, field, direct) ??
     getPath(
       record,
       field === 'eventSource' ? 'insightDetails.eventSource' : 'insightDetails.eventName',
@@ -212,7 +219,10 @@ function readEventField(record: JsonObject, field: 'eventSource' | 'eventName'):
  * this the ingest time; nothing in the record distinguishes the two.
  */
 function eventTimeFieldOf(record: JsonObject): string {
-  if (getPath(record, 'eventTime') === undefined && getPath(record, '@timestamp') !== undefined) {
+  if (
+    getPath(record, 'eventTime', record['eventTime']) === undefined &&
+    getPath(record, '@timestamp', record['@timestamp']) !== undefined
+  ) {
     return '@timestamp';
   }
   return 'eventTime';

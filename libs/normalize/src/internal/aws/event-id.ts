@@ -30,7 +30,7 @@ const IDENTIFYING_FIELDS = [
  * counted once.
  */
 export function readCloudTrailEventId(record: JsonObject): string {
-  const eventId = readString(record, 'eventID');
+  const eventId = readString(record, 'eventID', record['eventID']);
   if (eventId !== undefined) return eventId;
 
   const hash = createHash('sha256');

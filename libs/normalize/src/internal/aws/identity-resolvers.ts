@@ -96,17 +96,18 @@ function resolveAssumedRole({
   parsedArn,
 }: IdentityInput): ResolvedIdentity {
   const assumed = parsedArn === undefined ? undefined : assumedRoleOf(parsedArn);
-  // Read once, because several fields below sit under these two objects.
-  const sessionContext = readObject(identity, 'sessionContext');
-  const issuer = readObject(sessionContext, 'sessionIssuer');
-  const issuerArn = readString(issuer, 'arn');
-  const principalId = readString(identity, 'principalId');
+  // Read once, because several fields below sit under these two objects. Fields are read
+  // with literal keys (see `getPath`), which V8 caches per read site.
+  const sessionContext = readObject(identity, 'sessionContext', identity['sessionContext']);
+  const issuer = readObject(sessionContext, 'sessionIssuer', sessionContext?.['sessionIssuer']);
+  const issuerArn = readString(issuer, 'arn', issuer?.['arn']);
+  const principalId = readString(identity, 'principalId', identity['principalId']);
   // principalId is "ROLE_UNIQUE_ID:SESSION_NAME" for assumed roles; other forms are ignored.
   const colon = principalId === undefined ? -1 : principalId.indexOf(':');
   const uniqueId = colon < 0 ? undefined : principalId?.slice(0, colon);
   const principalSession = colon < 0 ? undefined : principalId?.slice(colon + 1);
-  const issuerAccount = readString(issuer, 'accountId');
-  const issuerName = readString(issuer, 'userName');
+  const issuerAccount = readString(issuer, 'accountId', issuer?.['accountId']);
+  const issuerName = readString(issuer, 'userName', issuer?.['userName']);
   const roleArn =
     issuerArn ??
     (assumed === undefined ? undefined : roleArnOfAssumedRole(assumed)) ??
@@ -118,7 +119,7 @@ function resolveAssumedRole({
           sessionName: '',
         })
       : undefined) ??
-    readString(issuer, 'principalId') ??
+    readString(issuer, 'principalId', issuer?.['principalId']) ??
     uniqueId;
   const roleName =
     issuerName ??
@@ -126,7 +127,12 @@ function resolveAssumedRole({
     (roleArn === undefined ? undefined : lastResourceSegment(roleArn));
   const sessionName =
     (assumed?.sessionName === '' ? undefined : assumed?.sessionName) ?? principalSession;
-  const sourceIdentity = readString(sessionContext, 'sourceIdentity');
+  const sourceIdentity = readString(
+    sessionContext,
+    'sourceIdentity',
+    sessionContext?.['sourceIdentity'],
+  );
+  const attributes = readObject(sessionContext, 'attributes', sessionContext?.['attributes']);
   const identityCenterSession =
     roleName?.startsWith(IDENTITY_CENTER_ROLE_PREFIX) === true ? sessionName : undefined;
 
@@ -136,7 +142,8 @@ function resolveAssumedRole({
       id: sessionArn ?? null,
       name: sessionName ?? null,
       source_identity: sourceIdentity ?? null,
-      issued_at: readCloudTrailTime(sessionContext, 'attributes.creationDate') ?? null,
+      issued_at:
+        readCloudTrailTime(attributes, 'creationDate', attributes?.['creationDate']) ?? null,
       chain: readRoleChain(record, sessionArn),
     },
     actor: readOnBehalfOf(identity) ?? sourceIdentity ?? identityCenterSession ?? null,
@@ -275,7 +282,7 @@ function readAttributeSession(identity: JsonObject): Session | null {
 
 /** Reads `onBehalfOf` (an Identity Center user behind the call) as an identity store user ARN. */
 function readOnBehalfOf(identity: JsonObject): string | undefined {
-  const onBehalfOf = getPath(identity, 'onBehalfOf');
+  const onBehalfOf = getPath(identity, 'onBehalfOf', identity['onBehalfOf']);
   return onBehalfOf === undefined || onBehalfOf === null
     ? undefined
     : identityStoreUserArn(onBehalfOf, undefined);
@@ -305,8 +312,10 @@ function identityStoreUserArn(
  */
 function readRoleChain(record: JsonObject, callerSession: string | undefined): string[] {
   if (callerSession === undefined) return [];
-  if (readString(record, 'eventSource') !== 'sts.amazonaws.com') return [];
-  if (readString(record, 'eventName') !== 'AssumeRole') return [];
+  if (readString(record, 'eventSource', record['eventSource']) !== 'sts.amazonaws.com') {
+    return [];
+  }
+  if (readString(record, 'eventName', record['eventName']) !== 'AssumeRole') return [];
   const created = readString(record, 'responseElements.assumedRoleUser.arn');
   return created === undefined ? [] : [callerSession, created];
 }
@@ -321,7 +330,7 @@ const AMAZONAWS_SUFFIX = '.amazonaws.com';
  * calls that a service makes.
  */
 export function serviceHostOf(record: JsonObject): string | undefined {
-  const source = readString(record, 'sourceIPAddress');
+  const source = readString(record, 'sourceIPAddress', record['sourceIPAddress']);
   if (source === undefined) return undefined;
   if (source === 'AWS Internal') return source;
   // Addresses, the common case, fail the suffix test before the pattern runs.

@@ -25,14 +25,18 @@ const UNKNOWN_PRINCIPAL_ID = 'unknown';
 /**
  * Reads who made a CloudTrail call from `userIdentity`, `additionalEventData.MFAUsed` and
  * `sourceIPAddress`. A record without `userIdentity` (Insight events) or with an
- * unrecognized type gets the `unknown` principal instead of an error. The caller checks that `userIdentity`,
- * when present, is an object.
+ * unrecognized type gets the `unknown` principal instead of an error. The caller reads
+ * `userIdentity` with `readObject` and checks that it is an object when present.
  */
-export function readCloudTrailIdentity(record: JsonObject): CloudTrailIdentity {
-  const identity = readObject(record, 'userIdentity') ?? {};
-  const arn = readString(identity, 'arn');
+export function readCloudTrailIdentity(
+  record: JsonObject,
+  userIdentity: JsonObject | undefined,
+): CloudTrailIdentity {
+  const identity = userIdentity ?? {};
+  const arn = readString(identity, 'arn', identity['arn']);
   const parsedArn = arn === undefined ? undefined : parseArn(arn);
-  const partition = parsedArn?.partition ?? partitionOfRegion(readString(record, 'awsRegion'));
+  const partition =
+    parsedArn?.partition ?? partitionOfRegion(readString(record, 'awsRegion', record['awsRegion']));
   const resolver = IDENTITY_RESOLVERS[identityTypeOf(identity, parsedArn)] ?? resolveUnknown;
   const resolved: ResolvedIdentity = resolver({ identity, record, partition, arn, parsedArn });
 
@@ -45,9 +49,10 @@ export function readCloudTrailIdentity(record: JsonObject): CloudTrailIdentity {
     principal,
     session: resolved.session,
     actor: resolved.actor,
-    access_key_id: readString(identity, 'accessKeyId') ?? null,
+    access_key_id: readString(identity, 'accessKeyId', identity['accessKeyId']) ?? null,
     mfa: readMfa(record, identity),
-    via_service: readString(identity, 'invokedBy') ?? serviceHostOf(record) ?? null,
+    via_service:
+      readString(identity, 'invokedBy', identity['invokedBy']) ?? serviceHostOf(record) ?? null,
     partition,
   };
 }
@@ -58,7 +63,7 @@ export function readCloudTrailIdentity(record: JsonObject): CloudTrailIdentity {
  * events such as `AwsServiceEvent` records sometimes carry only `invokedBy`).
  */
 function identityTypeOf(identity: JsonObject, parsed: ArnParts | undefined): string {
-  const declared = readString(identity, 'type')?.toLowerCase();
+  const declared = readString(identity, 'type', identity['type'])?.toLowerCase();
   if (declared !== undefined && declared in IDENTITY_RESOLVERS) return declared;
 
   if (parsed !== undefined) {
@@ -71,8 +76,10 @@ function identityTypeOf(identity: JsonObject, parsed: ArnParts | undefined): str
       return 'federateduser';
     }
   }
-  if (readString(identity, 'invokedBy') !== undefined) return 'awsservice';
-  if (readString(identity, 'userId') !== undefined) return 'identitycenteruser';
+  if (readString(identity, 'invokedBy', identity['invokedBy']) !== undefined) return 'awsservice';
+  if (readString(identity, 'userId', identity['userId']) !== undefined) {
+    return 'identitycenteruser';
+  }
   return 'unknown';
 }
 
@@ -82,9 +89,10 @@ function identityTypeOf(identity: JsonObject, parsed: ArnParts | undefined): str
  * `sessionContext.attributes.mfaAuthenticated` ("true"/"false").
  */
 function readMfa(record: JsonObject, identity: JsonObject): boolean | null {
-  return (
-    readBoolean(record, 'additionalEventData.MFAUsed') ??
-    readBoolean(identity, 'sessionContext.attributes.mfaAuthenticated') ??
-    null
-  );
+  const eventData = readObject(record, 'additionalEventData', record['additionalEventData']);
+  const signInMfa = readBoolean(eventData, 'MFAUsed', eventData?.['MFAUsed']);
+  if (signInMfa !== undefined) return signInMfa;
+  const sessionContext = readObject(identity, 'sessionContext', identity['sessionContext']);
+  const attributes = readObject(sessionContext, 'attributes', sessionContext?.['attributes']);
+  return readBoolean(attributes, 'mfaAuthenticated', attributes?.['mfaAuthenticated']) ?? null;
 }

@@ -1,5 +1,5 @@
 import type { Category, Outcome } from '@ciem/events';
-import { readString, type JsonObject } from '../read-field.js';
+import { readObject, readString, type JsonObject } from '../read-field.js';
 
 /**
  * Error codes that mean IAM or a resource policy refused the call. CloudTrail writes the
@@ -27,8 +27,8 @@ export interface CloudTrailOutcome {
  * `errorMessage`). Everything else is `success`.
  */
 export function readCloudTrailOutcome(record: JsonObject): CloudTrailOutcome {
-  const errorCode = readString(record, 'errorCode');
-  const errorMessage = readString(record, 'errorMessage') ?? null;
+  const errorCode = readString(record, 'errorCode', record['errorCode']);
+  const errorMessage = readString(record, 'errorMessage', record['errorMessage']) ?? null;
   if (errorCode !== undefined) {
     const denied = DENIED_ERROR_CODES.some((pattern) => pattern.test(errorCode));
     return {
@@ -37,7 +37,12 @@ export function readCloudTrailOutcome(record: JsonObject): CloudTrailOutcome {
       error_message: errorMessage,
     };
   }
-  const signInResult = readString(record, 'responseElements.ConsoleLogin');
+  const responseElements = readObject(record, 'responseElements', record['responseElements']);
+  const signInResult = readString(
+    responseElements,
+    'ConsoleLogin',
+    responseElements?.['ConsoleLogin'],
+  );
   if (signInResult?.toLowerCase() === 'failure') {
     return { outcome: 'failed', error_code: null, error_message: errorMessage };
   }
@@ -51,11 +56,11 @@ export function readCloudTrailOutcome(record: JsonObject): CloudTrailOutcome {
  * "ConsoleLogin". Everything else, Insight events included, is `management`.
  */
 export function readCloudTrailCategory(record: JsonObject): Category {
-  const category = readString(record, 'eventCategory')?.toLowerCase();
+  const category = readString(record, 'eventCategory', record['eventCategory'])?.toLowerCase();
   if (category === 'data' || category === 'networkactivity') return 'data';
-  const eventType = readString(record, 'eventType')?.toLowerCase();
-  const eventSource = readString(record, 'eventSource')?.toLowerCase();
-  const eventName = readString(record, 'eventName');
+  const eventType = readString(record, 'eventType', record['eventType'])?.toLowerCase();
+  const eventSource = readString(record, 'eventSource', record['eventSource'])?.toLowerCase();
+  const eventName = readString(record, 'eventName', record['eventName']);
   if (
     eventType === 'awsconsolesignin' ||
     eventSource === 'signin.amazonaws.com' ||

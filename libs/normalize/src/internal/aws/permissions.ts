@@ -24,10 +24,10 @@ export function mapCloudTrailAction(
     eventSource,
     eventName,
     // Passed as objects so JSON-string and lower-cased copies map like the original.
-    requestParameters: readObject(record, 'requestParameters'),
-    additionalEventData: readObject(record, 'additionalEventData'),
-    eventType: readString(record, 'eventType'),
-    eventCategory: readString(record, 'eventCategory'),
+    requestParameters: readObject(record, 'requestParameters', record['requestParameters']),
+    additionalEventData: readObject(record, 'additionalEventData', record['additionalEventData']),
+    eventType: readString(record, 'eventType', record['eventType']),
+    eventCategory: readString(record, 'eventCategory', record['eventCategory']),
   });
   let impliedCategory: Category | undefined;
   if (mapping.category === 'data' || mapping.category === 'network-activity') {

@@ -1,5 +1,14 @@
 import type { Resource } from '@ciem/events';
-import { getPath, readArray, readString, usableText, type JsonObject } from '../read-field.js';
+import {
+  fieldPath,
+  getPath,
+  isObject,
+  readArray,
+  readString,
+  usableText,
+  type FieldPath,
+  type JsonObject,
+} from '../read-field.js';
 import { isArn, parseArn } from './arn.js';
 import { RESOURCE_RULES, type ResourceRule } from './resource-rules.js';
 
@@ -14,11 +23,17 @@ export interface ResourceScope {
 interface CompiledRule {
   rule: ResourceRule;
   /** The rule's path, or undefined when a step fans out over an array. */
-  plainPath: string | undefined;
-  steps: readonly { key: string; fansOut: boolean }[];
+  plainPath: FieldPath | undefined;
+  steps: readonly RuleStep[];
   template: readonly TemplatePart[];
   /** Lower-cased service of the rule's type (`s3` in `AWS::S3::Bucket`). */
   typeService: string | undefined;
+}
+
+/** One key of a rule's path, split once. A step that `fansOut` reads every array element. */
+interface RuleStep {
+  key: FieldPath;
+  fansOut: boolean;
 }
 
 /** A literal piece of a template, or the name of a placeholder. */
@@ -30,12 +45,12 @@ function compileRules(
   const bySource = new Map<string, CompiledRule[]>();
   for (const rule of rules) {
     const steps = rule.path.split('.').map((step) => ({
-      key: step.endsWith('[]') ? step.slice(0, -2) : step,
+      key: fieldPath(step.endsWith('[]') ? step.slice(0, -2) : step),
       fansOut: step.endsWith('[]'),
     }));
     const compiled: CompiledRule = {
       rule,
-      plainPath: steps.some((step) => step.fansOut) ? undefined : rule.path,
+      plainPath: steps.some((step) => step.fansOut) ? undefined : fieldPath(rule.path),
       steps,
       template: compileTemplate(rule.template),
       typeService: rule.type.split('::')[1]?.toLowerCase(),
@@ -74,13 +89,19 @@ const RULES_BY_SOURCE = compileRules(RESOURCE_RULES);
  */
 export function readCloudTrailResources(record: JsonObject, scope: ResourceScope): Resource[] {
   const resources: Resource[] = [];
-  for (const entry of readArray(record, 'resources')) {
+  for (const entry of readArray(record, 'resources', record['resources'])) {
+    // Literal keys read faster (see `getPath`). The readers parse an entry held as JSON text.
+    const object = isObject(entry) ? entry : undefined;
     // Data events on an S3 prefix name it with `ARNPrefix` instead of `ARN`.
-    const id = readString(entry, 'ARN') ?? readString(entry, 'ARNPrefix');
-    if (id !== undefined) addResource(resources, { id, type: readString(entry, 'type') ?? null });
+    const id =
+      readString(entry, 'ARN', object?.['ARN']) ??
+      readString(entry, 'ARNPrefix', object?.['ARNPrefix']);
+    if (id !== undefined) {
+      addResource(resources, { id, type: readString(entry, 'type', object?.['type']) ?? null });
+    }
   }
 
-  const eventSource = readString(record, 'eventSource');
+  const eventSource = readString(record, 'eventSource', record['eventSource']);
   const rules = eventSource === undefined ? undefined : RULES_BY_SOURCE.get(eventSource);
   if (rules === undefined) return resources;
   for (const compiled of rules) {
@@ -120,10 +141,7 @@ function addBuilt(
 }
 
 /** Reads every string at a path whose steps may fan out over arrays. */
-function readValues(
-  record: JsonObject,
-  steps: readonly { key: string; fansOut: boolean }[],
-): string[] {
+function readValues(record: JsonObject, steps: readonly RuleStep[]): string[] {
   let current: unknown[] = [record];
   for (const step of steps) {
     const next: unknown[] = [];
