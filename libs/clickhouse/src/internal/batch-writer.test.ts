@@ -183,6 +183,39 @@ describe('createBatchWriter', () => {
     await writer.close();
   });
 
+  it('accepts text that only looks like a surrogate escape', async () => {
+    // A backslash followed by `ud800` is plain text: JSON writes it as `\\ud800`.
+    const { client, written } = fakeClient();
+    const writer = createBatchWriter<Row>({ ...base, client });
+    await writer.add({ id: 1, text: '\\ud800 and \uD83D\uDE00' });
+    await writer.flush();
+    expect(written).toEqual([{ id: 1, text: '\\ud800 and \uD83D\uDE00' }]);
+    await writer.close();
+  });
+
+  it('rejects a key with a lone surrogate and names it', async () => {
+    const { client } = fakeClient();
+    const writer = createBatchWriter<Record<string, unknown>>({ ...base, client });
+    const error = await writer.add({ id: 1, ['k\uDC00']: 'v' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).details).toEqual({ field: 'k\uDC00' });
+    await writer.close();
+  });
+
+  it('sends the JSON it encoded on add with each batch, halves included', async () => {
+    const { client } = fakeClient(async (rows) => {
+      if (rows.length > 1 && rows.some((row) => row.id === 2)) throw badData();
+    });
+    const writer = createBatchWriter<Row>({ ...base, client, onRejected: () => {} });
+    for (const id of [1, 2, 3]) await writer.add({ id, text: `row "${id}"` });
+    await writer.flush();
+    for (const [, rows, options] of client.insert.mock.calls) {
+      expect(options?.encodedRows).toEqual(rows.map((row) => JSON.stringify(row)));
+    }
+    expect(client.insert.mock.calls.map(([, rows]) => rows.length)).toEqual([3, 2, 1, 1, 1]);
+    await writer.close();
+  });
+
   it('close gives up after its timeout', async () => {
     const { client } = fakeClient(async () => {
       throw unavailable();

@@ -61,6 +61,29 @@ describe('createClickHouse against the server', () => {
     }
   });
 
+  it('inserts rows its caller encoded, sending that JSON as it is', async () => {
+    await client.command(
+      `CREATE TABLE IF NOT EXISTS ${database}.encoded (a String, n UInt32) ENGINE = Memory`,
+    );
+    const rows = [
+      { a: 'quote " and \\ backslash', n: 1 },
+      { a: 'line\nbreak \u00e9 \uD83D\uDE00', n: 2 },
+    ];
+    // The encoded text differs from the rows in `n`, which shows that it is what gets sent.
+    const encodedRows = rows.map((row) => JSON.stringify({ ...row, n: row.n * 10 }));
+    await client.insert(`${database}.encoded`, rows, { columns: ['a', 'n'], encodedRows });
+    const stored = await client.query<{ a: string; n: number }>(
+      `SELECT a, n FROM ${database}.encoded ORDER BY n`,
+    );
+    expect(stored).toEqual([
+      { a: rows[0]?.a, n: 10 },
+      { a: rows[1]?.a, n: 20 },
+    ]);
+    await expect(
+      client.insert(`${database}.encoded`, rows, { encodedRows: encodedRows.slice(1) }),
+    ).rejects.toThrow(/1 encoded rows for 2 rows/);
+  });
+
   it('rejects data of the wrong type', async () => {
     await client.command(`CREATE TABLE IF NOT EXISTS ${database}.typed (n UInt32) ENGINE = Memory`);
     const error = await client

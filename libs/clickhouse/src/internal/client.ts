@@ -18,7 +18,7 @@ import type {
   ClickHouseSettings,
   Logger as ClientLogger,
 } from '@clickhouse/client';
-import { ConfigError, DependencyError, describeValue } from '@ciem/errors';
+import { ConfigError, DependencyError, InputError, describeValue } from '@ciem/errors';
 import { ClickHouseErrorCodes, parseServerError, toClickHouseError } from './errors.js';
 import type { ClickHouseLogger } from './logger.js';
 import { silentLogger } from './logger.js';
@@ -58,6 +58,12 @@ export interface InsertOptions extends RequestOptions {
    * (`0`, `''`), not the column's `DEFAULT`, on servers before 19.13.
    */
   columns?: readonly string[];
+  /**
+   * The JSON text of each row, in the order of `rows`, as the caller already encoded it.
+   * The INSERT body is then these lines as given, and `rows` are not encoded again. The
+   * caller must pass exactly `JSON.stringify` of each row.
+   */
+  encodedRows?: readonly string[];
 }
 
 /** The ClickHouse connection that the rest of the platform uses. */
@@ -87,6 +93,34 @@ export interface ClickHouse {
   ping(): Promise<void>;
   /** Closes the sockets. Requests after `close()` fail. */
   close(): Promise<void>;
+}
+
+/** A row's JSON as the caller encoded it, which the client's stringify passes through. */
+class EncodedRow {
+  constructor(readonly json: string) {}
+}
+
+/** Encodes a row for the client: the text of an {@link EncodedRow} as it is, else `JSON.stringify`. */
+function stringifyRow(value: unknown): string {
+  return value instanceof EncodedRow ? value.json : JSON.stringify(value);
+}
+
+/**
+ * Returns the `values` of an INSERT: the rows themselves, or, when the caller encoded them
+ * already, their JSON texts wrapped so that each row is serialized only once.
+ */
+function insertValues(
+  rows: readonly object[],
+  encodedRows: readonly string[] | undefined,
+): object[] {
+  if (encodedRows === undefined) return rows as object[];
+  if (encodedRows.length !== rows.length) {
+    throw new InputError(
+      ClickHouseErrorCodes.invalidRow,
+      `insert received ${encodedRows.length} encoded rows for ${rows.length} rows; pass the JSON of each row, in order`,
+    );
+  }
+  return encodedRows.map((json) => new EncodedRow(json));
 }
 
 /** Adapts the client's own log calls to `ClickHouseLogger`, at warn level and above. */
@@ -179,6 +213,7 @@ export function createClickHouse(options: ClickHouseOptions): ClickHouse {
       compression: { request: false, response: false },
       clickhouse_settings: options.settings ?? {},
       log: { LoggerClass: clientLoggerClass(logger) },
+      json: { parse: JSON.parse, stringify: stringifyRow },
     });
 
   const client = makeClient(options.database);
@@ -231,10 +266,11 @@ export function createClickHouse(options: ClickHouseOptions): ClickHouse {
       quotePlainIdentifier(column, 'insert column'),
     );
     if (rows.length === 0) return;
+    const values = insertValues(rows, insertOptions?.encodedRows);
     try {
       await client.insert({
         table: quotedTable,
-        values: rows as object[],
+        values,
         format: 'JSONEachRow',
         ...(columns === undefined || columns.length === 0
           ? {}
