@@ -1,4 +1,5 @@
-import { CompressionTypes, Partitioners } from './kafkajs.js';
+import { CompressionTypes } from './kafkajs.js';
+import { CachingPartitioner } from './partitioner.js';
 import type { Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
 import { chunkMessages } from './batching.js';
 import { KafkaErrorCodes, invalidOption, wrapKafkaError } from './errors.js';
@@ -78,7 +79,7 @@ export async function createProducer(
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: CachingPartitioner,
       retry: { retries, initialRetryTime: 300, maxRetryTime: 30_000 },
     });
 
