@@ -5,6 +5,8 @@
  * helpers read a value at a path without throwing; the raw record keeps the original.
  */
 
+import { compileKeyReader, type KeyReader } from './key-reader.js';
+
 /** Plain JSON object. */
 export type JsonObject = Record<string, unknown>;
 
@@ -18,13 +20,20 @@ export interface KeySpellings {
   readonly key: string;
   readonly lower: string;
   readonly pascal: string;
+  /** Reads the key from a non-array object, as {@link getSpelledProperty} does. */
+  readonly read: KeyReader;
 }
 
 /** The other spellings of a key that real exports use: all lower case, and PascalCase. */
 const keyVariants = new Map<string, KeySpellings>();
 
 function spellingsOf(key: string): KeySpellings {
-  return { key, lower: key.toLowerCase(), pascal: key.charAt(0).toUpperCase() + key.slice(1) };
+  const lower = key.toLowerCase();
+  const pascal = key.charAt(0).toUpperCase() + key.slice(1);
+  const spellings = { key, lower, pascal };
+  const distinct = [...new Set([key, lower, pascal])];
+  const read = compileKeyReader(distinct, (record) => ownSpelledValue(record, spellings));
+  return { ...spellings, read };
 }
 
 function variantsOf(key: string): KeySpellings {
@@ -32,7 +41,7 @@ function variantsOf(key: string): KeySpellings {
   if (variants === undefined) {
     variants = spellingsOf(key);
     // Keys are literals in the normalizers, so the cache stays small; the cap guards
-    // against a caller that builds keys from data.
+    // against a caller that builds keys from data. Each entry contains a compiled reader.
     if (keyVariants.size < 10_000) keyVariants.set(key, variants);
   }
   return variants;
@@ -76,23 +85,25 @@ function ownValue(object: JsonObject, key: string): unknown {
  */
 export function getProperty(object: unknown, key: string): unknown {
   if (typeof object !== 'object' || object === null || Array.isArray(object)) return undefined;
-  const record = object as JsonObject;
-  const value = ownValue(record, key);
-  if (value !== undefined) return value;
-  return otherSpelling(record, variantsOf(key));
+  return variantsOf(key).read(object as JsonObject);
 }
 
 /** Returns {@link getProperty} of a key whose spellings are known. */
 function getSpelledProperty(object: unknown, spellings: KeySpellings): unknown {
   if (typeof object !== 'object' || object === null || Array.isArray(object)) return undefined;
-  const record = object as JsonObject;
-  const value = ownValue(record, spellings.key);
-  if (value !== undefined) return value;
-  return otherSpelling(record, spellings);
+  return spellings.read(object as JsonObject);
 }
 
-/** Reads the lower-case, then the PascalCase spelling of a key the record lacks as spelled. */
-function otherSpelling(record: JsonObject, spellings: KeySpellings): unknown {
+/**
+ * Reads a key as spelled, then in lower case, then in PascalCase, with the own-property
+ * rules of {@link ownValue}. The compiled reader of each key calls it for function values.
+ */
+function ownSpelledValue(
+  record: JsonObject,
+  spellings: Pick<KeySpellings, 'key' | 'lower' | 'pascal'>,
+): unknown {
+  const value = ownValue(record, spellings.key);
+  if (value !== undefined) return value;
   const { key, lower, pascal } = spellings;
   if (lower !== key) {
     const lowerValue = ownValue(record, lower);
@@ -122,9 +133,9 @@ function splitPath(path: string): readonly string[] {
  * `direct` is the caller's own read of a one-key path, `root['key']` with the key written
  * as a literal (any key but `__proto__`), when `root` is an object. Each such read site gets its own inline cache in
  * V8, so it costs less than the lookup here, whose one site reads every key of every
- * record shape. The result is the same either way: a value found under the exact
- * spelling is the value of the path, and only a missing value (which may be spelled in
- * lower case or PascalCase) or a function (which is not own JSON data) reads the path here.
+ * record shape. The result is the same either way, because a value found under the exact
+ * spelling is the value of the path. Only a missing value, which may be spelled in lower
+ * case or PascalCase, or a function, which is not own JSON data, reads the path here.
  * Every reader below takes `direct` the same way.
  */
 export function getPath(root: unknown, path: string | FieldPath, direct?: unknown): unknown {
