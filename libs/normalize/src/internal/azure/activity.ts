@@ -185,15 +185,27 @@ interface IdentifyingFields {
  */
 export function deriveEventId(fields: IdentifyingFields): string {
   // The text is the JSON.stringify of `fields` in this key order, written out because
-  // building it from parts costs less than serializing an object.
+  // building it from parts costs less than serializing an object. One test of all the
+  // values costs less than one per value, and almost no record needs escaping. The spaces
+  // keep a lone surrogate at the end of one value from pairing with the next value.
+  const values =
+    `${fields.time} ${fields.resourceId} ${fields.operationName} ${fields.category} ` +
+    `${fields.phase} ${fields.subStatus} ${fields.correlationId} ${fields.principalId} ` +
+    fields.sourceIp;
+  const quote = MAY_NEED_ESCAPE.test(values) ? jsonString : plainJsonString;
   const text =
-    `{"time":${jsonString(fields.time)},"resourceId":${jsonString(fields.resourceId)}` +
-    `,"operationName":${jsonString(fields.operationName)}` +
-    `,"category":${jsonString(fields.category)},"phase":${jsonString(fields.phase)}` +
-    `,"subStatus":${jsonString(fields.subStatus)}` +
-    `,"correlationId":${jsonString(fields.correlationId)}` +
-    `,"principalId":${jsonString(fields.principalId)},"sourceIp":${jsonString(fields.sourceIp)}}`;
+    `{"time":${quote(fields.time)},"resourceId":${quote(fields.resourceId)}` +
+    `,"operationName":${quote(fields.operationName)}` +
+    `,"category":${quote(fields.category)},"phase":${quote(fields.phase)}` +
+    `,"subStatus":${quote(fields.subStatus)}` +
+    `,"correlationId":${quote(fields.correlationId)}` +
+    `,"principalId":${quote(fields.principalId)},"sourceIp":${quote(fields.sourceIp)}}`;
   return hash('sha256', text, 'hex');
+}
+
+/** Returns a string that JSON.stringify would not escape, quoted as JSON.stringify writes it. */
+function plainJsonString(value: string): string {
+  return `"${value}"`;
 }
 
 /**
