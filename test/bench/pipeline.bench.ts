@@ -12,10 +12,13 @@
  * the same record bytes the stage reads from Kafka, before and after the stage, and its
  * median pass counts. The goal is a pipeline cost per event of at most 3 times the library's.
  * The CPU this process used while the stage ran is compared with the library's CPU too, which
- * depends less on what else the machine runs; the Kafka and ClickHouse servers are not in it.
+ * depends less on what else the machine runs. When the broker and ClickHouse run from
+ * `deploy/local/`, their CPU over the same span is read from `/proc` and printed per event
+ * as well, alone and added to the stage's.
  * Topics and databases are deleted at the end.
  */
 import { Buffer } from 'node:buffer';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -95,6 +98,53 @@ interface StageRun {
   seconds: number;
   /** CPU this process used in the same span: the stage, its Kafka and ClickHouse clients. */
   cpuSeconds: number;
+  /** CPU the broker and the ClickHouse server used in the same span, when their pids are known. */
+  servers: ServerCpu[];
+}
+
+/** A local server of `deploy/local/`, found by the pid file its script writes. */
+interface ServerCpu {
+  name: string;
+  cpuSeconds: number;
+}
+
+/** The repository root, where `deploy/local/` keeps its servers' state under `.var/`. */
+const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+
+const SERVER_PID_FILES = [
+  {
+    name: 'Kafka broker',
+    file: path.join(
+      process.env.CIEM_LOCAL_KAFKA_STATE_DIR ?? path.join(REPO_ROOT, '.var/kafka'),
+      'kafka.pid',
+    ),
+  },
+  { name: 'ClickHouse server', file: path.join(REPO_ROOT, '.var/clickhouse/clickhouse.pid') },
+];
+
+/** Clock ticks per second of `/proc/<pid>/stat` times (`getconf CLK_TCK`, 100 on x86 and arm64 Linux). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * Reads the CPU seconds (user and system) each local server has used so far, from Linux
+ * `/proc`. A server whose pid file or process is missing, as with servers started some
+ * other way, is left out.
+ */
+function serverCpuSeconds(): Map<string, number> {
+  const used = new Map<string, number>();
+  for (const { name, file } of SERVER_PID_FILES) {
+    try {
+      const pid = readFileSync(file, 'utf8').trim();
+      // Fields after the command name, which is in brackets and may contain spaces.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime are fields 14 and 15 of the file, so indexes 11 and 12 from field 3.
+      used.set(name, (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND);
+    } catch {
+      // Not a local server of deploy/local, or not Linux: not measured.
+    }
+  }
+  return used;
 }
 
 /**
@@ -109,12 +159,14 @@ async function runStage(files: string[], records: number): Promise<StageRun> {
   const topics = topicNames(prefix);
   let joinedAt: number | undefined;
   let cpuAtJoin: NodeJS.CpuUsage | undefined;
+  let serversAtJoin = new Map<string, number>();
   const kafkaLogger = {
     ...quiet,
     info(_fields: object, message: string) {
       if (message !== 'Kafka consumer joined its group' || joinedAt !== undefined) return;
       joinedAt = performance.now();
       cpuAtJoin = process.cpuUsage();
+      serversAtJoin = serverCpuSeconds();
     },
   };
   const kafka = createKafkaClient({
@@ -163,6 +215,7 @@ async function runStage(files: string[], records: number): Promise<StageRun> {
     await stage.start({ fail: (error) => console.error('stage failed', error) });
     let doneAt: number;
     let cpuSeconds: number;
+    let servers: ServerCpu[] = [];
     for (;;) {
       const lags = await stage.fetchLag();
       const done = lags.every((lag) => {
@@ -172,6 +225,10 @@ async function runStage(files: string[], records: number): Promise<StageRun> {
       if (done && lags.length === ends.size) {
         doneAt = performance.now();
         cpuSeconds = cpuAtJoin === undefined ? 0 : cpuSecondsSince(cpuAtJoin);
+        servers = [...serverCpuSeconds()].flatMap(([name, seconds]) => {
+          const atJoin = serversAtJoin.get(name);
+          return atJoin === undefined ? [] : [{ name, cpuSeconds: seconds - atJoin }];
+        });
         break;
       }
       if (performance.now() - lastReport > 5_000) {
@@ -190,6 +247,7 @@ async function runStage(files: string[], records: number): Promise<StageRun> {
       publishPerSecond: records / publishSeconds,
       seconds: (doneAt - (joinedAt ?? doneAt)) / 1000,
       cpuSeconds,
+      servers,
     };
   } finally {
     const admin = await kafka.createAdmin();
@@ -235,11 +293,31 @@ async function main(): Promise<void> {
       `pipeline (Kafka -> normalizer stage -> Kafka + ClickHouse, committed): ${Math.round(pipelinePerSecond)} events/s`,
       `pipeline cost per event / library cost per event: ${(libraryPerSecond / pipelinePerSecond).toFixed(2)} (goal <= 3)`,
       `CPU of the stage's process per event / library CPU per event: ${(pipelineCpuPerEvent / libraryCpuPerEvent).toFixed(2)} (Kafka and ClickHouse servers not included)`,
+      ...serverLines(run, libraryCpuPerEvent),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+/**
+ * Lines with the servers' CPU per event over the library's, and the stage's and servers'
+ * CPU together over the library's: the whole cost of an event on this machine.
+ */
+function serverLines(run: StageRun, libraryCpuPerEvent: number): string[] {
+  if (run.servers.length === 0) {
+    return ['server CPU: not measured (no pid files of deploy/local servers, or no /proc)'];
+  }
+  const ratio = (seconds: number) => (seconds / run.records / libraryCpuPerEvent).toFixed(2);
+  const serverSeconds = run.servers.reduce((sum, server) => sum + server.cpuSeconds, 0);
+  return [
+    ...run.servers.map(
+      (server) =>
+        `CPU of the ${server.name} per event / library CPU per event: ${ratio(server.cpuSeconds)}`,
+    ),
+    `CPU of the stage's process and the servers per event / library CPU per event: ${ratio(run.cpuSeconds + serverSeconds)}`,
+  ];
 }
 
 function progress(line: string): void {
