@@ -72,23 +72,52 @@ export function resourceTypeOf(resourceId: string): string | undefined {
 
 /** Returns {@link resourceTypeOf} of an id that {@link normalizeResourceId} returned. */
 export function resourceTypeOfNormalized(normalizedId: string): string | undefined {
-  const segments = normalizedId.split('/');
-  // Drop the empty segments of leading or doubled slashes, in place.
-  let count = 0;
-  for (const segment of segments) if (segment !== '') segments[count++] = segment;
-  segments.length = count;
-  const lastProviders = segments.lastIndexOf('providers');
-  if (lastProviders >= 0) {
-    const namespace = segments[lastProviders + 1];
-    if (namespace === undefined) return undefined;
-    // After the namespace, segments alternate type and name: keep the types.
-    let type = namespace;
-    for (let index = lastProviders + 2; index < count; index += 2) type += `/${segments[index]}`;
-    return type;
-  }
+  // Most ids name a provider, and scanning them spares the array and strings of a split.
+  const providers = lastProvidersSegment(normalizedId);
+  if (providers >= 0) return typeAfterProviders(normalizedId, providers + PROVIDERS.length);
+  const segments = normalizedId.split('/').filter((segment) => segment !== '');
   if (segments[0] !== 'subscriptions') return undefined;
   if (segments[2] === 'resourcegroups') return 'microsoft.resources/resourcegroups';
   return 'microsoft.resources/subscriptions';
+}
+
+const PROVIDERS = 'providers';
+const SLASH = 0x2f;
+
+/** Returns where the last segment that is exactly `providers` starts, or -1. */
+function lastProvidersSegment(text: string): number {
+  let searchFrom = text.length;
+  while (searchFrom >= 0) {
+    const at = text.lastIndexOf(PROVIDERS, searchFrom);
+    if (at < 0) return -1;
+    const end = at + PROVIDERS.length;
+    const startsSegment = at === 0 || text.charCodeAt(at - 1) === SLASH;
+    const endsSegment = end === text.length || text.charCodeAt(end) === SLASH;
+    if (startsSegment && endsSegment) return at;
+    searchFrom = at - 1;
+  }
+  return -1;
+}
+
+/**
+ * Joins the namespace and the type segments after `providers`, skipping empty segments.
+ * After the namespace, segments alternate type and name, so only the types are kept.
+ * Returns undefined when no namespace follows.
+ */
+function typeAfterProviders(text: string, from: number): string | undefined {
+  let type: string | undefined;
+  let position = 0;
+  let start = from;
+  for (;;) {
+    while (start < text.length && text.charCodeAt(start) === SLASH) start++;
+    if (start >= text.length) return type;
+    const slash = text.indexOf('/', start);
+    const end = slash < 0 ? text.length : slash;
+    if (position === 0) type = text.slice(start, end);
+    else if (position % 2 === 1) type += `/${text.slice(start, end)}`;
+    position++;
+    start = end;
+  }
 }
 
 /** Returns the provider namespace (`Microsoft.Compute`) in front of an operation name. */
