@@ -167,18 +167,24 @@ export function delegationOf(
   authenticationInfo: JsonObject | undefined,
   metadata: JsonObject | undefined,
 ): Delegation {
-  const delegators = readArray(
+  const delegatorEntries = readArray(
     authenticationInfo,
     'serviceAccountDelegationInfo',
     authenticationInfo?.['serviceAccountDelegationInfo'],
-  )
-    .map(delegatorOf)
-    .filter((member): member is string => member !== undefined);
-  const delegates = readArray(
+  );
+  const delegateEntries = readArray(
     metadata,
     'identityDelegationChain',
     metadata?.['identityDelegationChain'],
-  )
+  );
+  // Most entries have no delegation, and returning early spares four empty arrays.
+  if (delegatorEntries.length === 0 && delegateEntries.length === 0) {
+    return { session: null, actor: null };
+  }
+  const delegators = delegatorEntries
+    .map(delegatorOf)
+    .filter((member): member is string => member !== undefined);
+  const delegates = delegateEntries
     .map((entry) => (typeof entry === 'string' ? memberOfServiceAccountName(entry) : undefined))
     .filter((member): member is string => member !== undefined);
   if (delegators.length === 0 && delegates.length === 0) return { session: null, actor: null };
