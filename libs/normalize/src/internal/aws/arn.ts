@@ -32,9 +32,35 @@ export function parseArn(text: string): ArnParts | undefined {
   };
 }
 
-/** True when the text parses as an ARN. */
+/**
+ * True when the text parses as an ARN. Resource rules test several values per record, so
+ * this checks the colons that {@link parseArn} needs without building its parts.
+ */
 export function isArn(text: string): boolean {
-  return parseArn(text) !== undefined;
+  return serviceEndOf(text) >= 0;
+}
+
+/** Returns the service of an ARN, as {@link parseArn} reads it, without its other parts. */
+export function serviceOfArn(text: string): string | undefined {
+  const serviceEnd = serviceEndOf(text);
+  if (serviceEnd < 0) return undefined;
+  return text.slice(text.indexOf(':', 4) + 1, serviceEnd);
+}
+
+/**
+ * Returns the index of the colon after an ARN's service, or -1 when {@link parseArn} would
+ * reject the text: no `arn:` prefix, fewer than five colons, or an empty partition or
+ * service.
+ */
+function serviceEndOf(text: string): number {
+  if (!text.startsWith('arn:')) return -1;
+  const partitionEnd = text.indexOf(':', 4);
+  if (partitionEnd <= 4) return -1;
+  const serviceEnd = text.indexOf(':', partitionEnd + 1);
+  if (serviceEnd <= partitionEnd + 1) return -1;
+  const regionEnd = text.indexOf(':', serviceEnd + 1);
+  if (regionEnd < 0 || text.indexOf(':', regionEnd + 1) < 0) return -1;
+  return serviceEnd;
 }
 
 /**

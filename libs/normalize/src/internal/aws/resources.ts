@@ -9,7 +9,7 @@ import {
   type FieldPath,
   type JsonObject,
 } from '../read-field.js';
-import { isArn, parseArn } from './arn.js';
+import { isArn, serviceOfArn } from './arn.js';
 import { RESOURCE_RULES, type ResourceRule } from './resource-rules.js';
 
 /** Event values that fill the `{partition}`, `{region}` and `{account}` placeholders. */
@@ -307,7 +307,7 @@ function sqsQueueArn(value: string, scope: ResourceScope): string | undefined {
 // so its type is dropped when the ARN's service differs, and a KMS alias gets the alias type.
 function typeOf(compiled: CompiledRule, id: string): string | null {
   const rule = compiled.rule;
-  const service = parseArn(id)?.service;
+  const service = serviceOfArn(id);
   const ruleService = compiled.typeService;
   if (rule.form === 'kms-key' && id.includes(':alias/')) return 'AWS::KMS::Alias';
   if (service === undefined || ruleService === undefined) return rule.type;
