@@ -12,14 +12,14 @@
  * Both ratios have the same input and the same reading on both sides. Times are process
  * CPU time.
  *
- * NOTE: the in-memory goal of 0.6 is met for GCP only (0.59 to 0.62 across runs), not
- * for CloudTrail (about 0.5) or Azure (about 0.4). Records parsed in advance take about
- * 4.2 µs (CloudTrail), 7.1 µs (Azure) and 3.2 µs (GCP) in the normalizers alone, against
- * 3.3 to 3.5 µs for `JSON.parse`, and the goal needs about 2.2 µs. In CPU profiles of the
- * normalizers, the property reads of `src/internal/read-field.ts` take 30 to 40%: 42 to
- * 64 key lookups per record, a fifth to a third of them misses that also try two other
- * spellings. Azure records without `eventDataId` spend about 15% on the SHA-256 event id
- * and its text. The bench README lists the measurements and the next steps.
+ * NOTE: the in-memory goal of 0.6 is met for GCP (about 0.7) and, at the edge of the
+ * run-to-run spread, for CloudTrail (about 0.6), not for Azure (about 0.42). With records
+ * parsed in advance, the normalizers alone take about 3.6 µs (CloudTrail), 7.9 µs
+ * (Azure) and 2.5 µs (GCP), against about 5 µs for `JSON.parse` on the 2-vCPU machine of
+ * the last run in the bench README. Azure spends about 2 µs on the SHA-256 event id of
+ * records without `eventDataId` (1 µs of it in `hash`, which unchanged ids need) and
+ * about 1.5 µs on trying each field's paths in three record shapes. The bench README
+ * lists the measurements and the next steps.
  *
  * Memory (default, `--memory` alone): writes one CloudTrail `{"Records":[...]}` file of
  * CIEM_BENCH_BIG_FILE_GB gigabytes (default 0.2) and prints the peak RSS while
