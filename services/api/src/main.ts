@@ -9,14 +9,19 @@ import { EXIT_CONFIG_INVALID, loadConfigOrExit, runService } from '@ciem/runtime
 import { createLogger, createMetrics, startTracing } from '@ciem/telemetry';
 import { apiSchema } from './config.js';
 import type { ApiStage } from './wiring.js';
-import { wireApi } from './wiring.js';
+import { createAuthenticator, parseLagGroups, wireApi } from './wiring.js';
 
 const service = 'api';
 
 const config = loadConfigOrExit(apiSchema, {
   service,
-  // Rejects TLS and SASL settings that only work together before anything connects.
-  validate: (values) => void kafkaSecurityOptions(values),
+  // Rejects TLS and SASL settings that only work together, malformed API keys or JWT key
+  // settings, and malformed lag groups before anything connects, with the other problems.
+  validate: (values) => {
+    kafkaSecurityOptions(values);
+    createAuthenticator(values);
+    parseLagGroups(values.lagGroups, values.topicPrefix);
+  },
 });
 const { values } = config;
 
