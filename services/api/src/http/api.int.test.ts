@@ -382,4 +382,12 @@ describe('GET /openapi.json', () => {
       '/v1/recommendations',
     ]);
   });
+
+  it('lists the report formats of recommendations', async () => {
+    const response = await app.inject({ method: 'GET', url: '/openapi.json' });
+    const ok = response.json().paths['/v1/recommendations'].get.responses['200'];
+    expect(Object.keys(ok.content).sort()).toEqual(['application/json', 'text/csv', 'text/html']);
+    expect(ok.content['application/json'].schema.properties).toHaveProperty('next_cursor');
+    expect(ok.headers).toHaveProperty('x-next-cursor');
+  });
 });

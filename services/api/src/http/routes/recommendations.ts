@@ -69,7 +69,25 @@ export function registerRecommendationRoutes(app: FastifyInstance, context: Rout
             ...pageParams(context.page.defaultRows, context.page.maxRows),
           },
         },
-        response: { 200: pageOf(recommendationSummary), ...errorResponses },
+        response: {
+          200: {
+            description:
+              'A page of recommendations as JSON, or the same page as a CSV or HTML report.',
+            headers: {
+              'x-next-cursor': {
+                type: 'string',
+                description:
+                  'Cursor of the next page of a CSV or HTML report; absent on the last page.',
+              },
+            },
+            content: {
+              'application/json': { schema: pageOf(recommendationSummary) },
+              'text/csv': { schema: { type: 'string', description: 'The CSV report.' } },
+              'text/html': { schema: { type: 'string', description: 'The HTML report.' } },
+            },
+          },
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => {
