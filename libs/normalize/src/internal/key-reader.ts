@@ -4,8 +4,8 @@
  *
  * V8 speeds up a property read with an inline cache at each read site in the code. The
  * shared readers of read-field.ts have one site for every key of every record shape, so
- * their cache gives up, and a key that the object lacks costs a slow lookup: about 25 to
- * 35 ns per spelling on Node 20, against about 2 ns at a site that reads one key. These
+ * their cache gives up. There a key that the object lacks costs a slow lookup, about 25
+ * to 35 ns per spelling on Node 20, against about 2 ns at a site that reads one key. These
  * are measurements of a micro-benchmark on the records of `bench/corpus.ts`, on a 2-vCPU
  * virtual machine. A function compiled from source text gets sites of its own, which
  * closures of one function literal do not, because they share their feedback. Key names
@@ -20,7 +20,8 @@ export type KeyReader = (record: Record<string, unknown>) => unknown;
  * first) whose value is not undefined. A function value is not JSON data and may be
  * inherited, so the reader then returns `fallback(record)`, which applies the own-property
  * rules. Returns `fallback` itself when a spelling is `__proto__`, whose plain read returns
- * the prototype.
+ * the prototype, and when the process forbids code generation from strings (Node's
+ * `--disallow-code-generation-from-strings`), so reads are slower there but not wrong.
  */
 export function compileKeyReader(spellings: readonly string[], fallback: KeyReader): KeyReader {
   if (spellings.includes('__proto__')) return fallback;
@@ -34,6 +35,12 @@ export function compileKeyReader(spellings: readonly string[], fallback: KeyRead
     "return typeof value === 'function' ? fallback(record) : value;",
     '};',
   ].join('\n');
-  const factory = new Function('fallback', source) as (fallback: KeyReader) => KeyReader;
+  let factory: (fallback: KeyReader) => KeyReader;
+  try {
+    factory = new Function('fallback', source) as typeof factory;
+  } catch (error) {
+    if (error instanceof EvalError) return fallback;
+    throw error;
+  }
   return factory(fallback);
 }
