@@ -6,7 +6,9 @@
  * against Kafka 4.1 and ClickHouse 18.16.
  */
 export { readExportFiles } from './internal/export-files.js';
-export type { ExportFiles } from './internal/export-files.js';
+export type { ExportFiles, ReadExportFilesOptions } from './internal/export-files.js';
+export { classifyFile, classifyFiles } from './internal/input-files.js';
+export type { ClassifiedFiles, InputFileKind } from './internal/input-files.js';
 export { ENTITLEMENT_COLUMNS, toEntitlementRows } from './internal/entitlement-row.js';
 export type { EntitlementRow } from './internal/entitlement-row.js';
 export {

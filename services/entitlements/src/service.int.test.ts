@@ -53,6 +53,23 @@ writeFileSync(
   ].join('\n'),
 );
 
+// A simulated estate keeps activity logs and its ground truth beside the exports; they are
+// skipped, not reported as export problems.
+writeFileSync(
+  path.join(exportsDir, 'azure', 'activity.ndjson'),
+  `${JSON.stringify({
+    time: '2024-05-01T10:00:00Z',
+    resourceId: '/SUBSCRIPTIONS/11111111-1111-1111-1111-111111111111',
+    operationName: 'MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE',
+    category: 'Administrative',
+    properties: { statusCode: 'Created' },
+  })}\n`,
+);
+writeFileSync(
+  path.join(exportsDir, 'gcp', 'ground-truth.json'),
+  JSON.stringify({ seed: '1', start: '2024-01-01T00:00:00.000Z', principals: [], attacks: [] }),
+);
+
 afterAll(async () => {
   rmSync(exportsDir, { recursive: true, force: true });
   await clickhouse.command(`DROP DATABASE IF EXISTS ${database}`);
@@ -104,6 +121,10 @@ describe('entitlements service once', () => {
     expect(first.code).toBe(0);
     const finished = first.lines.find((line) => line.msg === 'entitlement collection finished');
     expect(finished).toMatchObject({ snapshots: 2, principals: 3, problems: 1 });
+    const skipped = first.lines.find(
+      (line) => line.msg === 'skipped activity log and simulator files in the export folders',
+    );
+    expect(skipped?.files).toBe(2);
     expect(first.lines.some((line) => line.error_code === 'CIEM_ENTITLEMENTS_INVALID_JSON')).toBe(
       true,
     );

@@ -65,6 +65,8 @@ export interface GatheredDocuments {
   readonly problems: ExportProblem[];
   /** Files read, per provider. */
   readonly files: Partial<Record<EntitlementProvider, number>>;
+  /** Files of the export folders left out as activity logs or `ciem simulate` files. */
+  readonly skippedFiles: string[];
 }
 
 /**
@@ -79,6 +81,7 @@ export async function gatherDocuments(
   const documents: ExportDocument[] = [];
   const problems: ExportProblem[] = [];
   const files: Partial<Record<EntitlementProvider, number>> = {};
+  const skippedFiles: string[] = [];
   const folders: Array<[EntitlementProvider, string, string | undefined]> = [
     ['aws', config.awsSource, config.awsDir],
     ['azure', config.azureSource, config.azureDir],
@@ -86,10 +89,12 @@ export async function gatherDocuments(
   ];
   for (const [provider, source, dir] of folders) {
     if (source !== 'files' || dir === undefined) continue;
-    const read = await readExportFiles([dir]);
+    // A folder may hold activity logs beside the exports, as a simulated estate does.
+    const read = await readExportFiles([dir], { skipLogs: true });
     documents.push(...read.documents);
     problems.push(...read.problems);
     files[provider] = read.files.length;
+    skippedFiles.push(...read.skipped.log, ...read.skipped.simulator);
   }
 
   if (config.awsSource === 'api') {
@@ -139,5 +144,5 @@ export async function gatherDocuments(
       })),
     );
   }
-  return { documents, problems, files };
+  return { documents, problems, files, skippedFiles };
 }

@@ -83,6 +83,12 @@ export function wireEntitlements(
     const finishTimer = metrics.startBatchTimer();
     const takenAt = now();
     const gathered = await gatherDocuments(config, abort.signal);
+    if (gathered.skippedFiles.length > 0) {
+      logger.info(
+        { files: gathered.skippedFiles.length, examples: gathered.skippedFiles.slice(0, 3) },
+        'skipped activity log and simulator files in the export folders',
+      );
+    }
     const evaluation = evaluateExportDocuments(gathered.documents, {
       takenAt,
       azure: {

@@ -5,6 +5,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { EntitlementsStoreErrorCode, inputNotFoundError } from './errors.js';
+import { classifyFiles } from './input-files.js';
 
 /** Export documents read from files, with the problems found. */
 export interface ExportFiles {
@@ -12,6 +13,18 @@ export interface ExportFiles {
   readonly files: string[];
   readonly documents: ExportDocument[];
   readonly problems: ExportProblem[];
+  /** Files left out with `skipLogs`: activity logs and the files of `ciem simulate`. */
+  readonly skipped: { readonly log: string[]; readonly simulator: string[] };
+}
+
+/** Options of {@link readExportFiles}. */
+export interface ReadExportFilesOptions {
+  /**
+   * Leaves out files that hold activity log records, and the ground truth and team map of
+   * `ciem simulate`, instead of reporting each of their records as a problem. For folders
+   * that hold logs beside exports, as a simulated estate does.
+   */
+  skipLogs?: boolean;
 }
 
 const EXPORT_FILE = /\.(json|ndjson|jsonl)(\.gz)?$/i;
@@ -37,12 +50,24 @@ async function listFiles(input: string): Promise<string[]> {
  * recursively for `.json`, `.ndjson`, `.jsonl` and their `.gz` forms. A file given by name
  * is read whatever its extension. Each file is read whole into memory (exports are
  * documents, not streams). A file that cannot be read or parsed becomes a problem; a path
- * that does not exist throws `InputError` `CIEM_ENTITLEMENTS_STORE_INPUT_NOT_FOUND`.
+ * that does not exist throws `InputError` `CIEM_ENTITLEMENTS_STORE_INPUT_NOT_FOUND`. With
+ * `skipLogs`, each file is classified first (see `classifyFile`), which reads the first
+ * record of every file and whole files without log records once more.
  */
-export async function readExportFiles(inputs: readonly string[]): Promise<ExportFiles> {
+export async function readExportFiles(
+  inputs: readonly string[],
+  options: ReadExportFilesOptions = {},
+): Promise<ExportFiles> {
   const files = new Set<string>();
   for (const input of inputs) for (const file of await listFiles(input)) files.add(file);
-  const sorted = [...files].sort();
+  let sorted = [...files].sort();
+  const skipped = { log: [] as string[], simulator: [] as string[] };
+  if (options.skipLogs === true) {
+    const classified = await classifyFiles(sorted);
+    skipped.log = classified.log;
+    skipped.simulator = classified.simulator;
+    sorted = [...classified.grants, ...classified.unknown].sort();
+  }
 
   const documents: ExportDocument[] = [];
   const problems: ExportProblem[] = [];
@@ -65,5 +90,5 @@ export async function readExportFiles(inputs: readonly string[]): Promise<Export
     documents.push(...parsed.documents);
     problems.push(...parsed.problems);
   }
-  return { files: sorted, documents, problems };
+  return { files: sorted, documents, problems, skipped };
 }

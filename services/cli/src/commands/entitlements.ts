@@ -19,7 +19,8 @@ import type { Command } from 'commander';
 import { once } from 'node:events';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { classifyFiles, listForMessage } from '../input-files.js';
+import { classifyFiles } from '@ciem/entitlements-store';
+import { listForMessage } from '../list-for-message.js';
 
 interface EntitlementsOptions {
   json?: boolean;

@@ -7,7 +7,8 @@ import { resolveInputs } from '@ciem/pipeline';
 import type { Command } from 'commander';
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
-import { classifyFiles, listForMessage } from '../input-files.js';
+import { classifyFiles } from '@ciem/entitlements-store';
+import { listForMessage } from '../list-for-message.js';
 
 /** Registers `ciem normalize`: print normalized events as NDJSON, or the mapping report. */
 export function registerNormalizeCommand(program: Command): void {

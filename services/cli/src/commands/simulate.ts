@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import path from 'node:path';
 import { formatBytes, formatCount } from '../progress.js';
-import { listForMessage } from '../input-files.js';
+import { listForMessage } from '../list-for-message.js';
 import { parsePositiveInteger } from './run.js';
 
 const PROVIDERS = ['aws', 'azure', 'gcp'] as const;

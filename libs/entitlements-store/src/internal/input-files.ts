@@ -3,7 +3,6 @@ import { isNormalizationError } from '@ciem/events';
 import { detectProvider, readRecords } from '@ciem/normalize';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 /**
@@ -15,7 +14,8 @@ import { gunzipSync } from 'node:zlib';
  * - `simulator`: the ground truth or the team map that `ciem simulate` writes beside the
  *   logs;
  * - `unknown`: none of these. `ciem run` still reads it as a log, so that each of its
- *   records is dead-lettered with a reason rather than dropped.
+ *   records is dead-lettered with a reason rather than dropped, and the export reader
+ *   reports it as a problem.
  */
 export type InputFileKind = 'log' | 'grants' | 'simulator' | 'unknown';
 
@@ -126,19 +126,4 @@ function isSimulatorFile(value: unknown): boolean {
     Array.isArray(value.teams) &&
     ['aws', 'azure', 'gcp'].some((provider) => isObject(value[provider]));
   return groundTruth || teamMap;
-}
-
-/**
- * Lists files for a one-line message: at most `limit` of them, then `… and N more`. Paths
- * under the working folder are shown relative to it, others in full.
- */
-export function listForMessage(files: readonly string[], limit = 3): string {
-  const shown = files.slice(0, limit).map((file) => {
-    const relative = path.relative(process.cwd(), file);
-    return relative === '' || relative.startsWith('..') || path.isAbsolute(relative)
-      ? file
-      : relative;
-  });
-  const more = files.length - shown.length;
-  return more > 0 ? `${shown.join(', ')} … and ${more} more` : shown.join(', ');
 }

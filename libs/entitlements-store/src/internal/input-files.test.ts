@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyFile, classifyFiles, listForMessage } from './input-files.js';
+import { classifyFile, classifyFiles } from './input-files.js';
 
 // Small files in the providers' documented formats.
 const cloudTrailRecord = {
@@ -156,13 +156,5 @@ describe('classifyFile', () => {
       simulator: [truth],
       unknown: [other],
     });
-  });
-});
-
-describe('listForMessage', () => {
-  it('shortens long file lists', () => {
-    const files = ['/x/a.json', '/x/b.json', '/x/c.json', '/x/d.json', '/x/e.json'];
-    expect(listForMessage(files)).toBe('/x/a.json, /x/b.json, /x/c.json … and 2 more');
-    expect(listForMessage(files.slice(0, 2))).toBe('/x/a.json, /x/b.json');
   });
 });
