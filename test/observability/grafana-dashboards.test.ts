@@ -125,6 +125,18 @@ describe('Prometheus panels', () => {
     }
   });
 
+  it('show every alert delivery counter', () => {
+    const text = queries.map((query) => query.target.expr ?? '').join('\n');
+    for (const counter of [
+      'ciem_alert_forwarder_alerts_sent_total',
+      'ciem_alert_forwarder_requests_failed_total',
+      'ciem_alert_forwarder_requests_retried_total',
+      'ciem_alert_forwarder_alerts_dead_lettered_total',
+    ]) {
+      expect(text).toContain(counter);
+    }
+  });
+
   it('parse as PromQL', () => {
     for (const query of queries) {
       const parsed = parsePromql(interpolatePrometheusIntervals(query.target.expr ?? ''));
