@@ -24,7 +24,13 @@ export type {
 } from './internal/principal-detail.js';
 export { listRecommendations } from './internal/recommendations.js';
 export type { RecommendationFilter, RecommendationSummary } from './internal/recommendations.js';
-export { acknowledgeAlert, alertExists, listAlerts, readAcks } from './internal/alerts.js';
+export {
+  acknowledgeAlert,
+  alertExists,
+  listAlertAcks,
+  listAlerts,
+  readAcks,
+} from './internal/alerts.js';
 export type { AlertAck, AlertFilter, AlertSummary } from './internal/alerts.js';
 export { searchEvents } from './internal/events.js';
 export type { EventFilter, EventSummary } from './internal/events.js';

@@ -164,7 +164,8 @@ export const apiSchema = {
   }),
   clickhouseUser: setting.string({
     env: 'CIEM_CLICKHOUSE_USER',
-    description: 'ClickHouse user; it needs INSERT on `alert_acks` for acknowledgements.',
+    description:
+      'ClickHouse user; it needs INSERT on `alert_acks` for acknowledgements, and on `alert_ack_history`, which a view fills, where views run with the inserting user\u2019s rights.',
     default: 'default',
   }),
   clickhousePassword: setting.string({

@@ -183,6 +183,24 @@ export async function alertExists(options: QueryStoreOptions, alertId: string): 
   return rows[0]?.found === 1;
 }
 
+/**
+ * Lists every acknowledgement of an alert, oldest first, from `alert_ack_history`
+ * (schemas/clickhouse/0011_alert_ack_history.sql). Empty for an alert never acknowledged.
+ */
+export async function listAlertAcks(
+  options: QueryStoreOptions,
+  alertId: string,
+): Promise<AlertAck[]> {
+  const rows = await select<AlertAck & { acknowledged_at: string | number }>(
+    options,
+    `SELECT alert_id, acknowledged_at_ms AS acknowledged_at, acknowledged_by, note
+     FROM ${tableName(options, 'alert_ack_history')} FINAL
+     WHERE alert_id = ${quoteString(alertId)}
+     ORDER BY acknowledged_at_ms, acknowledged_by, note`,
+  );
+  return rows.map((row) => ({ ...row, acknowledged_at: toNumber(row.acknowledged_at) }));
+}
+
 /** Inserts an acknowledgement row; the alert is the one named in `ack`. */
 export async function acknowledgeAlert(options: QueryStoreOptions, ack: AlertAck): Promise<void> {
   await options.clickhouse.insert(`${options.database}.alert_acks`, [

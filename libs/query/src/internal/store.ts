@@ -13,7 +13,8 @@ export type StoreTable =
   | 'recommendations'
   | 'alerts'
   | 'alerts_by_time'
-  | 'alert_acks';
+  | 'alert_acks'
+  | 'alert_ack_history';
 
 /** Options of the query functions: where the tables are and how long a query may run. */
 export interface QueryStoreOptions {

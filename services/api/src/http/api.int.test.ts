@@ -289,6 +289,38 @@ describe('GET /v1/alerts', () => {
     expect(response.statusCode).toBe(404);
     expect(response.json().code).toBe('CIEM_API_NOT_FOUND');
   });
+
+  it('keeps every acknowledgement of an alert', async () => {
+    for (const note of ['looking into it', 'planned maintenance']) {
+      const ack = await app.inject({
+        method: 'POST',
+        url: `/v1/alerts/${ALERTS.dormant}/ack`,
+        headers: { 'x-api-key': ADMIN_KEY },
+        payload: { note },
+      });
+      expect(ack.statusCode).toBe(200);
+    }
+    const history = await get(`/v1/alerts/${ALERTS.dormant}/acks`);
+    expect(history.status).toBe(200);
+    expect(history.body.items).toEqual([
+      {
+        alert_id: ALERTS.dormant,
+        acknowledged_at: store.now,
+        acknowledged_by: 'operator',
+        note: 'looking into it',
+      },
+      {
+        alert_id: ALERTS.dormant,
+        acknowledged_at: store.now,
+        acknowledged_by: 'operator',
+        note: 'planned maintenance',
+      },
+    ]);
+    const never = await get(`/v1/alerts/${ALERTS.logging}/acks`);
+    expect(never.body.items).toEqual([]);
+    const missing = await get('/v1/alerts/alert-missing/acks');
+    expect(missing.status).toBe(404);
+  });
 });
 
 describe('GET /v1/events', () => {
@@ -375,6 +407,7 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(document.paths).sort()).toEqual([
       '/v1/alerts',
       '/v1/alerts/{alert_id}/ack',
+      '/v1/alerts/{alert_id}/acks',
       '/v1/events',
       '/v1/pipeline/status',
       '/v1/principals',

@@ -1,5 +1,5 @@
 import { ALERT_SEVERITIES } from '@ciem/events';
-import { acknowledgeAlert, alertExists, listAlerts } from '@ciem/query';
+import { acknowledgeAlert, alertExists, listAlertAcks, listAlerts } from '@ciem/query';
 import type { FastifyInstance } from 'fastify';
 import { notFoundError } from '../../errors.js';
 import type { RouteContext } from '../app.js';
@@ -27,7 +27,10 @@ interface AlertQuery extends WindowQuery {
   cursor?: string;
 }
 
-/** Registers `GET /alerts` and `POST /alerts/:alert_id/ack` (role admin). */
+/**
+ * Registers `GET /alerts`, `POST /alerts/:alert_id/ack` (role admin) and
+ * `GET /alerts/:alert_id/acks`.
+ */
 export function registerAlertRoutes(app: FastifyInstance, context: RouteContext): void {
   app.get<{ Querystring: AlertQuery }>(
     '/alerts',
@@ -84,7 +87,7 @@ export function registerAlertRoutes(app: FastifyInstance, context: RouteContext)
         tags: ['alerts'],
         summary: 'Acknowledge an alert (role admin)',
         description:
-          'Records who acknowledged the alert and when. Acknowledging again replaces the note and time.',
+          'Records who acknowledged the alert and when. Acknowledging again makes the new note and time the alert\u2019s acknowledgement in the alert list; `GET /v1/alerts/{alert_id}/acks` keeps every one.',
         params: {
           type: 'object',
           properties: { alert_id: { type: 'string', minLength: 1, maxLength: 256 } },
@@ -114,6 +117,37 @@ export function registerAlertRoutes(app: FastifyInstance, context: RouteContext)
       await acknowledgeAlert(context.store, ack);
       request.log.info({ alert_id: alertId, caller: ack.acknowledged_by }, 'alert acknowledged');
       return ack;
+    },
+  );
+
+  app.get<{ Params: { alert_id: string } }>(
+    '/alerts/:alert_id/acks',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary: 'List every acknowledgement of an alert, oldest first',
+        description:
+          'Who acknowledged the alert, when and with which note, including acknowledgements that a later one replaced in the alert list.',
+        params: {
+          type: 'object',
+          properties: { alert_id: { type: 'string', minLength: 1, maxLength: 256 } },
+          required: ['alert_id'],
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: alertAckBody } },
+            required: ['items'],
+          },
+          404: { description: 'No alert with this id.', ...errorBody },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const alertId = request.params.alert_id;
+      if (!(await alertExists(context.store, alertId))) throw notFoundError('alert', alertId);
+      return { items: await listAlertAcks(context.store, alertId) };
     },
   );
 }
