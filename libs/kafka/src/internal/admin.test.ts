@@ -1,5 +1,7 @@
+import type { Admin } from 'kafkajs';
+import { KafkaJSProtocolError } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { computeLag } from './admin.js';
+import { computeLag, fetchLagWith } from './admin.js';
 
 describe('computeLag', () => {
   it('subtracts committed from high watermark', () => {
@@ -29,5 +31,54 @@ describe('computeLag', () => {
     );
     expect(lag[0]?.committedOffset).toBeNull();
     expect(lag[0]?.lag).toBe(30);
+  });
+});
+
+/** An admin double whose group offset fetch fails `failures` times with `error` first. */
+function flakyAdmin(failures: number, error: Error) {
+  let calls = 0;
+  const admin = {
+    fetchTopicOffsets: async () => [{ partition: 0, offset: '10', high: '10', low: '0' }],
+    fetchOffsets: async () => {
+      calls += 1;
+      if (calls <= failures) throw error;
+      return [{ topic: 't', partitions: [{ partition: 0, offset: '4', metadata: null }] }];
+    },
+  } as unknown as Admin;
+  return { admin, calls: () => calls };
+}
+
+// The error kafkajs raises for Kafka error code 16, as a fresh broker answers before it
+// becomes the group's coordinator.
+const notCoordinator = () =>
+  new KafkaJSProtocolError({
+    type: 'NOT_COORDINATOR',
+    code: 16,
+    retriable: true,
+    message: 'This is not the correct coordinator for this group',
+  });
+
+describe('fetchLagWith', () => {
+  const noWait = async () => {};
+
+  it('retries a coordinator that is not ready', async () => {
+    const { admin, calls } = flakyAdmin(2, notCoordinator());
+    const lag = await fetchLagWith(admin, 'g', 't', noWait);
+    expect(lag.map((entry) => entry.lag)).toEqual([6]);
+    expect(calls()).toBe(3);
+  });
+
+  it('gives up after five attempts', async () => {
+    const { admin, calls } = flakyAdmin(10, notCoordinator());
+    await expect(fetchLagWith(admin, 'g', 't', noWait)).rejects.toThrow(
+      /not the correct coordinator/,
+    );
+    expect(calls()).toBe(5);
+  });
+
+  it('fails at once on other errors', async () => {
+    const { admin, calls } = flakyAdmin(1, new Error('boom'));
+    await expect(fetchLagWith(admin, 'g', 't', noWait)).rejects.toThrow(/boom/);
+    expect(calls()).toBe(1);
   });
 });

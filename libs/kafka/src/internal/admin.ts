@@ -86,20 +86,46 @@ export function computeLag(
     .sort((a, b) => a.partition - b.partition);
 }
 
-/** Fetches the lag of a group on a topic through a kafkajs admin client. */
+/** Attempts of a lag query whose broker reported a retriable error, and the first delay. */
+const LAG_ATTEMPTS = 5;
+const LAG_RETRY_MS = 100;
+
+/**
+ * Fetches the lag of a group on a topic through a kafkajs admin client. kafkajs does not
+ * retry the offset fetch when the broker answers that it is not, or not yet, the group's
+ * coordinator, as a fresh broker does while it creates `__consumer_offsets`. Errors that
+ * kafkajs marks retriable are therefore tried again, up to 5 attempts over about 1.5 s.
+ */
 export async function fetchLagWith(
   admin: Admin,
   groupId: string,
   topic: string,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 ): Promise<PartitionLag[]> {
   return adminCall('fetching consumer lag', { group: groupId, topic }, async () => {
-    const [topicOffsets, groupOffsets] = await Promise.all([
-      admin.fetchTopicOffsets(topic),
-      admin.fetchOffsets({ groupId, topics: [topic] }),
-    ]);
-    const committed = groupOffsets.find((entry) => entry.topic === topic)?.partitions ?? [];
-    return computeLag(topic, topicOffsets, committed);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [topicOffsets, groupOffsets] = await Promise.all([
+          admin.fetchTopicOffsets(topic),
+          admin.fetchOffsets({ groupId, topics: [topic] }),
+        ]);
+        const committed = groupOffsets.find((entry) => entry.topic === topic)?.partitions ?? [];
+        return computeLag(topic, topicOffsets, committed);
+      } catch (error) {
+        if (attempt >= LAG_ATTEMPTS || !isRetriableKafkaError(error)) throw error;
+        await sleep(LAG_RETRY_MS * 2 ** (attempt - 1));
+      }
+    }
   });
+}
+
+/** True for an error that kafkajs marks retriable, such as NOT_COORDINATOR. */
+function isRetriableKafkaError(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { retriable?: unknown }).retriable === true
+  );
 }
 
 /** Connects a kafkajs admin client and wraps it in the library's `KafkaAdmin` interface. */
