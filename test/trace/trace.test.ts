@@ -177,10 +177,23 @@ describe('one event traced across stages', () => {
       timeoutMs: 60_000,
       what: `an alert on ${topics.alerts}`,
     });
-    await waitFor(() => exporter.getFinishedSpans().some((span) => span.name === 'INSERT events'), {
-      timeoutMs: 30_000,
-      what: 'the INSERT events span',
-    });
+    // A span ends after the work it covers, so the analyzer's span can end after its alert
+    // has already been read; every expected span must have ended before the check.
+    const expected = [
+      'publish raw record',
+      'normalize record',
+      'INSERT events',
+      'publish normalized event',
+      'analyze event',
+      'publish alert',
+    ];
+    await waitFor(
+      () => {
+        const finished = new Set(exporter.getFinishedSpans().map((span) => span.name));
+        return expected.every((name) => finished.has(name));
+      },
+      { timeoutMs: 30_000, what: `finished spans ${expected.join(', ')}` },
+    );
 
     const spans = exporter.getFinishedSpans();
     const published = spans.find((span) => span.name === 'publish raw record');
