@@ -51,12 +51,13 @@ function flakyAdmin(failures: number, error: Error) {
 // The error kafkajs raises for Kafka error code 16, as a fresh broker answers before it
 // becomes the group's coordinator.
 const notCoordinator = () =>
-  new KafkaJSProtocolError({
-    type: 'NOT_COORDINATOR',
-    code: 16,
-    retriable: true,
-    message: 'This is not the correct coordinator for this group',
-  });
+  new KafkaJSProtocolError(
+    Object.assign(new Error('This is not the correct coordinator for this group'), {
+      type: 'NOT_COORDINATOR',
+      code: 16,
+      retriable: true,
+    }),
+  );
 
 describe('fetchLagWith', () => {
   const noWait = async () => {};
