@@ -14,5 +14,5 @@ npx ciem simulate --out "$estate" --seed 42 --principals 60 --days 14
 # Azure role assignments and definitions, GCP IAM policies and roles) feed right-sizing.
 npx ciem run "$estate/aws/cloudtrail" "$estate/azure/activity" "$estate/gcp/audit" \
   --grants "$estate"/aws/*/iam "$estate"/azure/role-*.json "$estate/gcp/iam-policies.ndjson" \
-  "$estate/gcp/roles.json" \
+  "$estate/gcp/resources.ndjson" "$estate/gcp/roles.json" \
   --out "$out"

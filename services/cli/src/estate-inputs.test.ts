@@ -28,7 +28,7 @@ describe('ciem on a simulated estate folder', () => {
   describe('on a whole simulated estate folder', () => {
     let estate: string;
     // One authorization details file per AWS account, plus Azure role assignments and
-    // definitions and GCP IAM policies and roles (libs/simulator/README.md).
+    // definitions and GCP IAM policies, project resources and roles (libs/simulator/README.md).
     let exportCount: number;
 
     beforeAll(async () => {
@@ -38,7 +38,7 @@ describe('ciem on a simulated estate folder', () => {
       const accounts = (await readdir(path.join(estate, 'aws'))).filter((name) =>
         /^\d{12}$/.test(name),
       );
-      exportCount = accounts.length + 4;
+      exportCount = accounts.length + 5;
       // A file of no known kind: its record must be dead-lettered, never dropped.
       await writeFile(path.join(estate, 'notes.json'), '{"note":"not a log"}\n');
     });

@@ -87,4 +87,23 @@ describe('grant exports', () => {
     expect(roles.some((r) => String(r.name).startsWith('projects/'))).toBe(true);
     expect(roles.every((r) => Array.isArray(r.includedPermissions) && r.stage === 'GA')).toBe(true);
   });
+
+  it('writes the id and number of every policy project', async () => {
+    const all = await files();
+    const parse = (name: string) =>
+      (all.get(name) ?? '')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Json);
+    const policyNames = parse('gcp/iam-policies.ndjson').map((line) => line.name);
+    const resources = parse('gcp/resources.ndjson');
+    expect(resources.map((line) => line.name).sort()).toEqual([...policyNames].sort());
+    for (const line of resources) {
+      const data = (line.resource as { data: Record<string, unknown> }).data;
+      expect(line.name).toBe(
+        `//cloudresourcemanager.googleapis.com/projects/${data.projectNumber}`,
+      );
+      expect(data.projectId).toMatch(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/);
+    }
+  });
 });

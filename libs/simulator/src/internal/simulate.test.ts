@@ -162,6 +162,7 @@ describe('simulateEstate', () => {
     expect(paths).toContain('azure/role-assignments.json');
     expect(paths).toContain('azure/role-definitions.json');
     expect(paths).toContain('gcp/iam-policies.ndjson');
+    expect(paths).toContain('gcp/resources.ndjson');
     expect(paths).toContain('gcp/roles.json');
     expect(paths.some((p) => /^aws\/\d{12}\/iam\/authorization-details\.json$/.test(p))).toBe(true);
     const trail =

@@ -8,7 +8,7 @@ import type { Provider } from './catalog/types.js';
 import { buildEstate } from './estate/build.js';
 import { buildAuthorizationDetails } from './grants/aws-authorization-details.js';
 import { buildRoleAssignments, buildRoleDefinitions } from './grants/azure-rbac.js';
-import { buildGcpRoles, buildIamPolicyLines } from './grants/gcp-iam.js';
+import { buildGcpRoles, buildIamPolicyLines, buildProjectResourceLines } from './grants/gcp-iam.js';
 import { buildGroundTruth } from './ground-truth.js';
 import { resolveOptions } from './options.js';
 import type { SimulateOptions } from './options.js';
@@ -67,6 +67,9 @@ export async function simulateEstate(
     const policies = new BufferedFile(sink, 'gcp/iam-policies.ndjson', stats);
     for (const line of buildIamPolicyLines(estate)) await policies.write(`${line}\n`);
     await policies.close();
+    const resources = new BufferedFile(sink, 'gcp/resources.ndjson', stats);
+    for (const line of buildProjectResourceLines(estate)) await resources.write(`${line}\n`);
+    await resources.close();
     await writeJsonFile(sink, 'gcp/roles.json', buildGcpRoles(estate), stats);
   }
 

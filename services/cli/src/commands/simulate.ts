@@ -38,7 +38,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--no-gzip', 'write CloudTrail delivery files as plain .json instead of .json.gz')
     .addHelpText(
       'after',
-      '\nLayout: aws/<account>/iam/authorization-details.json, aws/cloudtrail/AWSLogs/...,\nazure/role-assignments.json, azure/role-definitions.json, azure/activity/...,\ngcp/iam-policies.ndjson, gcp/roles.json, gcp/audit/..., estate/teams.json, ground-truth.json.',
+      '\nLayout: aws/<account>/iam/authorization-details.json, aws/cloudtrail/AWSLogs/...,\nazure/role-assignments.json, azure/role-definitions.json, azure/activity/...,\ngcp/iam-policies.ndjson, gcp/resources.ndjson, gcp/roles.json, gcp/audit/..., estate/teams.json, ground-truth.json.',
     )
     .action(
       async (options: {

@@ -50,6 +50,40 @@ export function buildIamPolicyLines(estate: Estate): string[] {
   });
 }
 
+/**
+ * Builds Cloud Asset Inventory resource lines of the projects, as
+ * `gcloud asset export --content-type=resource --asset-types=cloudresourcemanager.googleapis.com/Project`
+ * writes them. They give each project's id beside its number: the IAM policy lines name
+ * projects by number, while audit logs name them by id.
+ */
+export function buildProjectResourceLines(estate: Estate): string[] {
+  const organization = `//cloudresourcemanager.googleapis.com/organizations/${estate.gcpOrganizationId}`;
+  const created = new Date(estate.start - 365 * 86_400_000).toISOString();
+  return estate.gcpProjects.map((project) =>
+    JSON.stringify({
+      name: `//cloudresourcemanager.googleapis.com/projects/${project.number}`,
+      asset_type: 'cloudresourcemanager.googleapis.com/Project',
+      resource: {
+        version: 'v1',
+        discovery_document_uri: 'https://cloudresourcemanager.googleapis.com/$discovery/rest',
+        discovery_name: 'Project',
+        parent: organization,
+        data: {
+          projectNumber: project.number,
+          projectId: project.id,
+          lifecycleState: 'ACTIVE',
+          name: project.id,
+          labels: { team: project.team },
+          createTime: created,
+          parent: { type: 'organization', id: estate.gcpOrganizationId },
+        },
+      },
+      ancestors: [`projects/${project.number}`, `organizations/${estate.gcpOrganizationId}`],
+      update_time: new Date(estate.start - 7 * 86_400_000).toISOString(),
+    }),
+  );
+}
+
 /** Builds the role definitions in use: predefined roles and every custom role. */
 export function buildGcpRoles(estate: Estate): Array<Record<string, unknown>> {
   const predefined = new Set<string>();
