@@ -302,8 +302,8 @@ async function main(): Promise<void> {
 }
 
 /**
- * Lines with the servers' CPU per event over the library's, and the stage's and servers'
- * CPU together over the library's: the whole cost of an event on this machine.
+ * Formats each server's CPU per event over the library's, then the stage's and servers' CPU
+ * together over the library's, which is the whole cost of an event on this machine.
  */
 function serverLines(run: StageRun, libraryCpuPerEvent: number): string[] {
   if (run.servers.length === 0) {

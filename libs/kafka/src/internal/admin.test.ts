@@ -34,7 +34,7 @@ describe('computeLag', () => {
   });
 });
 
-/** An admin double whose group offset fetch fails `failures` times with `error` first. */
+/** Creates an admin double whose group offset fetch fails `failures` times with `error`. */
 function flakyAdmin(failures: number, error: Error) {
   let calls = 0;
   const admin = {
@@ -48,7 +48,7 @@ function flakyAdmin(failures: number, error: Error) {
   return { admin, calls: () => calls };
 }
 
-// The error kafkajs raises for Kafka error code 16, as a fresh broker answers before it
+// The error kafkajs raises for Kafka error code 16, which a fresh broker returns until it
 // becomes the group's coordinator.
 const notCoordinator = () =>
   new KafkaJSProtocolError(

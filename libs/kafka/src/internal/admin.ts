@@ -91,10 +91,10 @@ const LAG_ATTEMPTS = 5;
 const LAG_RETRY_MS = 100;
 
 /**
- * Fetches the lag of a group on a topic through a kafkajs admin client. kafkajs does not
- * retry the offset fetch when the broker answers that it is not, or not yet, the group's
- * coordinator, as a fresh broker does while it creates `__consumer_offsets`. Errors that
- * kafkajs marks retriable are therefore tried again, up to 5 attempts over about 1.5 s.
+ * Fetches the lag of a group on a topic through a kafkajs admin client. A fresh broker
+ * returns NOT_COORDINATOR while it creates `__consumer_offsets`, and kafkajs does not retry
+ * the offset fetch then. So errors that kafkajs marks retriable are tried again, up to 5
+ * attempts over about 1.5 s.
  */
 export async function fetchLagWith(
   admin: Admin,
