@@ -221,6 +221,16 @@ describe('normalizeCloudTrailRecord identities', () => {
     expect(event.principal).toEqual({ id: 'unknown', type: 'unknown', name: 'alex' });
   });
 
+  it('maps a type named like a prototype member as Unknown', () => {
+    // Such a type was looked up on Object.prototype and the normalizer threw.
+    for (const type of ['constructor', '__proto__']) {
+      const record = loadFixture('iam-user-get-user-policy.json');
+      record.userIdentity = { type, principalId: '123456789012', userName: 'alex' };
+      const event = expectEvent(normalizeCloudTrailRecord(record, ctx));
+      expect(event.principal).toEqual({ id: 'unknown', type: 'unknown', name: 'alex' });
+    }
+  });
+
   it('infers the type from the ARN', () => {
     const record = loadFixture('assumed-role-s3-get-object.json');
     delete (record.userIdentity as Record<string, unknown>).type;
@@ -282,6 +292,17 @@ describe('normalizeCloudTrailRecord event fields', () => {
     expect(event.action.permissions).toEqual([]);
     expect(event.action.service).toBe('iam');
     expect(event.action.operation).toBe('DescribeSomethingThatDoesNotExist');
+  });
+
+  it('keeps an event source named like a prototype member as its service', () => {
+    // The source was looked up on Object.prototype, and the service became a function.
+    for (const eventSource of ['constructor', '__proto__']) {
+      const record = loadFixture('iam-user-get-user-policy.json');
+      record.eventSource = eventSource;
+      const event = expectEvent(normalizeCloudTrailRecord(record, ctx));
+      expect(event.action.service).toBe(eventSource);
+      expect(event.action.mapping).toBe('unmapped');
+    }
   });
 
   it('marks an EC2 unauthorized call denied', () => {

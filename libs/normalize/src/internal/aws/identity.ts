@@ -7,6 +7,7 @@ import {
   serviceHostOf,
   type ResolvedIdentity,
 } from './identity-resolvers.js';
+import { ownEntry } from '../own-entry.js';
 
 /** The identity fields of a NormalizedEvent, read from one CloudTrail record. */
 export interface CloudTrailIdentity {
@@ -37,7 +38,8 @@ export function readCloudTrailIdentity(
   const parsedArn = arn === undefined ? undefined : parseArn(arn);
   const partition =
     parsedArn?.partition ?? partitionOfRegion(readString(record, 'awsRegion', record['awsRegion']));
-  const resolver = IDENTITY_RESOLVERS[identityTypeOf(identity, parsedArn)] ?? resolveUnknown;
+  const resolver =
+    ownEntry(IDENTITY_RESOLVERS, identityTypeOf(identity, parsedArn)) ?? resolveUnknown;
   const resolved: ResolvedIdentity = resolver({ identity, record, partition, arn, parsedArn });
 
   const principal: Principal =

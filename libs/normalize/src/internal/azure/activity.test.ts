@@ -299,6 +299,21 @@ describe('normalizeAzureActivityRecord caller fallback', () => {
     expect(event.mfa).toBeNull();
   });
 
+  it('ignores an evidence type named like a prototype member', () => {
+    const record = fixture('diagnostic-role-assignment-write');
+    const identity = record.identity as JsonRecord;
+    const authorization = identity.authorization as JsonRecord;
+    for (const principalType of ['constructor', '__proto__']) {
+      const evidence = { ...(authorization.evidence as JsonRecord), principalType };
+      const event = normalize({
+        ...record,
+        identity: { authorization: { ...authorization, evidence } },
+      });
+      // No claims and no known evidence type: the type is unknown, not a prototype value.
+      expect(event.principal.type).toBe('unknown');
+    }
+  });
+
   it('returns unknown without any identity', () => {
     const event = normalize({ ...withoutClaims, caller: undefined });
     expect(event.principal).toEqual({ id: 'unknown', type: 'unknown', name: null });
@@ -317,6 +332,10 @@ describe('normalizeAzureActivityRecord phases and outcomes', () => {
     ['Failure', 'failed'],
     ['Failed', 'failed'],
     ['Active', 'active'],
+    // Values named like Object.prototype members are kept lower-cased as other values are,
+    // not looked up on the prototype (which gave a function or an object).
+    ['constructor', 'constructor'],
+    ['__proto__', '__proto__'],
   ];
   for (const [resultType, phase] of phases) {
     it(`maps resultType ${resultType}`, () => {

@@ -2,6 +2,7 @@ import type { Principal, PrincipalType } from '@ciem/events';
 import { getProperty, isRedactionMarker } from '../read-field.js';
 import type { JsonObject } from '../read-field.js';
 import { normalizeGuid } from './resource-id.js';
+import { ownEntry } from '../own-entry.js';
 
 /**
  * Claim names from Microsoft Entra ID tokens ("Access token claims reference"). Activity
@@ -116,7 +117,7 @@ function principalTypeOf(
 
   const evidenceType = sources.evidencePrincipalType?.toLowerCase();
   const fromEvidence =
-    evidenceType === undefined ? undefined : EVIDENCE_PRINCIPAL_TYPES[evidenceType];
+    evidenceType === undefined ? undefined : ownEntry(EVIDENCE_PRINCIPAL_TYPES, evidenceType);
   if (fromEvidence !== undefined) return fromEvidence;
 
   if (claims.upn === undefined && claims.appId !== undefined) return 'service_principal';

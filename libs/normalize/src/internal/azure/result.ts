@@ -1,4 +1,5 @@
 import type { Category, Outcome } from '@ciem/events';
+import { ownEntry } from '../own-entry.js';
 import { getPath, parseJsonObject, readString } from '../read-field.js';
 
 /**
@@ -21,7 +22,7 @@ const PHASES: Readonly<Record<string, string>> = {
 export function phaseOf(resultType: string | undefined): string | null {
   if (resultType === undefined) return null;
   const lowered = resultType.trim().toLowerCase();
-  return PHASES[lowered] ?? lowered;
+  return ownEntry(PHASES, lowered) ?? lowered;
 }
 
 /**

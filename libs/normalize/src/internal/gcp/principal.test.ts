@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { principalFromEmail } from './principal.js';
+import { principalFromEmail, principalFromSubject } from './principal.js';
 
 describe('principalFromEmail', () => {
   it('recognizes every service agent form', () => {
@@ -34,5 +34,18 @@ describe('principalFromEmail', () => {
     const principal = principalFromEmail(' Jane@Example.com ');
     expect(principal.id).toBe('user:jane@example.com');
     expect(principal.type).toBe('user');
+  });
+});
+
+describe('principalFromSubject', () => {
+  it('keeps a subject whose prefix is named like a prototype member unknown', () => {
+    // The prefix was looked up on Object.prototype, which typed the member as a function.
+    for (const subject of ['constructor:alice', '__proto__:alice', 'toString:alice']) {
+      expect(principalFromSubject(subject)).toEqual({
+        id: subject,
+        type: 'unknown',
+        name: subject,
+      });
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { Principal, PrincipalType, Session } from '@ciem/events';
 import { readArray, readString } from '../read-field.js';
 import type { JsonObject } from '../read-field.js';
+import { ownEntry } from '../own-entry.js';
 
 /**
  * Google-managed service agents: accounts Google creates and uses to act for itself
@@ -115,7 +116,7 @@ export function principalFromSubject(subject: string): Principal {
   }
   const colon = trimmed.indexOf(':');
   const prefix = colon > 0 ? trimmed.slice(0, colon).toLowerCase() : '';
-  const memberType = MEMBER_PREFIX_TYPES[prefix];
+  const memberType = ownEntry(MEMBER_PREFIX_TYPES, prefix);
   if (memberType === 'user' || memberType === 'service_account') {
     return principalFromEmail(trimmed.slice(colon + 1));
   }

@@ -1,5 +1,6 @@
 import { AWS_SERVICE_PREFIX_BY_EVENT_SOURCE } from './service-prefixes.js';
 import { awsServiceExists } from './catalog.js';
+import { ownEntry } from '../own-entry.js';
 
 const AMAZONAWS_SUFFIX = /\.amazonaws\.com(\.cn)?$/;
 
@@ -10,8 +11,10 @@ const AMAZONAWS_SUFFIX = /\.amazonaws\.com(\.cn)?$/;
  */
 export function awsServicePrefixOf(eventSource: string): string | undefined {
   const host = eventSource.trim().toLowerCase();
-  const listed =
-    AWS_SERVICE_PREFIX_BY_EVENT_SOURCE[host.replace(AMAZONAWS_SUFFIX, '.amazonaws.com')];
+  const listed = ownEntry(
+    AWS_SERVICE_PREFIX_BY_EVENT_SOURCE,
+    host.replace(AMAZONAWS_SUFFIX, '.amazonaws.com'),
+  );
   if (listed !== undefined) return listed;
 
   const stripped = host.replace(AMAZONAWS_SUFFIX, '');

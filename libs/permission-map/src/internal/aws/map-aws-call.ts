@@ -10,6 +10,7 @@ import {
 } from './no-permission-events.js';
 import { AWS_PASS_ROLE_CALLS, AWS_REQUEST_RULES, PASS_ROLE_ACTION } from './request-rules.js';
 import { awsPermissionVisibility } from './visibility.js';
+import { ownEntry } from '../own-entry.js';
 
 /** The CloudTrail record fields that decide which permissions a call exercised. */
 export interface AwsCallInput {
@@ -292,7 +293,9 @@ function freezeMapping(mapping: AwsCallMapping): AwsCallMapping {
 function mapCallFields(fields: CallFields, requestParameters: unknown): AwsCallMapping {
   const { eventSource, eventName, eventType, recordCategory } = fields;
   const category =
-    (recordCategory === undefined ? undefined : CATEGORY_BY_EVENT_CATEGORY[recordCategory]) ??
+    (recordCategory === undefined
+      ? undefined
+      : ownEntry(CATEGORY_BY_EVENT_CATEGORY, recordCategory)) ??
     (eventType === 'awsvpceevent' ? 'network-activity' : 'management');
   const service = eventSource === undefined ? undefined : awsServicePrefixOf(eventSource);
   const context: Context = {
@@ -302,7 +305,8 @@ function mapCallFields(fields: CallFields, requestParameters: unknown): AwsCallM
     category,
   };
 
-  const typeRule = eventType === undefined ? undefined : AWS_NO_PERMISSION_EVENT_TYPES[eventType];
+  const typeRule =
+    eventType === undefined ? undefined : ownEntry(AWS_NO_PERMISSION_EVENT_TYPES, eventType);
   if (typeRule !== undefined) return withoutPermission(context, typeRule);
   if (eventName === undefined) return unmapped(context, 'eventName is missing or empty');
   if (eventSource === undefined) return unmapped(context, 'eventSource is missing or empty');

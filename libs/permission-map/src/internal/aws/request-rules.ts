@@ -1,3 +1,5 @@
+import { ownEntry } from '../own-entry.js';
+
 /**
  * Calls that pass an IAM role to a service, keyed by `<IAM prefix>:<eventName>` and compared
  * case-insensitively. The value lists the `requestParameters` fields that carry the role (any
@@ -67,7 +69,7 @@ function transactWriteActions(request: Record<string, unknown> | undefined): Req
   for (const item of items) {
     if (item === null || typeof item !== 'object') continue;
     for (const kind of Object.keys(item)) {
-      const action = TRANSACT_WRITE_ACTIONS[kind.toLowerCase()];
+      const action = ownEntry(TRANSACT_WRITE_ACTIONS, kind.toLowerCase());
       if (action !== undefined) actions.add(action);
     }
   }
@@ -82,7 +84,7 @@ function partiqlActions(statements: unknown[]): RequestRuleResult {
   for (const statement of statements) {
     if (typeof statement !== 'string') continue;
     const keyword = /^\s*([A-Za-z]+)/.exec(statement)?.[1]?.toLowerCase();
-    const action = keyword === undefined ? undefined : PARTIQL_ACTIONS[keyword];
+    const action = keyword === undefined ? undefined : ownEntry(PARTIQL_ACTIONS, keyword);
     if (action === undefined) {
       return { unresolved: 'a PartiQL statement starts with no SELECT, INSERT, UPDATE, DELETE' };
     }

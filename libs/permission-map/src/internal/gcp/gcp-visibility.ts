@@ -1,4 +1,5 @@
 import type { PermissionVisibility } from '../types.js';
+import { ownEntry } from '../own-entry.js';
 
 /**
  * Cloud Audit Logs log type of a permission check, as `AuditConfig.logType` names the
@@ -100,7 +101,7 @@ function logTypeOf(permission: string, logType: string | undefined): GcpAuditLog
     const inferred = classifyGcpPermission(permission);
     return inferred === 'ADMIN_WRITE' ? 'DATA_WRITE' : inferred;
   }
-  return LOG_TYPE_BY_LOG_NAME[suffix] ?? classifyGcpPermission(permission);
+  return ownEntry(LOG_TYPE_BY_LOG_NAME, suffix) ?? classifyGcpPermission(permission);
 }
 
 /**
