@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   getPath,
@@ -130,6 +131,64 @@ describe('readTime', () => {
     for (const text of texts) {
       expect(readTime({ t: text }, 't'), text).toBe(Date.parse(text.trim()));
     }
+  });
+
+  it('reads the fractions Azure and GCP write as Date.parse does', () => {
+    for (const text of [
+      '2024-05-01T12:00:00.1Z',
+      '2024-05-01T12:00:00.12Z',
+      '2024-05-01T12:00:00.9792776Z',
+      '2024-05-01T12:00:00.123456789Z',
+      '2024-05-01T12:00:00.1234567890Z',
+      '2024-05-01T12:00:00.Z',
+    ]) {
+      const expected = Date.parse(text);
+      expect(readTime({ t: text }, 't'), text).toBe(Number.isNaN(expected) ? undefined : expected);
+    }
+  });
+
+  it('rejects times with letters in a numeric field', () => {
+    // These were read as -1 hours, minutes or seconds, a time that Date.parse rejects.
+    for (const text of [
+      '2024-05-01Tx1:00:00Z',
+      '2024-05-01T12:x0:00Z',
+      '2024-05-01T12:00:0xZ',
+      '2024-05-01T12:00:00.12xZ',
+      '2024-05-01T12:00:00.1234x67Z',
+    ]) {
+      expect(readTime({ t: text }, 't'), text).toBeUndefined();
+    }
+  });
+
+  it('agrees with Date.parse on text shaped like an ISO time', () => {
+    const digit = fc.constantFrom(...'0123456789x-:.TZ ');
+    const part = (length: number) =>
+      fc.array(digit, { minLength: length, maxLength: length }).map((chars) => chars.join(''));
+    const text = fc
+      .tuple(
+        fc.integer({ min: 1000, max: 2999 }),
+        part(2),
+        part(2),
+        part(2),
+        part(2),
+        part(2),
+        fc.option(fc.array(fc.constantFrom(...'0123456789x'), { maxLength: 10 }), {
+          nil: undefined,
+        }),
+      )
+      .map(
+        ([year, month, day, hour, minute, second, fraction]) =>
+          `${year}-${month}-${day}T${hour}:${minute}:${second}` +
+          (fraction === undefined ? '' : `.${fraction.join('')}`) +
+          'Z',
+      );
+    fc.assert(
+      fc.property(text, (value) => {
+        const expected = Date.parse(value.trim());
+        expect(readTime({ t: value }, 't')).toBe(Number.isNaN(expected) ? undefined : expected);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('rejects out-of-range ISO fields', () => {

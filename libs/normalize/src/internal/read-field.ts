@@ -185,7 +185,11 @@ export function readObject(
   path: string | FieldPath,
   direct?: unknown,
 ): JsonObject | undefined {
-  const value = getPath(root, path, direct);
+  return objectOf(getPath(root, path, direct));
+}
+
+/** Returns a value as {@link readObject} reads it: an object, or a JSON object in a string. */
+export function objectOf(value: unknown): JsonObject | undefined {
   if (isObject(value)) return value;
   if (typeof value === 'string') return parseJsonObject(value);
   return undefined;
@@ -200,7 +204,11 @@ export function readString(
   path: string | FieldPath,
   direct?: unknown,
 ): string | undefined {
-  const value = getPath(root, path, direct);
+  return textOf(getPath(root, path, direct));
+}
+
+/** Returns a value as {@link readString} reads it. */
+export function textOf(value: unknown): string | undefined {
   if (typeof value === 'string') return usableText(value);
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'boolean') return String(value);
@@ -274,14 +282,16 @@ export function readTime(
 }
 
 /**
- * Parses the form audit logs use, `2024-05-01T12:00:00Z` or `2024-05-01T12:00:00.123Z`,
- * without `Date.parse`, which costs several times more. Returns undefined for any other
- * text, and for fields out of range, so `Date.parse` decides those. Days 29 to 31 roll
- * over into the next month in `Date.UTC` as they do in `Date.parse`.
+ * Parses the forms audit logs use without `Date.parse`, which costs several times more:
+ * `2024-05-01T12:00:00Z` with no fraction or with 1 to 9 fractional digits
+ * (CloudTrail writes none, Azure seven, GCP up to nine). Digits after the third are
+ * dropped, as V8's `Date.parse` drops them. Returns undefined for any other text, and for
+ * fields out of range, so `Date.parse` decides those. Days 29 to 31 roll over into the
+ * next month in `Date.UTC` as they do in `Date.parse`.
  */
 function parseUtcTime(text: string): number | undefined {
   const length = text.length;
-  if (length !== 20 && length !== 24) return undefined;
+  if (length !== 20 && (length < 22 || length > 30)) return undefined;
   if (
     text.charCodeAt(4) !== 0x2d ||
     text.charCodeAt(7) !== 0x2d ||
@@ -299,13 +309,20 @@ function parseUtcTime(text: string): number | undefined {
   const minute = digits(text, 14, 2);
   const second = digits(text, 17, 2);
   let millisecond = 0;
-  if (length === 24) {
+  if (length > 20) {
     if (text.charCodeAt(19) !== 0x2e) return undefined;
-    millisecond = digits(text, 20, 3);
+    const fraction = length - 21;
+    // Every fractional digit must be a digit, also those that are dropped.
+    if (digits(text, 20, fraction) < 0) return undefined;
+    millisecond =
+      digits(text, 20, Math.min(fraction, 3)) * (fraction === 1 ? 100 : fraction === 2 ? 10 : 1);
   }
   // Date.UTC reads years 0 to 99 as 1900 to 1999, so early years go to Date.parse.
   if (year < 1000 || month < 1 || month > 12 || day < 1 || day > 31) return undefined;
-  if (hour > 23 || minute > 59 || second > 59 || millisecond < 0) return undefined;
+  // A field that is not all digits reads as -1, which Date.UTC would take as a value.
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+    return undefined;
+  }
   return Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
 }
 
