@@ -41,6 +41,40 @@ describe('detectProvider', () => {
     );
   });
 
+  it('accepts PascalCase keys, the last spelling of a key winning', () => {
+    expect(detectProvider({ OperationName: 'a/write', Category: 'Administrative' })).toBe('azure');
+    expect(
+      detectProvider({ OperationName: null, operationname: 'a/write', ResourceId: '/x' }),
+    ).toBe('azure');
+    expect(detectProvider({ OperationName: 'a/write', resourceid: '/x', RESOURCEID: null })).toBe(
+      undefined,
+    );
+  });
+
+  it('reads the keys of the documented rules as spelled, in their order', () => {
+    const read: string[] = [];
+    const record = new Proxy({} as Record<string, unknown>, {
+      get(target, key) {
+        if (typeof key === 'string') read.push(key);
+        return undefined;
+      },
+    });
+    expect(detectProvider(record)).toBeUndefined();
+    // GCP keys first, then the Azure operation keys (the companions are read only after
+    // an operation key is present), then the CloudTrail keys.
+    expect(read).toEqual([
+      'protoPayload',
+      'logName',
+      'insertId',
+      'operationName',
+      'operation_name',
+      'eventVersion',
+      'eventSource',
+      'eventName',
+      'userIdentity',
+    ]);
+  });
+
   it('returns undefined for other values', () => {
     expect(detectProvider({ methodName: 'v1.compute.firewalls.patch' })).toBeUndefined();
     expect(detectProvider({ operationName: 'SecretGet' })).toBeUndefined();

@@ -1,5 +1,6 @@
 import type { Provider } from '@ciem/events';
 import { isObject } from '../read-field.js';
+import type { JsonObject } from '../read-field.js';
 
 /**
  * Names the cloud a parsed record comes from by its top-level keys, or returns undefined.
@@ -18,37 +19,72 @@ import { isObject } from '../read-field.js';
  */
 export function detectProvider(value: unknown): Provider | undefined {
   if (!isObject(value)) return undefined;
-  const exact = detectByKeys((key) => value[key]);
+  const exact = detectByKeys(value);
   if (exact !== undefined) return exact;
 
-  const lowered = new Map<string, unknown>();
-  for (const key in value) lowered.set(key.toLowerCase(), value[key]);
-  return detectByKeys((key) => lowered.get(key.toLowerCase()));
+  // The same test on the keys in any case: each key whose lower-case form is that of a
+  // detection key is read under the detection key's spelling, the last one winning.
+  const respelled: JsonObject = {};
+  for (const key in value) {
+    const spelling = DETECTION_KEY_SPELLING.get(key.toLowerCase());
+    if (spelling !== undefined) respelled[spelling] = value[key];
+  }
+  return detectByKeys(respelled);
 }
 
-const GCP_KEYS = ['protoPayload', 'logName', 'insertId'];
-const AZURE_OPERATION_KEYS = ['operationName', 'operation_name'];
-const AZURE_COMPANION_KEYS = [
+/** Every key {@link detectByKeys} reads, as it spells them. */
+const DETECTION_KEYS = [
+  'protoPayload',
+  'logName',
+  'insertId',
+  'operationName',
+  'operation_name',
   'resourceId',
   'category',
   'eventDataId',
   'authorization',
   'resource_id',
   'event_data_id',
+  'eventVersion',
+  'eventSource',
+  'eventName',
+  'userIdentity',
 ];
-const AWS_KEYS = ['eventVersion', 'eventSource', 'eventName', 'userIdentity'];
 
-function detectByKeys(read: (key: string) => unknown): Provider | undefined {
-  if (hasAny(read, GCP_KEYS)) return 'gcp';
-  if (hasAny(read, AZURE_OPERATION_KEYS) && hasAny(read, AZURE_COMPANION_KEYS)) return 'azure';
-  if (hasAny(read, AWS_KEYS)) return 'aws';
+const DETECTION_KEY_SPELLING = new Map(DETECTION_KEYS.map((key) => [key.toLowerCase(), key]));
+
+/**
+ * Applies the rules of {@link detectProvider} to the keys as spelled. Each key is a
+ * literal read with an inline cache of its own, because a loop over a key list shares one
+ * read site, which looks every key up the slow way. None of the keys is a property of
+ * Object.prototype, so a plain read is an own one. {@link DETECTION_KEYS} lists them.
+ */
+function detectByKeys(value: JsonObject): Provider | undefined {
+  if (present(value['protoPayload']) || present(value['logName']) || present(value['insertId'])) {
+    return 'gcp';
+  }
+  if (
+    (present(value['operationName']) || present(value['operation_name'])) &&
+    (present(value['resourceId']) ||
+      present(value['category']) ||
+      present(value['eventDataId']) ||
+      present(value['authorization']) ||
+      present(value['resource_id']) ||
+      present(value['event_data_id']))
+  ) {
+    return 'azure';
+  }
+  if (
+    present(value['eventVersion']) ||
+    present(value['eventSource']) ||
+    present(value['eventName']) ||
+    present(value['userIdentity'])
+  ) {
+    return 'aws';
+  }
   return undefined;
 }
 
-function hasAny(read: (key: string) => unknown, keys: readonly string[]): boolean {
-  for (const key of keys) {
-    const member = read(key);
-    if (member !== undefined && member !== null) return true;
-  }
-  return false;
+function present(member: unknown): boolean {
+  return member !== undefined && member !== null;
 }
