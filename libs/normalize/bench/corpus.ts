@@ -42,9 +42,16 @@ function ip(next: () => number): string {
   return `203.0.${Math.floor(next() * 256)}.${Math.floor(next() * 256)}`;
 }
 
-function time(next: () => number): string {
+/**
+ * Returns a time in May 2024 as each provider writes it: CloudTrail in whole seconds
+ * (`2024-05-01T12:00:00Z`), Azure with seven fractional digits and GCP with nine.
+ */
+function time(next: () => number, fractionDigits = 0): string {
   const base = Date.UTC(2024, 4, 1);
-  return new Date(base + Math.floor(next() * 30 * 86_400_000)).toISOString().replace('.000', '');
+  const seconds = new Date(base + Math.floor(next() * 30 * 86_400) * 1000).toISOString();
+  if (fractionDigits === 0) return seconds.replace('.000Z', 'Z');
+  const fraction = String(Math.floor(next() * 10 ** fractionDigits)).padStart(fractionDigits, '0');
+  return seconds.replace('.000Z', `.${fraction}Z`);
 }
 
 const AWS_CALLS = [
@@ -154,7 +161,7 @@ function azureActivityRecord(next: () => number): unknown {
   const issued = 1714521600 + Math.floor(next() * 2_592_000);
   return {
     RoleLocation: 'West Europe',
-    time: time(next),
+    time: time(next, 7),
     resourceId,
     operationName: operation,
     category: 'Administrative',
@@ -246,7 +253,7 @@ function gcpAuditEntry(next: () => number): unknown {
   const call = pick(next, GCP_CALLS);
   const project = `proj-${hex(next, 6)}`;
   const resourceName = `projects/${project}/zones/europe-west1-b/instances/vm-${hex(next, 6)}`;
-  const stamp = time(next);
+  const stamp = time(next, 9);
   const granted = next() > 0.05;
   return {
     protoPayload: {
