@@ -61,6 +61,11 @@ export function fieldPath(path: string): FieldPath {
   return { text: path, keys: path.split('.').map(spellingsOf) };
 }
 
+/** Builds the path of one key that may contain dots, such as a token claim's URI name. */
+export function keyPath(key: string): FieldPath {
+  return { text: key, keys: [spellingsOf(key)] };
+}
+
 /**
  * Returns the own property `key` of a JSON object, or undefined. Parsed JSON objects
  * inherit only from Object.prototype, whose properties are all functions except
@@ -314,8 +319,9 @@ function parseUtcTime(text: string): number | undefined {
     const fraction = length - 21;
     // Every fractional digit must be a digit, also those that are dropped.
     if (digits(text, 20, fraction) < 0) return undefined;
-    millisecond =
-      digits(text, 20, Math.min(fraction, 3)) * (fraction === 1 ? 100 : fraction === 2 ? 10 : 1);
+    millisecond = digits(text, 20, Math.min(fraction, 3));
+    if (fraction === 1) millisecond *= 100;
+    else if (fraction === 2) millisecond *= 10;
   }
   // Date.UTC reads years 0 to 99 as 1900 to 1999, so early years go to Date.parse.
   if (year < 1000 || month < 1 || month > 12 || day < 1 || day > 31) return undefined;

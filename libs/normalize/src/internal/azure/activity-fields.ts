@@ -1,4 +1,14 @@
-import { fieldPath, getPath, readObject, readString } from '../read-field.js';
+import { compileFieldReader } from '../field-reader.js';
+import type { FieldReader } from '../field-reader.js';
+import {
+  fieldPath,
+  getPath,
+  objectOf,
+  parseJsonObject,
+  readObject,
+  readString,
+  textOf,
+} from '../read-field.js';
 import type { FieldPath, JsonObject } from '../read-field.js';
 
 /**
@@ -68,6 +78,43 @@ function compile<K extends string>(
   return compiled;
 }
 
+/** One compiled reader per field (see field-reader.ts), built when the module loads. */
+export const azureText = readersOf(FIELD_PATHS, textOf, readFieldString);
+export const azureObject = readersOf(OBJECT_PATHS, objectOf, readFieldObject);
+
+function readersOf<K extends string, T>(
+  table: Record<K, readonly FieldPath[]>,
+  convert: (value: unknown) => T | undefined,
+  read: (record: JsonObject, paths: readonly FieldPath[]) => T | undefined,
+): Record<K, FieldReader<T>> {
+  const readers = {} as Record<K, FieldReader<T>>;
+  for (const name of Object.keys(table) as K[]) {
+    const paths = table[name];
+    readers[name] = compileFieldReader<T>(paths, { parseJsonObject, convert }, (record) =>
+      read(record as JsonObject, paths),
+    );
+  }
+  return readers;
+}
+
+/** Reads the first non-empty string among `paths` with the shared readers. */
+function readFieldString(record: JsonObject, paths: readonly FieldPath[]): string | undefined {
+  for (let index = 0; index < paths.length; index++) {
+    const value = readString(record, paths[index] as FieldPath);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** Reads the first object among `paths` with the shared readers. */
+function readFieldObject(record: JsonObject, paths: readonly FieldPath[]): JsonObject | undefined {
+  for (let index = 0; index < paths.length; index++) {
+    const value = readObject(record, paths[index] as FieldPath);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
 /** A value and the record path it was read from, for error messages. */
 export interface FieldValue {
   value: string;
@@ -85,12 +132,7 @@ export function readAzureField(record: JsonObject, field: AzureField): FieldValu
 
 /** Reads a field's string value, or undefined when no known path contains one. */
 export function readAzureString(record: JsonObject, field: AzureField): string | undefined {
-  const paths = FIELD_PATHS[field];
-  for (let index = 0; index < paths.length; index++) {
-    const value = readString(record, paths[index] as FieldPath);
-    if (value !== undefined) return value;
-  }
-  return undefined;
+  return azureText[field](record);
 }
 
 /** Reads one of the nested objects (claims, identity, properties), parsing JSON strings. */
@@ -98,13 +140,7 @@ export function readAzureObject(
   record: JsonObject,
   name: keyof typeof AZURE_OBJECT_PATHS,
 ): JsonObject | undefined {
-  const paths = OBJECT_PATHS[name];
-  for (let index = 0; index < paths.length; index++) {
-    const path = paths[index] as FieldPath;
-    const value = readObject(record, path);
-    if (value !== undefined) return value;
-  }
-  return undefined;
+  return azureObject[name](record);
 }
 
 /**

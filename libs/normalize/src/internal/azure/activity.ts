@@ -12,12 +12,7 @@ import { mapAzureOperation } from '@ciem/permission-map';
 import type { NormalizeContext, NormalizeResult } from '../context.js';
 import { isObject, readArray, readString, readTime } from '../read-field.js';
 import type { JsonObject } from '../read-field.js';
-import {
-  findAzureRaw,
-  readAzureField,
-  readAzureObject,
-  readAzureString,
-} from './activity-fields.js';
+import { azureObject, azureText, findAzureRaw, readAzureField } from './activity-fields.js';
 import { resolveAzureCaller } from './principal.js';
 import type { AzureCaller } from './principal.js';
 import {
@@ -27,7 +22,7 @@ import {
   subscriptionOf,
 } from './resource-id.js';
 import { resourcesOf } from './resources.js';
-import { categoryOf, isSignInCategory, phaseOf, readStatusMessageRaw, resultOf } from './result.js';
+import { categoryOf, isSignInCategory, phaseOf, resultOf } from './result.js';
 import { signInPrincipalOf, signInResultOf } from './sign-in.js';
 
 /**
@@ -72,7 +67,7 @@ export function normalizeAzureActivityRecord(
     );
   }
 
-  const operationName = readAzureString(record, 'operationName');
+  const operationName = azureText.operationName(record);
   if (operationName === undefined) {
     return missing(
       ctx,
@@ -82,14 +77,15 @@ export function normalizeAzureActivityRecord(
     );
   }
 
-  const rawCategory = readAzureString(record, 'category');
-  const subStatus = readAzureString(record, 'subStatus');
-  const category = categoryOf(rawCategory);
-  const properties = readAzureObject(record, 'properties');
-  const claims = readAzureObject(record, 'claims');
-  const signIn = isSignInCategory(rawCategory);
+  const rawCategory = azureText.category(record);
+  const categoryLower = rawCategory?.toLowerCase();
+  const subStatus = azureText.subStatus(record);
+  const category = categoryOf(categoryLower);
+  const properties = azureObject.properties(record);
+  const claims = azureObject.claims(record);
+  const signIn = isSignInCategory(categoryLower);
   // Sign-in records reuse `resultType` for the Entra ID error code, not a phase.
-  const phase = signIn ? null : phaseOf(readAzureString(record, 'resultType'));
+  const phase = signIn ? null : phaseOf(azureText.resultType(record));
 
   const caller: AzureCaller = signIn
     ? { principal: signInPrincipalOf(properties), tenantId: undefined }
@@ -99,35 +95,48 @@ export function normalizeAzureActivityRecord(
     : resultOf({
         phase,
         subStatus,
-        statusCode: readAzureString(record, 'statusCode'),
-        statusText: readAzureString(record, 'statusText'),
-        statusMessage: readStatusMessageRaw(record),
+        statusCode: azureText.statusCode(record),
+        statusText: azureText.statusText(record),
+        record,
       });
 
-  const resourceId = readAzureString(record, 'resourceId');
-  const authorizationScope = readAzureString(record, 'authorizationScope');
+  const resourceId = azureText.resourceId(record);
+  // ARM ids are case-insensitive, so the lower-cased form is hashed, listed and searched.
+  const normalizedResourceId =
+    resourceId === undefined ? undefined : normalizeResourceId(resourceId);
+  const authorizationScope = azureText.authorizationScope(record);
   const authorizationAction = authorizationActionOf(record);
   const accountId =
-    readAzureString(record, 'subscriptionId')?.toLowerCase() ??
-    (resourceId === undefined ? undefined : subscriptionOf(resourceId)) ??
+    azureText.subscriptionId(record)?.toLowerCase() ??
+    (normalizedResourceId === undefined ? undefined : subscriptionOf(normalizedResourceId)) ??
     (authorizationScope === undefined ? undefined : subscriptionOf(authorizationScope)) ??
     '';
-  const correlationId = readAzureString(record, 'correlationId')?.toLowerCase() ?? null;
-  const sourceIp = stripPort(readAzureString(record, 'callerIpAddress'));
+  const correlationId = azureText.correlationId(record)?.toLowerCase() ?? null;
+  const sourceIp = stripPort(azureText.callerIpAddress(record));
 
+  const operationLower = operationName.toLowerCase();
   const action = signIn
     ? signInAction(operationName)
-    : actionOf(record, operationName, authorizationAction, resourceId, category, rawCategory);
+    : actionOf(
+        record,
+        operationName,
+        authorizationAction,
+        resourceId === undefined || normalizedResourceId === undefined
+          ? undefined
+          : { normalized: normalizedResourceId, logged: resourceId },
+        category,
+        rawCategory,
+      );
 
   const event: NormalizedEvent = {
     schema_version: SCHEMA_VERSION,
     event_id:
-      readAzureString(record, 'eventDataId') ??
+      azureText.eventDataId(record) ??
       deriveEventId({
         time: timeField.value,
-        resourceId: resourceId === undefined ? '' : normalizeResourceId(resourceId),
-        operationName: operationName.toLowerCase(),
-        category: rawCategory?.toLowerCase() ?? '',
+        resourceId: normalizedResourceId ?? '',
+        operationName: operationLower,
+        category: categoryLower ?? '',
         phase: phase ?? '',
         subStatus: subStatus ?? '',
         correlationId: correlationId ?? '',
@@ -139,22 +148,28 @@ export function normalizeAzureActivityRecord(
     ingest_time: ctx.ingestTime,
     log_type: rawCategory ?? null,
     account_id: accountId,
-    tenant_id: (caller.tenantId ?? readAzureString(record, 'tenantId'))?.toLowerCase() ?? null,
-    region: readAzureString(record, 'location')?.toLowerCase() ?? null,
+    tenant_id: (caller.tenantId ?? azureText.tenantId(record))?.toLowerCase() ?? null,
+    region: azureText.location(record)?.toLowerCase() ?? null,
     principal: caller.principal,
     session: null,
     actor: null,
     access_key_id: null,
     mfa: mfaOf(claims),
     action,
-    read_only: readOnlyOf(authorizationAction ?? operationName),
+    read_only: readOnlyOf(authorizationAction?.toLowerCase() ?? operationLower),
     category,
-    resources: resourcesOf({ resourceId, authorizationScope, operationName, properties }),
+    resources: resourcesOf({
+      normalizedResourceId,
+      resourceId,
+      authorizationScope,
+      operationName,
+      properties,
+    }),
     outcome: result.outcome,
     error_code: result.errorCode,
     error_message: result.errorMessage,
     source_ip: sourceIp,
-    user_agent: readAzureString(record, 'userAgent') ?? null,
+    user_agent: azureText.userAgent(record) ?? null,
     via_service: null,
     vpc_endpoint: null,
     phase,
@@ -184,55 +199,89 @@ interface IdentifyingFields {
  * digits.
  */
 export function deriveEventId(fields: IdentifyingFields): string {
-  // The text is the JSON.stringify of `fields` in this key order, written out because
-  // building it from parts costs less than serializing an object. One test of all the
-  // values costs less than one per value, and almost no record needs escaping. The spaces
-  // keep a lone surrogate at the end of one value from pairing with the next value.
-  const values =
-    `${fields.time} ${fields.resourceId} ${fields.operationName} ${fields.category} ` +
-    `${fields.phase} ${fields.subStatus} ${fields.correlationId} ${fields.principalId} ` +
-    fields.sourceIp;
-  const quote = MAY_NEED_ESCAPE.test(values) ? jsonString : plainJsonString;
-  const text =
-    `{"time":${quote(fields.time)},"resourceId":${quote(fields.resourceId)}` +
-    `,"operationName":${quote(fields.operationName)}` +
-    `,"category":${quote(fields.category)},"phase":${quote(fields.phase)}` +
-    `,"subStatus":${quote(fields.subStatus)}` +
-    `,"correlationId":${quote(fields.correlationId)}` +
-    `,"principalId":${quote(fields.principalId)},"sourceIp":${quote(fields.sourceIp)}}`;
-  return hash('sha256', text, 'hex');
-}
-
-/** Returns a string that JSON.stringify would not escape, quoted as JSON.stringify writes it. */
-function plainJsonString(value: string): string {
-  return `"${value}"`;
+  // The text is the JSON.stringify of `fields` in this key order. Almost no record has a
+  // value that JSON.stringify escapes, so the text is first joined with plain quotes,
+  // which costs less than serializing an object, and serialized only when needed.
+  const text = [
+    '{"time":"',
+    fields.time,
+    '","resourceId":"',
+    fields.resourceId,
+    '","operationName":"',
+    fields.operationName,
+    '","category":"',
+    fields.category,
+    '","phase":"',
+    fields.phase,
+    '","subStatus":"',
+    fields.subStatus,
+    '","correlationId":"',
+    fields.correlationId,
+    '","principalId":"',
+    fields.principalId,
+    '","sourceIp":"',
+    fields.sourceIp,
+    '"}',
+  ].join('');
+  return hash('sha256', mayNeedEscape(text, fields) ? serialized(fields) : text, 'hex');
 }
 
 /**
- * Characters JSON.stringify may escape: quote, backslash, control characters and lone
- * surrogates. `\p{Cc}` also contains U+007F to U+009F, and strings with those are simply
- * passed to JSON.stringify.
+ * True when JSON.stringify may escape a character of a value: a quote, a backslash, a
+ * control character or a lone surrogate. The keys and the quotes around values are
+ * constant, so the whole text is tested for the others at once, and quotes value by value.
  */
-const MAY_NEED_ESCAPE = /["\\\p{Cc}\p{Cs}]/u;
+function mayNeedEscape(text: string, fields: IdentifyingFields): boolean {
+  return (
+    BACKSLASH_CONTROL_OR_SURROGATE.test(text) ||
+    fields.time.includes('"') ||
+    fields.resourceId.includes('"') ||
+    fields.operationName.includes('"') ||
+    fields.category.includes('"') ||
+    fields.phase.includes('"') ||
+    fields.subStatus.includes('"') ||
+    fields.correlationId.includes('"') ||
+    fields.principalId.includes('"') ||
+    fields.sourceIp.includes('"')
+  );
+}
 
-/** Returns a string as JSON.stringify writes it, quoting it directly when nothing needs escaping. */
-function jsonString(value: string): string {
-  return MAY_NEED_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+/**
+ * Backslashes, control characters and surrogates. A surrogate pair is not escaped, but a
+ * regular expression without the `u` flag tests faster and cannot tell pairs from lone
+ * surrogates, so text with any surrogate goes to JSON.stringify, which decides.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for.
+const BACKSLASH_CONTROL_OR_SURROGATE = /[\\\x00-\x1f\ud800-\udfff]/;
+
+/** Serializes the identifying fields with JSON.stringify, which writes every escape. */
+function serialized(fields: IdentifyingFields): string {
+  return JSON.stringify({
+    time: fields.time,
+    resourceId: fields.resourceId,
+    operationName: fields.operationName,
+    category: fields.category,
+    phase: fields.phase,
+    subStatus: fields.subStatus,
+    correlationId: fields.correlationId,
+    principalId: fields.principalId,
+    sourceIp: fields.sourceIp,
+  });
 }
 
 function callerSources(
   record: JsonObject,
   claims: JsonObject | undefined,
 ): Parameters<typeof resolveAzureCaller>[0] {
-  const identity = readAzureObject(record, 'identity');
+  const identity = azureObject.identity(record);
   return {
     claims,
     identityText: identity === undefined ? readString(record, 'identity') : undefined,
-    requester: readAzureObject(record, 'requester'),
+    requester: azureObject.requester(record),
     authType: readString(identity, 'type'),
-    evidencePrincipalId: readAzureString(record, 'principalId'),
-    evidencePrincipalType: readAzureString(record, 'principalType'),
-    caller: readAzureString(record, 'caller'),
+    evidencePrincipalId: azureText.principalId(record),
+    evidencePrincipalType: azureText.principalType(record),
+    caller: azureText.caller(record),
   };
 }
 
@@ -241,7 +290,7 @@ function callerSources(
  * array of checks, so the first check's action is used there.
  */
 function authorizationActionOf(record: JsonObject): string | undefined {
-  const single = readAzureString(record, 'authorizationAction');
+  const single = azureText.authorizationAction(record);
   if (single !== undefined) return single;
   const [first] = readArray(record, 'identity.authorization');
   return readString(first, 'action');
@@ -251,7 +300,7 @@ function actionOf(
   record: JsonObject,
   operationName: string,
   authorizationAction: string | undefined,
-  resourceId: string | undefined,
+  resourceIds: { normalized: string; logged: string } | undefined,
   category: Category,
   rawCategory: string | undefined,
 ): Action {
@@ -260,7 +309,7 @@ function actionOf(
     dataAction: category === 'data',
   });
   return {
-    service: serviceNameOf(record, operationName, authorizationAction, resourceId),
+    service: serviceNameOf(record, operationName, authorizationAction, resourceIds),
     operation: operationName,
     permissions: [...mapping.permissions],
     mapping: mapping.status,
@@ -280,24 +329,44 @@ function serviceNameOf(
   record: JsonObject,
   operationName: string,
   authorizationAction: string | undefined,
-  resourceId: string | undefined,
+  resourceIds: { normalized: string; logged: string } | undefined,
 ): string {
   let first: string | undefined;
   for (let index = 0; index < 4; index++) {
     let candidate: string | undefined;
-    if (index === 0) candidate = readAzureString(record, 'resourceProvider');
+    if (index === 0) candidate = azureText.resourceProvider(record);
     else if (index === 1) {
       candidate =
         authorizationAction === undefined ? undefined : namespaceOfOperation(authorizationAction);
-    } else if (index === 2) candidate = namespaceOfOperation(operationName);
-    else candidate = resourceId === undefined ? undefined : namespaceOfResourceId(resourceId);
-    if (candidate === undefined) continue;
-    if (candidate !== candidate.toUpperCase() && candidate !== candidate.toLowerCase()) {
-      return candidate;
+    } else if (index === 2) {
+      // The operation is mostly the authorization action, whose namespace was tried.
+      if (operationName === authorizationAction) continue;
+      candidate = namespaceOfOperation(operationName);
+    } else {
+      candidate =
+        resourceIds === undefined
+          ? undefined
+          : namespaceOfResourceId(resourceIds.logged, resourceIds.normalized);
     }
+    if (candidate === undefined) continue;
+    if (isMixedCase(candidate)) return candidate;
     first ??= candidate;
   }
   return first?.toLowerCase() ?? '';
+}
+
+/** True when upper-casing and lower-casing both change `text`. */
+function isMixedCase(text: string): boolean {
+  // Namespaces are ASCII, so one pass over the letters decides without two copies.
+  let upper = false;
+  let lower = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code >= 0x80) return text !== text.toUpperCase() && text !== text.toLowerCase();
+    if (code >= 0x41 && code <= 0x5a) upper = true;
+    else if (code >= 0x61 && code <= 0x7a) lower = true;
+  }
+  return upper && lower;
 }
 
 function signInAction(operationName: string): Action {
@@ -310,10 +379,13 @@ function signInAction(operationName: string): Action {
   };
 }
 
-/** ARM operations end in `/read`, `/write`, `/delete` or `/action`; only `/read` reads. */
+/**
+ * Tells a read from a write by the lower-cased operation. ARM operations end in `/read`,
+ * `/write`, `/delete` or `/action`, and only `/read` reads.
+ */
 function readOnlyOf(operation: string): boolean | null {
   if (!operation.includes('/')) return null;
-  return operation.toLowerCase().endsWith('/read');
+  return operation.endsWith('/read');
 }
 
 /** Reads whether the token's `amr` claim lists `mfa`, or null when the record has no claims. */

@@ -1,5 +1,7 @@
 import type { Principal, PrincipalType } from '@ciem/events';
-import { getProperty, isRedactionMarker } from '../read-field.js';
+import { compileFieldReader } from '../field-reader.js';
+import type { FieldReader } from '../field-reader.js';
+import { getProperty, isRedactionMarker, keyPath, parseJsonObject } from '../read-field.js';
 import type { JsonObject } from '../read-field.js';
 import { normalizeGuid } from './resource-id.js';
 import { ownEntry } from '../own-entry.js';
@@ -8,7 +10,7 @@ import { ownEntry } from '../own-entry.js';
  * Claim names from Microsoft Entra ID tokens ("Access token claims reference"). Activity
  * Log records copy the caller's token claims, with some under their SAML URI names.
  */
-const CLAIM = {
+const CLAIM_NAMES = {
   objectId: ['http://schemas.microsoft.com/identity/claims/objectidentifier', 'oid'],
   upn: [
     'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn',
@@ -22,6 +24,33 @@ const CLAIM = {
   tenantId: ['http://schemas.microsoft.com/identity/claims/tenantid', 'tid'],
   managedIdentityResource: ['xms_mirid'],
 } as const;
+
+/** Fields of `identity.requester` in Azure Storage resource logs. */
+const REQUESTER_NAMES = {
+  tenantId: ['tenantId'],
+  objectId: ['objectId'],
+  upn: ['upn'],
+  appId: ['appId'],
+} as const;
+
+/** One compiled reader per claim (see field-reader.ts), built when the module loads. */
+const CLAIM = claimReaders(CLAIM_NAMES);
+const REQUESTER = claimReaders(REQUESTER_NAMES);
+
+function claimReaders<K extends string>(
+  table: Record<K, readonly string[]>,
+): Record<K, FieldReader<string>> {
+  const readers = {} as Record<K, FieldReader<string>>;
+  for (const name of Object.keys(table) as K[]) {
+    const names = table[name];
+    readers[name] = compileFieldReader<string>(
+      names.map(keyPath),
+      { parseJsonObject, convert: claimText },
+      (source) => readClaim(source as JsonObject | undefined, names),
+    );
+  }
+  return readers;
+}
 
 /**
  * `evidence.principalType` values of Azure RBAC role assignments. `ServicePrincipal`
@@ -75,14 +104,13 @@ const UNKNOWN: Principal = { id: 'unknown', type: 'unknown', name: null };
  */
 export function resolveAzureCaller(sources: AzureCallerSources): AzureCaller {
   const { claims } = sources;
-  const tenantId = readClaim(claims, CLAIM.tenantId) ?? readClaim(sources.requester, ['tenantId']);
+  const { requester } = sources;
+  const tenantId = CLAIM.tenantId(claims) ?? REQUESTER.tenantId(requester);
   const objectId =
-    readClaim(claims, CLAIM.objectId) ??
-    sources.evidencePrincipalId ??
-    readClaim(sources.requester, ['objectId']);
-  const upn = readClaim(claims, CLAIM.upn) ?? readClaim(sources.requester, ['upn']);
-  const appId = readClaim(claims, CLAIM.appId) ?? readClaim(sources.requester, ['appId']);
-  const managedIdentity = readClaim(claims, CLAIM.managedIdentityResource);
+    CLAIM.objectId(claims) ?? sources.evidencePrincipalId ?? REQUESTER.objectId(requester);
+  const upn = CLAIM.upn(claims) ?? REQUESTER.upn(requester);
+  const appId = CLAIM.appId(claims) ?? REQUESTER.appId(requester);
+  const managedIdentity = CLAIM.managedIdentityResource(claims);
 
   if (objectId !== undefined) {
     const type = principalTypeOf(sources, { upn, appId, managedIdentity });
@@ -111,7 +139,7 @@ function principalTypeOf(
 ): PrincipalType {
   if (claims.managedIdentity !== undefined) return 'managed_identity';
 
-  const identityType = readClaim(sources.claims, CLAIM.identityType)?.toLowerCase();
+  const identityType = CLAIM.identityType(sources.claims)?.toLowerCase();
   if (identityType === 'app') return 'service_principal';
   if (identityType === 'user') return 'user';
 
@@ -149,7 +177,10 @@ function principalFromCaller(sources: AzureCallerSources, upn: string | undefine
   return { ...UNKNOWN, name: caller ?? sources.identityText ?? null };
 }
 
-/** Reads the first present claim. Claim names hold dots, so no dotted-path lookup here. */
+/**
+ * Reads the first present claim with the shared readers, as the fallback of the compiled
+ * readers above. Claim names contain dots, so no dotted-path lookup here.
+ */
 function readClaim(source: JsonObject | undefined, names: readonly string[]): string | undefined {
   for (const name of names) {
     const value = getProperty(source, name);
@@ -158,6 +189,13 @@ function readClaim(source: JsonObject | undefined, names: readonly string[]): st
     if (trimmed !== '' && !isRedactionMarker(trimmed)) return trimmed;
   }
   return undefined;
+}
+
+/** Returns a claim's text as {@link readClaim} takes it: trimmed, and not a marker. */
+function claimText(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed !== '' && !isRedactionMarker(trimmed) ? trimmed : undefined;
 }
 
 function lastSegment(resourceId: string | undefined): string | undefined {

@@ -19,7 +19,8 @@ export function normalizeResourceId(resourceId: string): string {
 /** Lower-cases a GUID and adds the dashes that `evidence.principalId` leaves out. */
 export function normalizeGuid(value: string): string {
   const trimmed = value.trim().toLowerCase();
-  if (!GUID_WITHOUT_DASHES.test(trimmed)) return trimmed;
+  // Only 32 characters can be a GUID without dashes; most values have their dashes.
+  if (trimmed.length !== 32 || !GUID_WITHOUT_DASHES.test(trimmed)) return trimmed;
   return [
     trimmed.slice(0, 8),
     trimmed.slice(8, 12),
@@ -128,12 +129,23 @@ export function namespaceOfOperation(operationName: string): string | undefined 
   return namespace.includes('.') ? namespace : undefined;
 }
 
-/** Returns the provider namespace of a resource id, in the case the id uses. */
-export function namespaceOfResourceId(resourceId: string): string | undefined {
+/**
+ * Returns the provider namespace of a resource id, in the case the id uses. `normalized`
+ * is the id as {@link normalizeResourceId} returns it, when the caller has it already.
+ */
+export function namespaceOfResourceId(
+  resourceId: string,
+  normalized: string = normalizeResourceId(resourceId),
+): string | undefined {
   const text = resourceId.trim();
-  // The last `/providers/` segment in any case, followed by a non-empty segment.
-  const lowered = text.toLowerCase();
-  if (lowered.length !== text.length) return namespaceOfSegments(text);
+  // The last `/providers/` segment in any case, followed by a non-empty segment. The
+  // normalized id is the text lower-cased without its trailing slashes, which end no
+  // segment that matters here, so its positions are the text's unless lower-casing
+  // changed a length.
+  const lowered = normalized;
+  let textEnd = text.length;
+  while (textEnd > 0 && text.charCodeAt(textEnd - 1) === 0x2f) textEnd--;
+  if (lowered.length !== textEnd) return namespaceOfSegments(text);
   let searchFrom = lowered.length;
   while (searchFrom >= 0) {
     const at = lowered.lastIndexOf('providers', searchFrom);

@@ -16,6 +16,8 @@ const ROLE_ASSIGNMENT_WRITE = /\/roleassignments\/write$/i;
  * listed once each.
  */
 export function resourcesOf(input: {
+  /** `resourceId` as normalizeResourceId returns it. */
+  normalizedResourceId: string | undefined;
   resourceId: string | undefined;
   authorizationScope: string | undefined;
   operationName: string;
@@ -23,7 +25,7 @@ export function resourcesOf(input: {
 }): Resource[] {
   // Records list one to five resources, so a linear search finds duplicates cheaply.
   const resources: Resource[] = [];
-  addResource(resources, input.resourceId);
+  addNormalized(resources, input.normalizedResourceId);
   // The scope is usually the resource id itself, which is then listed already.
   if (input.authorizationScope !== input.resourceId) {
     addResource(resources, input.authorizationScope);
@@ -43,8 +45,11 @@ export function resourcesOf(input: {
 
 function addResource(resources: Resource[], id: string | undefined, type?: string): void {
   if (id === undefined) return;
-  const normalized = normalizeResourceId(id);
-  if (normalized === '') return;
+  addNormalized(resources, normalizeResourceId(id), type);
+}
+
+function addNormalized(resources: Resource[], normalized: string | undefined, type?: string): void {
+  if (normalized === undefined || normalized === '') return;
   for (let index = 0; index < resources.length; index++) {
     if ((resources[index] as Resource).id === normalized) return;
   }

@@ -1,6 +1,6 @@
 import type { Category, Outcome } from '@ciem/events';
-import { ownEntry } from '../own-entry.js';
 import { getPath, parseJsonObject, readString } from '../read-field.js';
+import { ownEntry } from '../own-entry.js';
 
 /**
  * Operation phases as the three shapes spell them: diagnostic settings write `resultType`
@@ -21,6 +21,21 @@ const PHASES: Readonly<Record<string, string>> = {
 /** Returns the normalized phase of a `resultType` or `status.value`. */
 export function phaseOf(resultType: string | undefined): string | null {
   if (resultType === undefined) return null;
+  // The spellings the two shapes document need neither trimming nor lower-casing.
+  switch (resultType) {
+    case 'Start':
+    case 'Started':
+      return 'started';
+    case 'Accept':
+    case 'Accepted':
+      return 'accepted';
+    case 'Success':
+    case 'Succeeded':
+      return 'succeeded';
+    case 'Failure':
+    case 'Failed':
+      return 'failed';
+  }
   const lowered = resultType.trim().toLowerCase();
   return ownEntry(PHASES, lowered) ?? lowered;
 }
@@ -45,7 +60,8 @@ export interface AzureResultSources {
   subStatus: string | undefined;
   statusCode: string | undefined;
   statusText: string | undefined;
-  statusMessage: unknown;
+  /** The record, whose `properties.statusMessage` is read only for a failure. */
+  record: unknown;
 }
 
 /** Outcome, error code and error message of one Azure record. */
@@ -67,7 +83,7 @@ export function resultOf(sources: AzureResultSources): AzureResult {
     return { outcome: 'success', errorCode: null, errorMessage: null };
   }
 
-  const detail = readStatusMessage(sources.statusMessage);
+  const detail = readStatusMessage(readStatusMessageRaw(sources.record));
   const codes = [detail.code, sources.subStatus, sources.statusCode, sources.statusText];
   const denied = codes.some(
     (code) => code !== undefined && DENIED_CODES.has(stripFailedPrefix(code)?.toLowerCase() ?? ''),
@@ -134,20 +150,19 @@ const SIGN_IN_CATEGORIES = new Set([
  * without one are `management`, sign-in logs are `sign-in`, and every other category is a
  * resource log (StorageRead, AuditEvent...) and counts as `data`.
  */
-export function categoryOf(category: string | undefined): Category {
-  if (category === undefined) return 'management';
-  const lowered = category.toLowerCase();
+export function categoryOf(lowered: string | undefined): Category {
+  if (lowered === undefined) return 'management';
   if (MANAGEMENT_CATEGORIES.has(lowered)) return 'management';
   if (SIGN_IN_CATEGORIES.has(lowered)) return 'sign-in';
   return 'data';
 }
 
-/** True for Entra ID sign-in categories. */
-export function isSignInCategory(category: string | undefined): boolean {
-  return category !== undefined && SIGN_IN_CATEGORIES.has(category.toLowerCase());
+/** True for Entra ID sign-in categories, given lower-cased. */
+export function isSignInCategory(lowered: string | undefined): boolean {
+  return lowered !== undefined && SIGN_IN_CATEGORIES.has(lowered);
 }
 
 /** Reads `properties.statusMessage` raw, because it may be an object or a string. */
-export function readStatusMessageRaw(record: unknown): unknown {
+function readStatusMessageRaw(record: unknown): unknown {
   return getPath(record, 'properties.statusMessage');
 }
