@@ -53,6 +53,7 @@ export const AZURE_FIELD_PATHS = {
   authorizationScope: ['identity.authorization.scope', 'authorization.scope'],
   principalId: ['identity.authorization.evidence.principalId'],
   principalType: ['identity.authorization.evidence.principalType'],
+  authType: ['identity.type'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** A logical field of an Azure Activity record. */
@@ -96,6 +97,19 @@ function readersOf<K extends string, T>(
   }
   return readers;
 }
+
+/**
+ * Reads the value of `time` as the record holds it (a string or an epoch number) at the
+ * first path where {@link readAzureField} finds it, for `readTime`.
+ */
+export const azureRawTime: FieldReader<unknown> = compileFieldReader<unknown>(
+  FIELD_PATHS.time,
+  { parseJsonObject, convert: (value) => (textOf(value) === undefined ? undefined : value) },
+  (record) => {
+    const found = readAzureField(record as JsonObject, 'time');
+    return found === undefined ? undefined : getPath(record, found.path);
+  },
+);
 
 /** Reads the first non-empty string among `paths` with the shared readers. */
 function readFieldString(record: JsonObject, paths: readonly FieldPath[]): string | undefined {

@@ -10,9 +10,15 @@ import type {
 } from '@ciem/events';
 import { mapAzureOperation } from '@ciem/permission-map';
 import type { NormalizeContext, NormalizeResult } from '../context.js';
-import { isObject, readArray, readString, readTime } from '../read-field.js';
+import { isObject, readArray, readString, readTime, textOf } from '../read-field.js';
 import type { JsonObject } from '../read-field.js';
-import { azureObject, azureText, findAzureRaw, readAzureField } from './activity-fields.js';
+import {
+  azureObject,
+  azureRawTime,
+  azureText,
+  findAzureRaw,
+  readAzureField,
+} from './activity-fields.js';
 import { resolveAzureCaller } from './principal.js';
 import type { AzureCaller } from './principal.js';
 import {
@@ -54,16 +60,19 @@ export function normalizeAzureActivityRecord(
     );
   }
 
-  const timeField = readAzureField(record, 'time');
-  if (timeField === undefined) return missing(ctx, record, 'time', 'an ISO 8601 timestamp');
-  const eventTime = readTime(record, timeField.path);
+  const rawTime = azureRawTime(record);
+  if (rawTime === undefined) return missing(ctx, record, 'time', 'an ISO 8601 timestamp');
+  // The raw value has text, so it is a string, a number or a boolean.
+  const timeText = textOf(rawTime) as string;
+  const eventTime = readTime(record, 'time', rawTime);
   if (eventTime === undefined) {
+    const path = readAzureField(record, 'time')?.path ?? 'time';
     return invalid(
       ctx,
       'wrong-type',
-      timeField.path,
-      `Azure Activity record field \`${timeField.path}\` must be an ISO 8601 timestamp, ` +
-        `received ${describeValue(timeField.value)}; fix the exporter or dead-letter the record.`,
+      path,
+      `Azure Activity record field \`${path}\` must be an ISO 8601 timestamp, ` +
+        `received ${describeValue(timeText)}; fix the exporter or dead-letter the record.`,
     );
   }
 
@@ -133,7 +142,7 @@ export function normalizeAzureActivityRecord(
     event_id:
       azureText.eventDataId(record) ??
       deriveEventId({
-        time: timeField.value,
+        time: timeText,
         resourceId: normalizedResourceId ?? '',
         operationName: operationLower,
         category: categoryLower ?? '',
@@ -278,7 +287,7 @@ function callerSources(
     claims,
     identityText: identity === undefined ? readString(record, 'identity') : undefined,
     requester: azureObject.requester(record),
-    authType: readString(identity, 'type'),
+    authType: azureText.authType(record),
     evidencePrincipalId: azureText.principalId(record),
     evidencePrincipalType: azureText.principalType(record),
     caller: azureText.caller(record),
