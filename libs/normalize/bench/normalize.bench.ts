@@ -12,14 +12,10 @@
  * Both ratios have the same input and the same reading on both sides. Times are process
  * CPU time.
  *
- * NOTE: the in-memory goal of 0.6 is met for GCP (about 0.7) and, at the edge of the
- * run-to-run spread, for CloudTrail (about 0.6), not for Azure (about 0.42). With records
- * parsed in advance, the normalizers alone take about 3.6 µs (CloudTrail), 7.9 µs
- * (Azure) and 2.5 µs (GCP), against about 5 µs for `JSON.parse` on the 2-vCPU machine of
- * the last run in the bench README. Azure spends about 2 µs on the SHA-256 event id of
- * records without `eventDataId` (1 µs of it in `hash`, which unchanged ids need) and
- * about 1.5 µs on trying each field's paths in three record shapes. The bench README
- * lists the measurements and the next steps.
+ * NOTE: the in-memory goal of 0.6 is met for GCP (about 0.7) and CloudTrail (about
+ * 0.64), not for Azure (about 0.55). Azure records without `eventDataId` spend about
+ * 1.7 µs of the 4.5 µs that the normalizer adds to `JSON.parse` on their SHA-256 event id,
+ * where the goal allows about 3.1 µs in all. The bench README lists the measurements.
  *
  * Memory (default, `--memory` alone): writes one CloudTrail `{"Records":[...]}` file of
  * CIEM_BENCH_BIG_FILE_GB gigabytes (default 0.2) and prints the peak RSS while

@@ -99,7 +99,7 @@ function readersOf<K extends string, T>(
 }
 
 /**
- * Reads the value of `time` as the record holds it (a string or an epoch number) at the
+ * Reads the value of `time` as the record has it (a string or an epoch number) at the
  * first path where {@link readAzureField} finds it, for `readTime`.
  */
 export const azureRawTime: FieldReader<unknown> = compileFieldReader<unknown>(
