@@ -116,6 +116,14 @@ describe('readTime', () => {
     expect(readTime({ t: 'yesterday' }, 't')).toBeUndefined();
   });
 
+  it('rejects epoch numbers beyond the Date range', () => {
+    // 1e21 was read as 1e21 ms, which no Date holds and the event schema rejected.
+    expect(readTime({ t: 1e21 }, 't')).toBeUndefined();
+    expect(readTime({ t: -1e21 }, 't')).toBeUndefined();
+    expect(readTime({ t: 8.64e15 }, 't')).toBe(8.64e15);
+    expect(readTime({ t: 8.64e15 + 1 }, 't')).toBeUndefined();
+  });
+
   it('reads ISO text as Date.parse does', () => {
     const texts = [
       '2024-05-01T12:00:00.123Z',

@@ -276,7 +276,9 @@ export function readTime(
   const value = getPath(root, path, direct);
   if (typeof value === 'number' && Number.isFinite(value)) {
     // Values below 1e11 cannot be milliseconds after 1973, so they are seconds.
-    return value < 1e11 ? Math.round(value * 1000) : Math.round(value);
+    const milliseconds = value < 1e11 ? Math.round(value * 1000) : Math.round(value);
+    // A Date holds at most 8.64e15 ms either side of 1970, and no time parses beyond.
+    return Math.abs(milliseconds) <= MAX_TIME_MS ? milliseconds : undefined;
   }
   if (typeof value !== 'string') return undefined;
   const fast = parseUtcTime(value);
@@ -285,6 +287,9 @@ export function readTime(
   const parsed = Date.parse(value.trim());
   return Number.isNaN(parsed) ? undefined : parsed;
 }
+
+/** The largest time value a Date holds (ECMAScript, "Time Values and Time Range"). */
+const MAX_TIME_MS = 8.64e15;
 
 /**
  * Parses the forms audit logs use without `Date.parse`, which costs several times more:

@@ -438,6 +438,15 @@ describe('normalizeCloudTrailRecord bad input', () => {
     expect(error.message).toContain('missing eventTime');
   });
 
+  it('rejects an epoch eventTime beyond the Date range', () => {
+    // Such a time became an event that the Avro schema rejected, instead of an error.
+    const record = loadFixture('iam-user-get-user-policy.json');
+    record.eventTime = 1e21;
+    const error = expectError(normalizeCloudTrailRecord(record, ctx));
+    expect(error.reason).toBe('wrong-type');
+    expect(error.field).toBe('eventTime');
+  });
+
   it('rejects garbage eventTime', () => {
     const record = loadFixture('iam-user-get-user-policy.json');
     record.eventTime = 'yesterday at noon';
