@@ -1,5 +1,5 @@
 import { setting } from '@ciem/config';
-import { kafkaSecuritySettings } from '@ciem/kafka';
+import { kafkaConsumerSettings, kafkaSecuritySettings } from '@ciem/kafka';
 import { serviceSettings } from '@ciem/runtime';
 
 /** Configuration of the alert-forwarder service: the shared service settings plus its own. */
@@ -28,14 +28,7 @@ export const forwarderSchema = {
     description:
       'Path of the JSON file listing the SIEM destinations, their routing rules and the variables or files holding their secrets (see "Destinations file").',
   }),
-  sessionTimeoutMs: setting.duration({
-    env: 'CIEM_KAFKA_SESSION_TIMEOUT_MS',
-    description:
-      'Time without heartbeats after which the group drops an instance and hands its partitions to the others.',
-    default: 30_000,
-    min: 6_000,
-    max: 300_000,
-  }),
+  ...kafkaConsumerSettings,
   topicsCreate: setting.boolean({
     env: 'CIEM_KAFKA_TOPICS_CREATE_ENABLED',
     description:

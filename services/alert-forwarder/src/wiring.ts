@@ -43,6 +43,7 @@ export function wireForwarder(
     logger,
     registry: telemetry.metrics,
     sessionTimeoutMs: config.sessionTimeoutMs,
+    lagIntervalMs: config.lagIntervalMs,
   });
 
   return {

@@ -1,5 +1,5 @@
 import { setting } from '@ciem/config';
-import { kafkaSecuritySettings } from '@ciem/kafka';
+import { kafkaConsumerSettings, kafkaSecuritySettings } from '@ciem/kafka';
 import { serviceSettings } from '@ciem/runtime';
 
 /** Configuration of the anomaly analyzer: the shared service settings plus its own. */
@@ -24,14 +24,7 @@ export const analyzerAnomalySchema = {
       'Consumer group of the normalized topic; instances in one group share the partitions and so the principals.',
     default: 'ciem-analyzer-anomaly',
   }),
-  sessionTimeoutMs: setting.duration({
-    env: 'CIEM_KAFKA_SESSION_TIMEOUT_MS',
-    description:
-      'Time without heartbeats after which the group drops an instance and hands its partitions to the others.',
-    default: 30_000,
-    min: 6_000,
-    max: 300_000,
-  }),
+  ...kafkaConsumerSettings,
   checkpointDir: setting.string({
     env: 'CIEM_ANOMALY_CHECKPOINT_DIR',
     description:

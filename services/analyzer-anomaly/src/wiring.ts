@@ -100,6 +100,7 @@ export function wireAnalyzerAnomaly(
     logger,
     metrics: stageMetrics(telemetry.metrics, ANOMALY_STAGE, { logger }),
     sessionTimeoutMs: config.sessionTimeoutMs,
+    lagIntervalMs: config.lagIntervalMs,
   });
 
   return {

@@ -1,5 +1,5 @@
 import { setting } from '@ciem/config';
-import { kafkaSecuritySettings } from '@ciem/kafka';
+import { kafkaConsumerSettings, kafkaSecuritySettings } from '@ciem/kafka';
 import { serviceSettings } from '@ciem/runtime';
 
 /** Configuration of the normalizer service: the shared service settings plus its own. */
@@ -23,14 +23,7 @@ export const normalizerSchema = {
     description: 'Consumer group of the raw topics; instances in one group share the partitions.',
     default: 'ciem-normalizer',
   }),
-  sessionTimeoutMs: setting.duration({
-    env: 'CIEM_KAFKA_SESSION_TIMEOUT_MS',
-    description:
-      'Time without heartbeats after which the group drops an instance and hands its partitions to the others.',
-    default: 30_000,
-    min: 6_000,
-    max: 300_000,
-  }),
+  ...kafkaConsumerSettings,
   topicsCreate: setting.boolean({
     env: 'CIEM_KAFKA_TOPICS_CREATE_ENABLED',
     description:

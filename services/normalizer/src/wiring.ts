@@ -54,6 +54,7 @@ export function wireNormalizer(
     batchMaxWaitMs: config.batchMaxWaitMs,
     maxRecordBytes: config.maxRecordBytes,
     sessionTimeoutMs: config.sessionTimeoutMs,
+    lagIntervalMs: config.lagIntervalMs,
     partitionsConsumedConcurrently: config.partitionsConcurrency,
   });
   const sinkLogger = stageLogger(telemetry.logger, 'dlq-sink');
@@ -69,6 +70,7 @@ export function wireNormalizer(
         batchMaxRows: config.batchMaxRows,
         batchMaxWaitMs: config.batchMaxWaitMs,
         sessionTimeoutMs: config.sessionTimeoutMs,
+        lagIntervalMs: config.lagIntervalMs,
       })
     : undefined;
 

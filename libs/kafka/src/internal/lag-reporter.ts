@@ -5,10 +5,7 @@ import type { KafkaLogger, PartitionLag } from './types.js';
 /** Receives a consumer group's lag on every partition of its topics, such as a metrics gauge. */
 export type LagListener = (groupId: string, lags: readonly PartitionLag[]) => void;
 
-/**
- * Default interval of lag reports, in milliseconds.
- * NOTE: the services use this default; no CIEM_* setting passes another `lagIntervalMs` yet.
- */
+/** Default interval of lag reports, in milliseconds (`CIEM_KAFKA_LAG_INTERVAL_MS`). */
 export const DEFAULT_LAG_INTERVAL_MS = 15_000;
 
 /** Options of `startLagReporter`. */

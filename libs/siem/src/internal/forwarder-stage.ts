@@ -37,6 +37,8 @@ export interface AlertForwarderStageOptions {
   logger: Logger;
   registry: MetricsRegistry;
   sessionTimeoutMs?: number;
+  /** Interval of the consumer lag reports, in milliseconds; 15 000 by default. */
+  lagIntervalMs?: number;
   fromBeginning?: boolean;
 }
 
@@ -163,6 +165,7 @@ export function createAlertForwarderStage(options: AlertForwarderStageOptions): 
         sessionTimeoutMs: options.sessionTimeoutMs,
         handleBatch,
         onLag: (group, lags) => metrics.setConsumerLag(group, lags),
+        ...(options.lagIntervalMs === undefined ? {} : { lagIntervalMs: options.lagIntervalMs }),
       });
       consumer.done.catch((error: unknown) => {
         if (stopping === undefined) context.fail(error);

@@ -50,6 +50,8 @@ export interface AnomalyStageOptions {
   logger: Logger;
   metrics: StageMetrics;
   sessionTimeoutMs?: number;
+  /** Interval of the consumer lag reports, in milliseconds; 15 000 by default. */
+  lagIntervalMs?: number;
   /** Clock for checkpoint timing; `Date.now` by default. */
   now?: () => number;
 }
@@ -254,6 +256,7 @@ export function createAnomalyStage(options: AnomalyStageOptions): Stage {
         ...(options.sessionTimeoutMs === undefined
           ? {}
           : { sessionTimeoutMs: options.sessionTimeoutMs }),
+        ...(options.lagIntervalMs === undefined ? {} : { lagIntervalMs: options.lagIntervalMs }),
       });
       ready = true;
       consumer.done.catch((error: unknown) => context.fail(error));

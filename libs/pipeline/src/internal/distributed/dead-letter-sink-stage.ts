@@ -55,6 +55,8 @@ export interface DeadLetterSinkStageOptions {
   /** Stages whose records are skipped because they write their rows; `SELF_RECORDING_STAGES` by default. */
   skipStages?: readonly string[];
   sessionTimeoutMs?: number;
+  /** Interval of the consumer lag reports, in milliseconds; 15 000 by default. */
+  lagIntervalMs?: number;
   /** Read the dead-letter topic from the oldest retained message when the group has no offsets; true by default. */
   fromBeginning?: boolean;
   /** Attempts of one ClickHouse INSERT before the Kafka batch is handed back; 6 by default. */
@@ -213,6 +215,7 @@ export function createDeadLetterSinkStage(
         fromBeginning: options.fromBeginning ?? true,
         sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
         onLag: (group, lags) => metrics.setConsumerLag(group, lags),
+        ...(options.lagIntervalMs === undefined ? {} : { lagIntervalMs: options.lagIntervalMs }),
         handleBatch: async (batch, control) => {
           try {
             await handleBatch(batch, control);

@@ -51,6 +51,8 @@ export interface NormalizerStageOptions {
   maxDeadLetterPayloadBytes?: number;
   /** Kafka session timeout: a member silent this long is dropped and its partitions move. */
   sessionTimeoutMs?: number;
+  /** Interval of the consumer lag reports, in milliseconds; 15 000 by default. */
+  lagIntervalMs?: number;
   /** Read the raw topics from the oldest retained message when the group has no offsets; true by default. */
   fromBeginning?: boolean;
   /** Attempts of one ClickHouse INSERT before the Kafka batch is handed back; 6 by default. */
@@ -352,6 +354,7 @@ export function createNormalizerStage(options: NormalizerStageOptions): Normaliz
         topics: rawTopics.map((entry) => entry.topic),
         fromBeginning: options.fromBeginning ?? true,
         sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
+        ...(options.lagIntervalMs === undefined ? {} : { lagIntervalMs: options.lagIntervalMs }),
         maxBytesPerPartition: options.maxBytesPerPartition ?? 8 * 1_048_576,
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
         handleBatch: handleBatchCounted,
