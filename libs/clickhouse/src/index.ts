@@ -1,4 +1,6 @@
 export { createClickHouse } from './internal/client.js';
+export { clickhouseConnectionSettings } from './internal/connection-settings.js';
+export type { ClickHouseSettingsText } from './internal/connection-settings.js';
 export type {
   ClickHouse,
   ClickHouseOptions,

@@ -25,6 +25,10 @@ export type {
 export type { KafkaAdmin, NewTopic, TopicDescription } from './internal/admin.js';
 export { DEFAULT_LAG_INTERVAL_MS } from './internal/lag-reporter.js';
 export { kafkaConsumerSettings } from './internal/consumer-settings.js';
+export {
+  kafkaConnectionSettings,
+  kafkaTopicCreationSettings,
+} from './internal/connection-settings.js';
 export type { LagListener } from './internal/lag-reporter.js';
 export {
   DEAD_LETTER_HEADERS,

@@ -1,23 +1,13 @@
 import { setting } from '@ciem/config';
-import { kafkaConsumerSettings, kafkaSecuritySettings } from '@ciem/kafka';
+import { clickhouseConnectionSettings } from '@ciem/clickhouse';
+import { kafkaConnectionSettings, kafkaConsumerSettings, kafkaSecuritySettings } from '@ciem/kafka';
 import { serviceSettings } from '@ciem/runtime';
 
 /** Configuration of the anomaly analyzer: the shared service settings plus its own. */
 export const analyzerAnomalySchema = {
   ...serviceSettings,
-  kafkaBrokers: setting.list({
-    env: 'CIEM_KAFKA_BROKERS',
-    description: 'Kafka bootstrap servers as comma-separated `host:port`.',
-    default: ['127.0.0.1:9092'],
-    minItems: 1,
-  }),
+  ...kafkaConnectionSettings('ciem.alerts'),
   ...kafkaSecuritySettings,
-  topicPrefix: setting.string({
-    env: 'CIEM_KAFKA_TOPIC_PREFIX',
-    description: 'Put in front of every topic name, such as `staging.` for `staging.ciem.alerts`.',
-    default: '',
-    nonEmpty: false,
-  }),
   groupId: setting.string({
     env: 'CIEM_ANOMALY_GROUP_ID',
     description:
@@ -96,28 +86,7 @@ export const analyzerAnomalySchema = {
       'JSON array of suppression rules `{"ruleId","principal","accountId","sourceCidr"}`; every field given must match, `*` is a wildcard.',
     default: '[]',
   }),
-  clickhouseUrl: setting.url({
-    env: 'CIEM_CLICKHOUSE_URL',
-    description: 'ClickHouse HTTP endpoint.',
-    default: 'http://127.0.0.1:8123',
-  }),
-  clickhouseDatabase: setting.string({
-    env: 'CIEM_CLICKHOUSE_DATABASE',
-    description: 'ClickHouse database of the `alerts` table.',
-    default: 'ciem',
-  }),
-  clickhouseUser: setting.string({
-    env: 'CIEM_CLICKHOUSE_USER',
-    description: 'ClickHouse user.',
-    default: 'default',
-  }),
-  clickhousePassword: setting.string({
-    env: 'CIEM_CLICKHOUSE_PASSWORD',
-    description: 'ClickHouse password.',
-    secret: true,
-    optional: true,
-    nonEmpty: false,
-  }),
+  ...clickhouseConnectionSettings({ tables: 'the `alerts` table' }),
   migrations: setting.boolean({
     env: 'CIEM_MIGRATIONS_ENABLED',
     description: 'Applies the ClickHouse migrations at start (idempotent).',

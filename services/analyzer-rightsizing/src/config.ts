@@ -1,5 +1,10 @@
 import { setting } from '@ciem/config';
-import { kafkaSecuritySettings } from '@ciem/kafka';
+import { clickhouseConnectionSettings } from '@ciem/clickhouse';
+import {
+  kafkaConnectionSettings,
+  kafkaSecuritySettings,
+  kafkaTopicCreationSettings,
+} from '@ciem/kafka';
 import { serviceSettings } from '@ciem/runtime';
 
 /** Configuration of the analyzer-rightsizing service: the shared service settings plus its own. */
@@ -166,62 +171,11 @@ export const rightsizingSchema = {
     description: 'Publishes each result to the compacted recommendations topic.',
     default: true,
   }),
-  kafkaBrokers: setting.list({
-    env: 'CIEM_KAFKA_BROKERS',
-    description: 'Kafka bootstrap servers as comma-separated `host:port`.',
-    default: ['127.0.0.1:9092'],
-    minItems: 1,
-  }),
+  ...kafkaConnectionSettings('ciem.recommendations'),
   ...kafkaSecuritySettings,
-  topicPrefix: setting.string({
-    env: 'CIEM_KAFKA_TOPIC_PREFIX',
-    description:
-      'Put in front of every topic name, such as `staging.` for `staging.ciem.recommendations`.',
-    default: '',
-    nonEmpty: false,
-  }),
-  topicsCreate: setting.boolean({
-    env: 'CIEM_KAFKA_TOPICS_CREATE_ENABLED',
-    description:
-      'Creates the recommendations topic at start when missing; an existing topic is compared, never changed.',
-    default: true,
-  }),
-  topicPartitions: setting.integer({
-    env: 'CIEM_KAFKA_TOPICS_PARTITIONS',
-    description: 'Partitions of the topic created at start.',
-    default: 6,
-    min: 1,
-    unit: 'partitions',
-  }),
-  topicReplicationFactor: setting.integer({
-    env: 'CIEM_KAFKA_TOPICS_REPLICATION_FACTOR',
-    description: 'Replicas of each partition of the topic created at start.',
-    default: 1,
-    min: 1,
-    unit: 'replicas',
-  }),
-  clickhouseUrl: setting.url({
-    env: 'CIEM_CLICKHOUSE_URL',
-    description: 'ClickHouse HTTP endpoint.',
-    default: 'http://127.0.0.1:8123',
-  }),
-  clickhouseDatabase: setting.string({
-    env: 'CIEM_CLICKHOUSE_DATABASE',
-    description:
-      'ClickHouse database of the `entitlements`, `permission_usage` and `recommendations` tables.',
-    default: 'ciem',
-  }),
-  clickhouseUser: setting.string({
-    env: 'CIEM_CLICKHOUSE_USER',
-    description: 'ClickHouse user.',
-    default: 'default',
-  }),
-  clickhousePassword: setting.string({
-    env: 'CIEM_CLICKHOUSE_PASSWORD',
-    description: 'ClickHouse password.',
-    secret: true,
-    optional: true,
-    nonEmpty: false,
+  ...kafkaTopicCreationSettings('the recommendations topic'),
+  ...clickhouseConnectionSettings({
+    tables: 'the `entitlements`, `permission_usage` and `recommendations` tables',
   }),
   batchMaxRows: setting.integer({
     env: 'CIEM_CLICKHOUSE_BATCH_MAX_ROWS',

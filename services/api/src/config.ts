@@ -1,5 +1,6 @@
 import { setting } from '@ciem/config';
-import { kafkaSecuritySettings } from '@ciem/kafka';
+import { clickhouseConnectionSettings } from '@ciem/clickhouse';
+import { kafkaConnectionSettings, kafkaSecuritySettings } from '@ciem/kafka';
 import { serviceSettings } from '@ciem/runtime';
 
 /** Configuration of the query API service: the shared service settings plus its own. */
@@ -139,41 +140,11 @@ export const apiSchema = {
     default: 5_000,
     min: 100,
   }),
-  kafkaBrokers: setting.list({
-    env: 'CIEM_KAFKA_BROKERS',
-    description: 'Kafka bootstrap servers as comma-separated `host:port`.',
-    default: ['127.0.0.1:9092'],
-    minItems: 1,
-  }),
+  ...kafkaConnectionSettings('ciem.alerts'),
   ...kafkaSecuritySettings,
-  topicPrefix: setting.string({
-    env: 'CIEM_KAFKA_TOPIC_PREFIX',
-    description: 'Put in front of every topic name, such as `staging.` for `staging.ciem.alerts`.',
-    default: '',
-    nonEmpty: false,
-  }),
-  clickhouseUrl: setting.url({
-    env: 'CIEM_CLICKHOUSE_URL',
-    description: 'ClickHouse HTTP endpoint.',
-    default: 'http://127.0.0.1:8123',
-  }),
-  clickhouseDatabase: setting.string({
-    env: 'CIEM_CLICKHOUSE_DATABASE',
-    description: 'ClickHouse database of the tables in schemas/clickhouse.',
-    default: 'ciem',
-  }),
-  clickhouseUser: setting.string({
-    env: 'CIEM_CLICKHOUSE_USER',
-    description:
-      'ClickHouse user; it needs INSERT on `alert_acks` for acknowledgements, and on `alert_ack_history`, which a view fills, where views run with the inserting user\u2019s rights.',
-    default: 'default',
-  }),
-  clickhousePassword: setting.string({
-    env: 'CIEM_CLICKHOUSE_PASSWORD',
-    description: 'ClickHouse password.',
-    secret: true,
-    optional: true,
-    nonEmpty: false,
+  ...clickhouseConnectionSettings({
+    tables: 'the tables in schemas/clickhouse',
+    user: 'it needs INSERT on `alert_acks` for acknowledgements, and on `alert_ack_history`, which a view fills, where views run with the inserting user\u2019s rights.',
   }),
   migrations: setting.boolean({
     env: 'CIEM_MIGRATIONS_ENABLED',

@@ -1,5 +1,10 @@
 import { setting } from '@ciem/config';
-import { kafkaSecuritySettings } from '@ciem/kafka';
+import { clickhouseConnectionSettings } from '@ciem/clickhouse';
+import {
+  kafkaConnectionSettings,
+  kafkaSecuritySettings,
+  kafkaTopicCreationSettings,
+} from '@ciem/kafka';
 import { serviceSettings } from '@ciem/runtime';
 
 /** Configuration of the entitlements service: the shared service settings plus its own. */
@@ -131,67 +136,15 @@ export const entitlementsSchema = {
     description: 'Publishes each snapshot to the compacted entitlements topic.',
     default: true,
   }),
-  kafkaBrokers: setting.list({
-    env: 'CIEM_KAFKA_BROKERS',
-    description: 'Kafka bootstrap servers as comma-separated `host:port`.',
-    default: ['127.0.0.1:9092'],
-    minItems: 1,
-  }),
+  ...kafkaConnectionSettings('ciem.entitlements'),
   ...kafkaSecuritySettings,
-  topicPrefix: setting.string({
-    env: 'CIEM_KAFKA_TOPIC_PREFIX',
-    description:
-      'Put in front of every topic name, such as `staging.` for `staging.ciem.entitlements`.',
-    default: '',
-    nonEmpty: false,
-  }),
-  topicsCreate: setting.boolean({
-    env: 'CIEM_KAFKA_TOPICS_CREATE_ENABLED',
-    description:
-      'Creates the entitlements topic at start when missing; an existing topic is compared, never changed.',
-    default: true,
-  }),
-  topicPartitions: setting.integer({
-    env: 'CIEM_KAFKA_TOPICS_PARTITIONS',
-    description: 'Partitions of the topic created at start.',
-    default: 6,
-    min: 1,
-    unit: 'partitions',
-  }),
-  topicReplicationFactor: setting.integer({
-    env: 'CIEM_KAFKA_TOPICS_REPLICATION_FACTOR',
-    description: 'Replicas of each partition of the topic created at start.',
-    default: 1,
-    min: 1,
-    unit: 'replicas',
-  }),
+  ...kafkaTopicCreationSettings('the entitlements topic'),
   clickhouseEnabled: setting.boolean({
     env: 'CIEM_ENTITLEMENTS_CLICKHOUSE_ENABLED',
     description: 'Writes each snapshot to the ClickHouse `entitlements` table.',
     default: true,
   }),
-  clickhouseUrl: setting.url({
-    env: 'CIEM_CLICKHOUSE_URL',
-    description: 'ClickHouse HTTP endpoint.',
-    default: 'http://127.0.0.1:8123',
-  }),
-  clickhouseDatabase: setting.string({
-    env: 'CIEM_CLICKHOUSE_DATABASE',
-    description: 'ClickHouse database of the `entitlements` table.',
-    default: 'ciem',
-  }),
-  clickhouseUser: setting.string({
-    env: 'CIEM_CLICKHOUSE_USER',
-    description: 'ClickHouse user.',
-    default: 'default',
-  }),
-  clickhousePassword: setting.string({
-    env: 'CIEM_CLICKHOUSE_PASSWORD',
-    description: 'ClickHouse password.',
-    secret: true,
-    optional: true,
-    nonEmpty: false,
-  }),
+  ...clickhouseConnectionSettings({ tables: 'the `entitlements` table' }),
   batchMaxRows: setting.integer({
     env: 'CIEM_CLICKHOUSE_BATCH_MAX_ROWS',
     description: 'Rows per ClickHouse INSERT.',

@@ -1,49 +1,25 @@
 import { setting } from '@ciem/config';
-import { kafkaConsumerSettings, kafkaSecuritySettings } from '@ciem/kafka';
+import { clickhouseConnectionSettings } from '@ciem/clickhouse';
+import {
+  kafkaConnectionSettings,
+  kafkaConsumerSettings,
+  kafkaSecuritySettings,
+  kafkaTopicCreationSettings,
+} from '@ciem/kafka';
 import { serviceSettings } from '@ciem/runtime';
 
 /** Configuration of the normalizer service: the shared service settings plus its own. */
 export const normalizerSchema = {
   ...serviceSettings,
-  kafkaBrokers: setting.list({
-    env: 'CIEM_KAFKA_BROKERS',
-    description: 'Kafka bootstrap servers as comma-separated `host:port`.',
-    default: ['127.0.0.1:9092'],
-    minItems: 1,
-  }),
+  ...kafkaConnectionSettings('ciem.dlq'),
   ...kafkaSecuritySettings,
-  topicPrefix: setting.string({
-    env: 'CIEM_KAFKA_TOPIC_PREFIX',
-    description: 'Put in front of every topic name, such as `staging.` for `staging.ciem.dlq`.',
-    default: '',
-    nonEmpty: false,
-  }),
   groupId: setting.string({
     env: 'CIEM_NORMALIZER_GROUP_ID',
     description: 'Consumer group of the raw topics; instances in one group share the partitions.',
     default: 'ciem-normalizer',
   }),
   ...kafkaConsumerSettings,
-  topicsCreate: setting.boolean({
-    env: 'CIEM_KAFKA_TOPICS_CREATE_ENABLED',
-    description:
-      'Creates the missing platform topics at start; existing topics are compared, never changed.',
-    default: true,
-  }),
-  topicPartitions: setting.integer({
-    env: 'CIEM_KAFKA_TOPICS_PARTITIONS',
-    description: 'Partitions of the topics created at start.',
-    default: 6,
-    min: 1,
-    unit: 'partitions',
-  }),
-  topicReplicationFactor: setting.integer({
-    env: 'CIEM_KAFKA_TOPICS_REPLICATION_FACTOR',
-    description: 'Replicas of each partition of the topics created at start.',
-    default: 1,
-    min: 1,
-    unit: 'replicas',
-  }),
+  ...kafkaTopicCreationSettings('the platform topics'),
   maxMessageBytes: setting.integer({
     env: 'CIEM_KAFKA_RAW_MAX_MESSAGE_BYTES',
     description:
@@ -79,28 +55,7 @@ export const normalizerSchema = {
     min: 1,
     unit: 'bytes',
   }),
-  clickhouseUrl: setting.url({
-    env: 'CIEM_CLICKHOUSE_URL',
-    description: 'ClickHouse HTTP endpoint.',
-    default: 'http://127.0.0.1:8123',
-  }),
-  clickhouseDatabase: setting.string({
-    env: 'CIEM_CLICKHOUSE_DATABASE',
-    description: 'ClickHouse database of the `events` and `dlq_events` tables.',
-    default: 'ciem',
-  }),
-  clickhouseUser: setting.string({
-    env: 'CIEM_CLICKHOUSE_USER',
-    description: 'ClickHouse user.',
-    default: 'default',
-  }),
-  clickhousePassword: setting.string({
-    env: 'CIEM_CLICKHOUSE_PASSWORD',
-    description: 'ClickHouse password.',
-    secret: true,
-    optional: true,
-    nonEmpty: false,
-  }),
+  ...clickhouseConnectionSettings({ tables: 'the `events` and `dlq_events` tables' }),
   batchMaxRows: setting.integer({
     env: 'CIEM_CLICKHOUSE_BATCH_MAX_ROWS',
     description: 'Rows per ClickHouse INSERT.',
