@@ -83,7 +83,7 @@ export const analyzerAnomalySchema = {
   suppressions: setting.string({
     env: 'CIEM_ANOMALY_SUPPRESSIONS',
     description:
-      'JSON array of suppression rules `{"ruleId","principal","accountId","sourceCidr"}`; every field given must match, `*` is a wildcard.',
+      'JSON array of suppression rules `{"ruleId","principal","accountId","sourceCidr"}`; every field given must match, `*` is a wildcard, and `sourceCidr` is an IPv4 or IPv6 range.',
     default: '[]',
   }),
   ...clickhouseConnectionSettings({ tables: 'the `alerts` table' }),

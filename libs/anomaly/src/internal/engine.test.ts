@@ -40,10 +40,35 @@ describe('anomaly engine', () => {
     );
   });
 
-  it('rejects an IPv6 suppression CIDR', () => {
-    expect(() => createAnomalyEngine({ suppressions: [{ sourceCidr: '2001:db8::/32' }] })).toThrow(
-      /CIDR/,
-    );
+  it('suppresses by IPv6 source CIDR', () => {
+    const options = { suppressions: [{ sourceCidr: '2001:db8:10::/48' }] };
+    expect(collect(options, [stopLogging(T0, '2001:db8:10:4::20')])).toEqual([]);
+    expect(collect(options, [stopLogging(T0, '2001:db8:11::20')])).toHaveLength(1);
+    expect(collect(options, [stopLogging(T0, '198.51.100.20')])).toHaveLength(1);
+  });
+
+  it('matches IPv4-mapped IPv6 sources against IPv4 ranges', () => {
+    const options = { suppressions: [{ sourceCidr: '198.51.100.0/24' }] };
+    expect(collect(options, [stopLogging(T0, '::ffff:198.51.100.20')])).toEqual([]);
+  });
+
+  it('matches no range for a source that is no address', () => {
+    const options = { suppressions: [{ sourceCidr: '0.0.0.0/0' }] };
+    expect(collect(options, [stopLogging(T0, 'cloudtrail.amazonaws.com')])).toHaveLength(1);
+  });
+
+  it('rejects an invalid suppression CIDR', () => {
+    for (const sourceCidr of [
+      '2001:db8::/129',
+      '203.0.113.0/33',
+      '203.0.113.0/',
+      'office',
+      '10.0.0.0/8x',
+    ]) {
+      expect(() => createAnomalyEngine({ suppressions: [{ sourceCidr }] }), sourceCidr).toThrow(
+        /CIDR/,
+      );
+    }
   });
 
   it('rejects a negative threshold', () => {

@@ -1,9 +1,12 @@
+import { BlockList, isIP } from 'node:net';
 import { invalidOption } from './errors.js';
 
 /**
  * A suppression rule from configuration. An alert is suppressed when every field the rule
- * sets matches. `ruleId` and `principal` accept `*` wildcards; `sourceCidr` is an IPv4 CIDR
- * matched against the triggering event's source address.
+ * sets matches. `ruleId` and `principal` accept `*` wildcards; `sourceCidr` is an IPv4 or
+ * IPv6 CIDR matched against the triggering event's source address. An IPv4 range also
+ * matches the IPv4-mapped IPv6 form of its addresses (`::ffff:203.0.113.7`), and the
+ * other way round.
  */
 export interface SuppressionRule {
   ruleId?: string;
@@ -24,7 +27,7 @@ interface CompiledRule {
   ruleId: RegExp | undefined;
   principal: RegExp | undefined;
   accountId: string | undefined;
-  network: [number, number] | undefined;
+  network: BlockList | undefined;
 }
 
 /** Compiles suppression rules into a predicate; throws CIEM_ANOMALY_INVALID_OPTION on a bad CIDR. */
@@ -49,10 +52,12 @@ function matches(rule: CompiledRule, subject: SuppressionSubject): boolean {
   if (rule.principal && !rule.principal.test(subject.principalId)) return false;
   if (rule.accountId !== undefined && rule.accountId !== subject.accountId) return false;
   if (rule.network) {
-    const address = subject.sourceIp === null ? undefined : ipv4ToNumber(subject.sourceIp);
-    if (address === undefined) return false;
-    const [base, mask] = rule.network;
-    if ((address & mask) >>> 0 !== base) return false;
+    // Source addresses that are no IP address, such as AWS service names, match no range.
+    const family = subject.sourceIp === null ? 0 : isIP(subject.sourceIp);
+    if (family === 0) return false;
+    if (!rule.network.check(subject.sourceIp as string, family === 4 ? 'ipv4' : 'ipv6')) {
+      return false;
+    }
   }
   return true;
 }
@@ -62,27 +67,22 @@ function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${escaped}$`, 'i');
 }
 
-function ipv4ToNumber(ip: string): number | undefined {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    value = value * 256 + octet;
+/** Parses `address/prefix` (or a bare address, a range of one) into a range of addresses. */
+function parseCidr(cidr: string, field: string): BlockList {
+  const slash = cidr.indexOf('/');
+  const address = slash < 0 ? cidr : cidr.slice(0, slash);
+  const family = isIP(address);
+  const maxBits = family === 4 ? 32 : 128;
+  const bitsText = slash < 0 ? String(maxBits) : cidr.slice(slash + 1);
+  const bits = /^\d{1,3}$/.test(bitsText) ? Number(bitsText) : Number.NaN;
+  if (family === 0 || !(bits >= 0 && bits <= maxBits)) {
+    throw invalidOption(
+      field,
+      'an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32',
+      cidr,
+    );
   }
-  return value >>> 0;
-}
-
-// NOTE: only IPv4 ranges can be suppressed; an IPv6 CIDR is rejected as an invalid option.
-function parseCidr(cidr: string, field: string): [number, number] {
-  const [ip, bitsText] = cidr.split('/');
-  const address = ip === undefined ? undefined : ipv4ToNumber(ip);
-  const bits = bitsText === undefined ? 32 : Number(bitsText);
-  if (address === undefined || !Number.isInteger(bits) || bits < 0 || bits > 32) {
-    throw invalidOption(field, 'an IPv4 CIDR such as 203.0.113.0/24', cidr);
-  }
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return [(address & mask) >>> 0, mask];
+  const network = new BlockList();
+  network.addSubnet(address, bits, family === 4 ? 'ipv4' : 'ipv6');
+  return network;
 }
