@@ -3,10 +3,30 @@ import { createRequire } from 'node:module';
 import type { Alert, NormalizedEvent } from '@ciem/events';
 import { createAnomalyEngine, processEvents } from '@ciem/anomaly';
 import { describe, expect, it } from 'vitest';
-import { loadCountryLookup, loadCountryPoints } from './geoip.js';
+import { ipv6Words, loadCountryLookup, loadCountryPoints } from './geoip.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2024, 2, 4, 8);
+
+/**
+ * Returns IPv6 addresses of the given country from the package's own IPv6 ranges, written
+ * in full eight-group form.
+ */
+function ipv6AddressesOf(country: string, count: number): string[] {
+  const require = createRequire(import.meta.url);
+  const file =
+    require.resolve('@ip-location-db/geo-whois-asn-country/geo-whois-asn-country-ipv6-num.csv');
+  const found: string[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const [first, last, code] = line.split(',');
+    if (code?.trim() !== country || first === undefined || last === undefined) continue;
+    if (BigInt(last) - BigInt(first) < 2n) continue;
+    const hex = (BigInt(first) + 1n).toString(16).padStart(32, '0');
+    found.push(hex.match(/.{4}/g)?.join(':') ?? '');
+    if (found.length === count) break;
+  }
+  return found;
+}
 
 /**
  * Returns addresses of the given country from the package's own ranges (`first,last,country`
@@ -85,7 +105,25 @@ describe('loadCountryLookup', () => {
     const lookup = await loadCountryLookup();
     expect(lookup('10.1.2.3')).toBeUndefined();
     expect(lookup('not-an-ip')).toBeUndefined();
-    expect(lookup('2001:db8::1')).toBeUndefined();
+    // Unique local, link-local and loopback IPv6 addresses are registered to no country.
+    expect(lookup('fd12:3456::1')).toBeUndefined();
+    expect(lookup('fe80::1%eth0')).toBeUndefined();
+    expect(lookup('::1')).toBeUndefined();
+  });
+
+  it('resolves IPv6 allocations', async () => {
+    const lookup = await loadCountryLookup();
+    for (const country of ['JP', 'DE', 'BR']) {
+      const [address] = ipv6AddressesOf(country, 1);
+      expect(lookup(address as string)?.country, address).toBe(country);
+    }
+  });
+
+  it('looks up IPv4-mapped IPv6 addresses as IPv4', async () => {
+    const lookup = await loadCountryLookup();
+    // 1.0.0.0/24 is delegated by APNIC to Australia.
+    expect(lookup('::ffff:1.0.0.1')?.country).toBe('AU');
+    expect(lookup('::ffff:100:1')?.country).toBe('AU');
   });
 
   it('places countries at their points', async () => {
@@ -95,6 +133,26 @@ describe('loadCountryLookup', () => {
     expect(australia?.latitude).toBeCloseTo(-25, 0);
     expect(australia?.longitude).toBeCloseTo(134, 0);
     expect(loadCountryPoints().size).toBeGreaterThan(240);
+  });
+});
+
+describe('ipv6Words', () => {
+  it('reads the text forms of RFC 4291', () => {
+    const full = [0x20010db8, 0, 0, 1];
+    expect(ipv6Words('2001:0db8:0000:0000:0000:0000:0000:0001')).toEqual(full);
+    expect(ipv6Words('2001:db8::1')).toEqual(full);
+    expect(ipv6Words('2001:DB8:0:0:0:0:0:1')).toEqual(full);
+    expect(ipv6Words('::')).toEqual([0, 0, 0, 0]);
+    expect(ipv6Words('1::')).toEqual([0x00010000, 0, 0, 0]);
+    expect(ipv6Words('ffff:ffff::ffff:ffff')).toEqual([0xffffffff, 0, 0, 0xffffffff]);
+    expect(ipv6Words('::ffff:192.0.2.33')).toEqual([0, 0, 0xffff, 0xc0000221]);
+    expect(ipv6Words('fe80::1%eth0')).toEqual([0xfe800000, 0, 0, 1]);
+  });
+
+  it('rejects text that is no IPv6 address', () => {
+    for (const text of ['2001:db8::1::1', '192.0.2.33', '2001:db8:::1', 'g::1', '']) {
+      expect(ipv6Words(text), text).toBeUndefined();
+    }
   });
 });
 
@@ -108,6 +166,15 @@ describe('impossible travel with country data', () => {
     expect(alerts).toHaveLength(1);
     expect(Number(alerts[0]?.details.distance_km)).toBeGreaterThan(8000);
     expect(alerts[0]?.source_ips).toEqual([germany]);
+  });
+
+  it('flags Japan over IPv6 to Germany in an hour', async () => {
+    const [japanIpv6] = ipv6AddressesOf('JP', 1);
+    const alerts = await travel([
+      call(T0, japanIpv6 as string),
+      call(T0 + HOUR, germany as string),
+    ]);
+    expect(alerts).toHaveLength(1);
   });
 
   it('accepts Japan to Germany in a day', async () => {
