@@ -405,3 +405,76 @@ describe('classifyRisk from findings', () => {
     expect(app?.findings[0]?.kind).toBe('privilege-escalation');
   });
 });
+
+describe('AWS recommendations from conditional grants', () => {
+  const SECURE = { Bool: { 'aws:SecureTransport': 'true' } };
+  const IN_VPC = { StringEquals: { 'aws:SourceVpc': 'vpc-111' } };
+
+  /** Analyzes one user whose inline policy has `statements`, with use of each action given. */
+  function recommend(statements: Record<string, unknown>[], used: string[]) {
+    const user = `arn:aws:iam::${AWS_ACCOUNT}:user/guarded`;
+    const principals = evaluate([
+      {
+        source: 'guarded.json',
+        value: awsAuthorizationDetails([
+          awsUser('guarded', { guarded: { Version: '2012-10-17', Statement: statements } }),
+        ]),
+      },
+    ]);
+    const [result] = analyzeRightsizing(
+      { principals, usage: used.map((action) => usageRow('aws', AWS_ACCOUNT, user, action)) },
+      { windowEnd: WINDOW_END },
+    );
+    return result?.recommendation;
+  }
+
+  it('keeps the Condition of a permission granted under one', () => {
+    // The policy before the change grants s3:GetObject over TLS only; so must the new one.
+    const recommendation = recommend(
+      [
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: SECURE },
+        { Effect: 'Allow', Action: ['ec2:DescribeInstances', 'ec2:StopInstances'], Resource: '*' },
+      ],
+      ['s3:GetObject', 'ec2:DescribeInstances'],
+    );
+    const statements = (recommendation?.document as IamPolicyJson).Statement;
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: '*',
+      Condition: SECURE,
+    });
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['ec2:DescribeInstances'],
+      Resource: '*',
+    });
+    expect(recommendation?.notes).toBeUndefined();
+  });
+
+  it('grants without a Condition a permission also granted without one', () => {
+    const recommendation = recommend(
+      [
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: SECURE },
+        { Effect: 'Allow', Action: ['s3:GetObject', 'ec2:StopInstances'], Resource: '*' },
+      ],
+      ['s3:GetObject'],
+    );
+    expect((recommendation?.document as IamPolicyJson).Statement).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: '*' },
+    ]);
+  });
+
+  it('names a permission whose different conditions it cannot restate', () => {
+    const recommendation = recommend(
+      [
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: SECURE },
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: IN_VPC },
+        { Effect: 'Allow', Action: 'ec2:StopInstances', Resource: '*' },
+      ],
+      ['s3:GetObject'],
+    );
+    expect(recommendation?.notes).toHaveLength(1);
+    expect(recommendation?.notes?.[0]).toContain('s3:GetObject');
+  });
+});

@@ -1,5 +1,6 @@
 import { expandAwsActionPattern, lookupAwsAction } from '@ciem/permission-map';
 import type { MatchedUse, RecommendationContext } from './analyze.js';
+import type { GrantedPermission } from './granted.js';
 import { compareText } from './analyze.js';
 import type { IamPolicyJson, IamStatementJson, Recommendation } from './types.js';
 
@@ -16,6 +17,8 @@ interface StatementDraft {
   resources: string[];
   actions: Set<string>;
   sid?: string;
+  /** JSON text of the statement's `Condition` block. */
+  condition?: string;
 }
 
 /** Returns the size IAM counts for a policy: its JSON text without whitespace. */
@@ -42,16 +45,45 @@ function addTo(
   drafts: Map<string, StatementDraft>,
   resources: readonly string[],
   action: string,
-  sid?: string,
+  options: { sid?: string; condition?: string | undefined } = {},
 ): void {
-  const key = `${sid ?? ''}\u0000${resources.join('\u0000')}`;
+  const { sid, condition } = options;
+  const key = `${sid ?? ''}\u0000${condition ?? ''}\u0000${resources.join('\u0000')}`;
   let draft = drafts.get(key);
   if (draft === undefined) {
     draft = { resources: [...resources], actions: new Set() };
     if (sid !== undefined) draft.sid = sid;
+    if (condition !== undefined) draft.condition = condition;
     drafts.set(key, draft);
   }
   draft.actions.add(action);
+}
+
+/**
+ * Returns the `Condition` block, as JSON text, that the grants of a conditional permission
+ * share. Returns `unresolved` when the policy cannot restate what limits them. That is the
+ * case for grants with different conditions, and for limits that are not an Allow's
+ * `Condition`: `NotResource`, and denies, boundaries or SCPs that only partly apply
+ * (`LimitedBy`).
+ */
+function conditionOf(granted: GrantedPermission): string | 'unresolved' | undefined {
+  if (!granted.conditional) return undefined;
+  const blocks = new Set<string>();
+  for (const text of granted.conditions) {
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      return 'unresolved';
+    }
+    if (parsed['NotResource'] !== undefined || parsed['LimitedBy'] !== undefined) {
+      return 'unresolved';
+    }
+    if (parsed['Condition'] === undefined) return 'unresolved';
+    blocks.add(JSON.stringify(parsed['Condition']));
+  }
+  const [only] = blocks;
+  return blocks.size === 1 && only !== undefined ? only : 'unresolved';
 }
 
 function toStatement(draft: StatementDraft): IamStatementJson {
@@ -60,6 +92,9 @@ function toStatement(draft: StatementDraft): IamStatementJson {
     Action: [...draft.actions].sort(compareText),
     Resource: draft.resources.length === 1 ? (draft.resources[0] ?? '*') : draft.resources,
   };
+  if (draft.condition !== undefined) {
+    statement.Condition = JSON.parse(draft.condition) as Record<string, unknown>;
+  }
   return draft.sid === undefined ? statement : { Sid: draft.sid, ...statement };
 }
 
@@ -139,21 +174,36 @@ function splitIntoPolicies(statements: readonly IamStatementJson[]): IamPolicyJs
  * document over the managed-policy limit is first compressed to `service:Verb*` wildcards
  * that add nothing, then split over several policies.
  *
- * NOTE: conditions of conditional grants are not carried into the policy, so the statement
- * grants the action on the same resources without the condition.
+ * A permission granted only under a `Condition` keeps that block in its statement. When its
+ * grants have different conditions, or are limited otherwise (`NotResource`, or a deny,
+ * boundary or SCP that only partly applies), the statement cannot restate the limit, so
+ * the permission is granted without it and a note names the permission.
  */
 export function recommendAwsPolicy(
   context: RecommendationContext,
   removes: string[],
 ): Recommendation {
   const drafts = new Map<string, StatementDraft>();
+  const unrestated: string[] = [];
+  const conditionFor = (granted: GrantedPermission): string | undefined => {
+    const condition = conditionOf(granted);
+    if (condition !== 'unresolved') return condition;
+    unrestated.push(granted.permission);
+    return undefined;
+  };
   for (const entry of context.used) {
     const resources = observedResources(entry) ?? entry.granted.resources;
-    addTo(drafts, resources, entry.granted.permission);
+    addTo(drafts, resources, entry.granted.permission, {
+      condition: conditionFor(entry.granted),
+    });
   }
   const kept = new Map<string, StatementDraft>();
-  for (const grant of context.unobservable)
-    addTo(kept, grant.resources, grant.permission, KEPT_UNOBSERVABLE_SID);
+  for (const grant of context.unobservable) {
+    addTo(kept, grant.resources, grant.permission, {
+      sid: KEPT_UNOBSERVABLE_SID,
+      condition: conditionFor(grant),
+    });
+  }
   let index = 0;
   for (const draft of kept.values()) {
     index += 1;
@@ -166,6 +216,11 @@ export function recommendAwsPolicy(
     toStatement,
   );
   const notes: string[] = [];
+  if (unrestated.length > 0) {
+    notes.push(
+      `These permissions are granted today only under conditions or exclusions that this policy does not restate, so it grants them more widely: ${[...new Set(unrestated)].sort(compareText).join(', ')}. Copy their conditions from the current policies before applying it.`,
+    );
+  }
   let document: IamPolicyJson = { Version: '2012-10-17', Statement: statements };
   if (policySize(document) > AWS_MANAGED_POLICY_MAX_CHARS) {
     document = {

@@ -18,6 +18,11 @@ export interface GrantedPermission {
   /** Resource patterns or scopes of the grants, sorted. */
   resources: string[];
   /**
+   * The `conditions` JSON text of each grant, once each, while the permission is
+   * conditional; empty once any grant of it is unconditional.
+   */
+  conditions: string[];
+  /**
    * Azure `notActions` (or `notDataActions`) that remove part of a wildcard grant, lower-cased.
    * When several grants give the same wildcard, only exclusions common to all remain.
    */
@@ -73,6 +78,7 @@ export function grantedPermissions(principal: AnalyzedPrincipal): Map<string, Gr
         data_action: dataAction,
         conditional,
         resources: [],
+        conditions: conditional && conditions !== undefined ? [conditions] : [],
         excluded,
       };
       granted.set(key, entry);
@@ -80,6 +86,10 @@ export function grantedPermissions(principal: AnalyzedPrincipal): Map<string, Gr
     } else {
       // An unconditional grant of the same permission makes the permission unconditional.
       entry.conditional = entry.conditional && conditional;
+      if (!entry.conditional) entry.conditions = [];
+      else if (conditions !== undefined && !entry.conditions.includes(conditions)) {
+        entry.conditions.push(conditions);
+      }
       entry.data_action = entry.data_action || dataAction;
       entry.excluded = entry.excluded.filter((name) => excluded.includes(name));
     }

@@ -106,6 +106,8 @@ export interface IamStatementJson {
   Effect: 'Allow';
   Action: string[];
   Resource: string | string[];
+  /** The `Condition` block of the grants the statement replaces, when they had one. */
+  Condition?: Record<string, unknown>;
 }
 
 /** An AWS identity-based policy document (IAM JSON policy grammar, version 2012-10-17). */
