@@ -158,3 +158,42 @@ describe('analyzeRightsizing on GCP grants', () => {
     expect(legacy.recommendation.kind).toBe('none');
   });
 });
+
+describe('GCP recommendations from conditional bindings', () => {
+  it('asks to bind the role under the same conditions', () => {
+    const guarded = `serviceAccount:guarded@${GCP_PROJECT}.iam.gserviceaccount.com`;
+    const conditional: ExportDocument[] = [
+      {
+        source: 'iam-policies.ndjson',
+        line: 1,
+        value: {
+          name: `//cloudresourcemanager.googleapis.com/projects/${GCP_PROJECT}`,
+          asset_type: 'cloudresourcemanager.googleapis.com/Project',
+          iam_policy: {
+            bindings: [
+              {
+                role: 'roles/storage.admin',
+                members: [guarded],
+                condition: {
+                  title: 'office hours',
+                  expression: 'request.time.getHours("Europe/Berlin") < 18',
+                },
+              },
+            ],
+          },
+        },
+      },
+      { source: 'roles.json', value: roles },
+    ];
+    const [result] = analyzeRightsizing(
+      {
+        principals: evaluate(conditional),
+        usage: [usageRow('gcp', GCP_PROJECT, guarded, 'storage.objects.get')],
+      },
+      { windowEnd: WINDOW_END, candidateRoles: candidateRolesFromExports(conditional) },
+    );
+    const notes = result?.recommendation.notes ?? [];
+    expect(notes.some((note) => note.includes('IAM bindings'))).toBe(true);
+    expect(notes.some((note) => note.includes('storage.objects.get'))).toBe(true);
+  });
+});

@@ -17,6 +17,31 @@ export function recommend(context: RecommendationContext): Recommendation {
   }
   if (removable.length === 0) return { kind: 'none', document: null, removes: [] };
   if (context.principal.provider === 'aws') return recommendAwsPolicy(context, removable);
-  if (context.principal.provider === 'azure') return recommendAzureRole(context, removable);
-  return recommendGcpRoles(context, removable);
+  const recommendation =
+    context.principal.provider === 'azure'
+      ? recommendAzureRole(context, removable)
+      : recommendGcpRoles(context, removable);
+  return withConditionNote(context, recommendation);
+}
+
+/**
+ * Adds a note when Azure or GCP permissions that the recommended role keeps are granted today
+ * only under a role assignment or binding condition. A role definition carries no
+ * condition, so the role must be assigned under the same conditions.
+ */
+function withConditionNote(
+  context: RecommendationContext,
+  recommendation: Recommendation,
+): Recommendation {
+  const conditional = [
+    ...context.used.map((entry) => entry.granted),
+    ...context.unobservable,
+  ].filter((granted) => granted.conditional);
+  if (conditional.length === 0) return recommendation;
+  const permissions = [...new Set(conditional.map((granted) => granted.permission))].sort(
+    compareText,
+  );
+  const where = context.principal.provider === 'azure' ? 'role assignments' : 'IAM bindings';
+  const note = `These permissions are granted today only under the conditions of ${where}: ${permissions.join(', ')}. Assign the recommended role under the same conditions, or it grants them more widely.`;
+  return { ...recommendation, notes: [...(recommendation.notes ?? []), note] };
 }
