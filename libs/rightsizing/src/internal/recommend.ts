@@ -41,7 +41,11 @@ function withConditionNote(
   const permissions = [...new Set(conditional.map((granted) => granted.permission))].sort(
     compareText,
   );
-  const where = context.principal.provider === 'azure' ? 'role assignments' : 'IAM bindings';
+  // Azure grants are also conditional where a deny assignment removes part of them.
+  const where =
+    context.principal.provider === 'azure'
+      ? 'role assignments, or are partly denied by deny assignments'
+      : 'IAM bindings';
   const note = `These permissions are granted today only under the conditions of ${where}: ${permissions.join(', ')}. Assign the recommended role under the same conditions, or it grants them more widely.`;
   return { ...recommendation, notes: [...(recommendation.notes ?? []), note] };
 }
