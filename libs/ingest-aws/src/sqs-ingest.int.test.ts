@@ -6,7 +6,10 @@ import {
   GetQueueAttributesCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { RAW_HEADERS, createRawPublisher } from '@ciem/ingest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { RAW_HEADERS, createFileCheckpointStore, createRawPublisher } from '@ciem/ingest';
 import { DEAD_LETTER_HEADERS, createKafkaClient, ensureTopics, topicNames } from '@ciem/kafka';
 import type { KafkaAdmin, KafkaClient, KafkaProducer } from '@ciem/kafka';
 import { createLogger } from '@ciem/telemetry';
@@ -268,5 +271,41 @@ describe('backfillS3 on moto and Kafka', () => {
       'b-3',
     ]);
     expect(await countMessages(client, publisher.topic)).toBe(3);
+  });
+
+  it('resumes after the last key a run saved', async () => {
+    const prefix = `${randomName('ingest_aws_resume')}.`;
+    await createTopicsFor(prefix);
+    const account = '666677778888';
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'ciem-backfill-checkpoints-'));
+    try {
+      const checkpoints = createFileCheckpointStore(folder);
+      const publisher = createRawPublisher({ producer, provider: 'aws', topicPrefix: prefix });
+      const run = () =>
+        backfillS3({
+          s3: aws.s3,
+          prefixes: [`s3://${bucket}/AWSLogs/${account}/`],
+          publisher,
+          checkpoints,
+        });
+      await putObject(deliveryKey(account, 'a'), deliveryFile([cloudTrailRecord('r-1', account)]));
+      await putObject(deliveryKey(account, 'b'), deliveryFile([cloudTrailRecord('r-2', account)]));
+      expect(await run()).toMatchObject({ files: 2, records: 2 });
+
+      // A key after the saved one is read by the next run; the first two are not read again.
+      await putObject(deliveryKey(account, 'c'), deliveryFile([cloudTrailRecord('r-3', account)]));
+      expect(await run()).toMatchObject({ files: 1, records: 1 });
+      expect(await run()).toMatchObject({ files: 0, records: 0 });
+
+      const raw = await readTopic(client, publisher.topic, 3);
+      expect(raw.map((message) => JSON.parse(message.value!.toString()).eventID).sort()).toEqual([
+        'r-1',
+        'r-2',
+        'r-3',
+      ]);
+      expect(await countMessages(client, publisher.topic)).toBe(3);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -73,6 +73,7 @@ export function wireIngestAws(
           publisher,
           signal: backfillAbort.signal,
           logger,
+          checkpoints: createFileCheckpointStore(values.checkpointDir),
         });
         report = addReports(report, fromS3);
       }

@@ -2,7 +2,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ConfigError, DependencyError, messageOf } from '@ciem/errors';
 import { isCloudTrailDigest } from '@ciem/ingest';
-import type { BackfillReport, RawPublisher } from '@ciem/ingest';
+import type { BackfillReport, CheckpointStore, RawPublisher } from '@ciem/ingest';
 import type { Logger } from '@ciem/telemetry';
 import { isProgrammingError } from './aws-errors.js';
 import { IngestAwsErrorCodes } from './errors.js';
@@ -39,9 +39,31 @@ export interface BackfillS3Options {
   /** Stops before the next object once aborted. */
   signal?: AbortSignal;
   logger?: Logger;
+  /**
+   * Store of the last object done under each prefix, so that a backfill run again after a
+   * failure or a stop starts after it. Without it every run starts at the first key.
+   */
+  checkpoints?: CheckpointStore;
+  /** Minimum time between two checkpoint saves of one prefix, in milliseconds (default 1000). */
+  checkpointIntervalMs?: number;
 }
 
-async function* listObjects(s3: S3Client, location: S3Prefix): AsyncGenerator<S3ObjectRef> {
+/** The content of a prefix's backfill checkpoint. */
+interface BackfillCheckpoint {
+  /** The last key whose records Kafka acknowledged; the next run lists the keys after it. */
+  after: string;
+}
+
+/** Key of a prefix's checkpoint in the store. */
+export function backfillCheckpointKey(location: S3Prefix): string {
+  return `s3-backfill/${location.bucket}/${location.prefix}`;
+}
+
+async function* listObjects(
+  s3: S3Client,
+  location: S3Prefix,
+  startAfter: string | undefined,
+): AsyncGenerator<S3ObjectRef> {
   let token: string | undefined;
   do {
     let page;
@@ -50,6 +72,7 @@ async function* listObjects(s3: S3Client, location: S3Prefix): AsyncGenerator<S3
         new ListObjectsV2Command({
           Bucket: location.bucket,
           Prefix: location.prefix,
+          ...(startAfter === undefined ? {} : { StartAfter: startAfter }),
           ...(token === undefined ? {} : { ContinuationToken: token }),
         }),
       );
@@ -73,9 +96,13 @@ async function* listObjects(s3: S3Client, location: S3Prefix): AsyncGenerator<S3
  * order ListObjectsV2 returns), one object at a time, skipping CloudTrail digest files.
  * Resolves once Kafka acknowledged everything. Throws `ConfigError`
  * `CIEM_INGEST_AWS_INVALID_S3_URL` before reading anything, `DependencyError`
- * `CIEM_INGEST_AWS_S3_FAILED` and the publisher's errors. NOTE: progress is not
- * checkpointed, so running a failed backfill again publishes the objects before the failure
- * once more; downstream deduplicates by event id.
+ * `CIEM_INGEST_AWS_S3_FAILED` and the publisher's errors.
+ *
+ * With `checkpoints`, the last key done under each prefix is saved at most every
+ * `checkpointIntervalMs`, and when the prefix ends or the run stops. A later run lists only
+ * the keys after it (S3 lists keys in UTF-8 binary order). Objects done after the
+ * last save are published again by the next run, and downstream deduplicates them by
+ * event id. New objects written later under a key before the saved one are not read.
  */
 export async function backfillS3(options: BackfillS3Options): Promise<BackfillReport> {
   const { s3, publisher, signal, logger } = options;
@@ -88,23 +115,80 @@ export async function backfillS3(options: BackfillS3Options): Promise<BackfillRe
     deadLettered: 0,
   };
   for (const location of locations) {
-    for await (const object of listObjects(s3, location)) {
-      if (signal?.aborted === true) return report;
-      if (isCloudTrailDigest(object.key)) {
-        logger?.debug({ bucket: object.bucket, key: object.key }, 'CloudTrail digest file skipped');
-        report.skippedFiles += 1;
-        continue;
+    const progress = await openProgress(location, options);
+    try {
+      for await (const object of listObjects(s3, location, progress.after)) {
+        if (signal?.aborted === true) return report;
+        if (isCloudTrailDigest(object.key)) {
+          logger?.debug(
+            { bucket: object.bucket, key: object.key },
+            'CloudTrail digest file skipped',
+          );
+          report.skippedFiles += 1;
+        } else {
+          const result = await ingestS3Object(s3, object, publisher, signal);
+          report.files += 1;
+          report.records += result.records;
+          report.bytes += result.bytes;
+          report.deadLettered += result.deadLettered;
+          logger?.debug(
+            { bucket: object.bucket, key: object.key, records: result.records },
+            'backfill object published',
+          );
+        }
+        await progress.done(object.key);
       }
-      const result = await ingestS3Object(s3, object, publisher, signal);
-      report.files += 1;
-      report.records += result.records;
-      report.bytes += result.bytes;
-      report.deadLettered += result.deadLettered;
-      logger?.debug(
-        { bucket: object.bucket, key: object.key, records: result.records },
-        'backfill object published',
-      );
+    } finally {
+      // Saved after a failure too: every key before it was acknowledged by Kafka.
+      await progress.flush();
     }
   }
   return report;
+}
+
+/** The saved position of one prefix, and the saving of the keys done after it. */
+interface PrefixProgress {
+  /** The key the listing starts after, when a checkpoint was saved. */
+  readonly after: string | undefined;
+  /** Records that every object up to `key` is done, saving it when the interval has passed. */
+  done(key: string): Promise<void>;
+  /** Saves the last key done, if it was not saved yet. */
+  flush(): Promise<void>;
+}
+
+async function openProgress(
+  location: S3Prefix,
+  options: BackfillS3Options,
+): Promise<PrefixProgress> {
+  const store = options.checkpoints;
+  if (store === undefined) {
+    return { after: undefined, done: async () => undefined, flush: async () => undefined };
+  }
+  const key = backfillCheckpointKey(location);
+  const saved = await store.load<BackfillCheckpoint>(key);
+  const after = typeof saved?.after === 'string' ? saved.after : undefined;
+  if (after !== undefined) {
+    options.logger?.info(
+      { bucket: location.bucket, prefix: location.prefix, after },
+      'S3 backfill resumes after the saved key',
+    );
+  }
+  const interval = options.checkpointIntervalMs ?? 1000;
+  let unsaved: string | undefined;
+  let savedAt = Date.now();
+  const save = async (): Promise<void> => {
+    if (unsaved === undefined) return;
+    const value: BackfillCheckpoint = { after: unsaved };
+    unsaved = undefined;
+    savedAt = Date.now();
+    await store.save(key, value);
+  };
+  return {
+    after,
+    async done(doneKey) {
+      unsaved = doneKey;
+      if (Date.now() - savedAt >= interval) await save();
+    },
+    flush: save,
+  };
 }
