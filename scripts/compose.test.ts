@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -15,6 +15,24 @@ const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'
     { image?: string; entrypoint?: string[]; environment?: Record<string, unknown> }
   >;
 };
+
+/**
+ * Returns the variables of every setting in the configuration schemas a service's config
+ * module exports, the shared settings it spreads in included. A schema is an object whose
+ * values are settings, each with the `env` name of its variable.
+ */
+async function settingVariables(configFile: string): Promise<Set<string>> {
+  const module = (await import(pathToFileURL(configFile).href)) as Record<string, unknown>;
+  const variables = new Set<string>();
+  for (const exported of Object.values(module)) {
+    if (typeof exported !== 'object' || exported === null) continue;
+    for (const value of Object.values(exported)) {
+      const env = (value as { env?: unknown } | null)?.env;
+      if (typeof env === 'string') variables.add(env);
+    }
+  }
+  return variables;
+}
 
 function serviceMain(name: string): string | undefined {
   const entrypoint = compose.services[name]?.entrypoint ?? [];
@@ -45,26 +63,14 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('sets only settings the services read', () => {
+  it('sets only settings the services read', async () => {
     for (const [name, definition] of Object.entries(compose.services)) {
       const main = serviceMain(name);
       if (main === undefined) continue;
-      const configText = readdirSync(path.join(root, path.dirname(main)))
-        .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
-        .map((file) => readFileSync(path.join(root, path.dirname(main), file), 'utf8'))
-        .join('\n');
-      const sharedSettings = ['libs/runtime', 'libs/ingest']
-        .flatMap((lib) =>
-          readdirSync(path.join(root, lib, 'src', 'internal')).map((file) =>
-            path.join(root, lib, 'src', 'internal', file),
-          ),
-        )
-        .filter((file) => file.endsWith('settings.ts'))
-        .map((file) => readFileSync(file, 'utf8'))
-        .join('\n');
+      const variables = await settingVariables(path.join(root, path.dirname(main), 'config.ts'));
       for (const variable of Object.keys(definition.environment ?? {})) {
         expect(
-          configText.includes(`'${variable}'`) || sharedSettings.includes(`'${variable}'`),
+          variables.has(variable),
           `${name} sets ${variable}, which ${main} does not read`,
         ).toBe(true);
       }
