@@ -19,7 +19,8 @@
  */
 import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createClickHouse, runMigrations } from '@ciem/clickhouse';
@@ -37,6 +38,8 @@ import { trace } from '@opentelemetry/api';
 import { writeFixtureFiles } from '../e2e/support/fixtures.js';
 
 const perProvider = Number(process.argv[2] ?? 20_000);
+/** Where to write a V8 CPU profile of the timed stage run, from the group join to the last commit. */
+const cpuProfileFile = process.env.CIEM_BENCH_CPU_PROFILE;
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Reads the records of `files` as the raw topics carry them: each with its provider and bytes. */
@@ -152,7 +155,7 @@ function serverCpuSeconds(): Map<string, number> {
  * the moment its consumer joined the group (connecting and the group join are left out) until
  * its group has committed every offset. Topics and database are deleted at the end.
  */
-async function runStage(files: string[], records: number): Promise<StageRun> {
+async function runStage(files: string[], records: number, profiler?: Session): Promise<StageRun> {
   const prefix = `${randomName('bench')}.`;
   const database = randomName('ciem_bench');
   const groupId = randomName('bench_normalizer');
@@ -167,6 +170,7 @@ async function runStage(files: string[], records: number): Promise<StageRun> {
       joinedAt = performance.now();
       cpuAtJoin = process.cpuUsage();
       serversAtJoin = serverCpuSeconds();
+      void profiler?.post('Profiler.start');
     },
   };
   const kafka = createKafkaClient({
@@ -229,6 +233,10 @@ async function runStage(files: string[], records: number): Promise<StageRun> {
           const atJoin = serversAtJoin.get(name);
           return atJoin === undefined ? [] : [{ name, cpuSeconds: seconds - atJoin }];
         });
+        if (profiler !== undefined && cpuProfileFile !== undefined) {
+          const { profile } = await profiler.post('Profiler.stop');
+          await writeFile(cpuProfileFile, JSON.stringify(profile));
+        }
         break;
       }
       if (performance.now() - lastReport > 5_000) {
@@ -280,7 +288,11 @@ async function main(): Promise<void> {
     const warmUp = await runStage(warmUpFiles, 3 * Math.min(perProvider, 3_000));
     progress(`warm-up: ${warmUp.records} records in ${warmUp.seconds.toFixed(1)} s`);
 
-    const run = await runStage(files, records.length);
+    const profiler = cpuProfileFile === undefined ? undefined : new Session();
+    profiler?.connect();
+    await profiler?.post('Profiler.enable');
+    const run = await runStage(files, records.length, profiler);
+    profiler?.disconnect();
     libraryTimings.push(...timeLibraryPasses(records, 3));
     const libraryPerSecond = records.length / median(libraryTimings.map((t) => t.seconds));
     const libraryCpuPerEvent = median(libraryTimings.map((t) => t.cpuSeconds)) / records.length;
