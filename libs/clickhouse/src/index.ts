@@ -41,5 +41,6 @@ export {
 export type { Migration, MigrationReport, RunMigrationsOptions } from './internal/migrations.js';
 export { createBatchWriter } from './internal/batch-writer.js';
 export type { BatchWriter, BatchWriterOptions, BatchWriterStats } from './internal/batch-writer.js';
+export type { RowBinaryType } from './internal/row-binary.js';
 export { backoffDelayMs } from './internal/backoff.js';
 export type { RetryOptions } from './internal/backoff.js';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { CiemError, ConfigError, DependencyError, InputError, RejectedError } from '@ciem/errors';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createBatchWriter } from './batch-writer.js';
@@ -216,6 +217,95 @@ describe('createBatchWriter', () => {
     await writer.close();
   });
 
+  it('sends rows as RowBinary with column types', async () => {
+    const { client, written } = fakeClient();
+    const writer = createBatchWriter<Row>({
+      ...base,
+      client,
+      columnTypes: { id: 'UInt16', text: 'String' },
+    });
+    for (const id of [1, 2, 3]) await writer.add({ id, text: 'é' });
+    await writer.flush();
+    const options = client.insert.mock.calls[0]?.[2];
+    expect(options?.encodedRows).toBeUndefined();
+    // Per row: UInt16 little-endian, then the String's byte length and its UTF-8 bytes.
+    expect(Buffer.from(options?.rowBinary ?? []).toString('hex')).toBe(
+      '010002c3a9' + '020002c3a9' + '030002c3a9',
+    );
+    expect(written).toHaveLength(3);
+    await writer.close();
+  });
+
+  it('writes RowBinary and JSON rows in runs', async () => {
+    const { client } = fakeClient();
+    const writer = createBatchWriter<Record<string, unknown>>({
+      ...base,
+      client,
+      maxRows: 5,
+      columnTypes: { id: 'UInt16', text: 'String' },
+    });
+    // A number in the String column has no RowBinary form, so its row goes as JSON.
+    for (const row of [
+      { id: 1, text: 'a' },
+      { id: 2, text: 'b' },
+      { id: 3, text: 4 },
+    ]) {
+      await writer.add(row);
+    }
+    await writer.add({ id: 4, text: 'd' });
+    await writer.add({ id: 70_000, text: 'e' });
+    await writer.flush();
+    const calls = client.insert.mock.calls.map(([, rows, options]) => ({
+      ids: rows.map((row) => (row as Row).id),
+      format: options?.rowBinary === undefined ? 'JSON' : 'RowBinary',
+    }));
+    expect(calls).toEqual([
+      { ids: [1, 2], format: 'RowBinary' },
+      { ids: [3], format: 'JSON' },
+      { ids: [4], format: 'RowBinary' },
+      { ids: [70_000], format: 'JSON' },
+    ]);
+    expect(client.insert.mock.calls[1]?.[2]?.encodedRows).toEqual(['{"id":3,"text":4}']);
+    await writer.close();
+  });
+
+  it('halves a rejected RowBinary batch', async () => {
+    const { client } = fakeClient(async (rows) => {
+      if (rows.some((row) => row.id === 2)) throw badData();
+    });
+    const rejected: Row[] = [];
+    const writer = createBatchWriter<Row>({
+      ...base,
+      client,
+      columnTypes: { id: 'UInt16', text: 'String' },
+      onRejected: (rows) => {
+        rejected.push(...rows);
+      },
+    });
+    for (const id of [1, 2, 3]) await writer.add({ id, text: '' });
+    await writer.flush();
+    const sizes = client.insert.mock.calls.map(([, , options]) => options?.rowBinary?.length);
+    expect(sizes).toEqual([9, 6, 3, 3, 3]);
+    expect(rejected).toEqual([{ id: 2, text: '' }]);
+    await writer.close();
+  });
+
+  it('rejects lone surrogates with column types', async () => {
+    const { client } = fakeClient();
+    const writer = createBatchWriter<Row>({
+      ...base,
+      client,
+      columnTypes: { id: 'UInt16', text: 'String' },
+    });
+    const error = await writer
+      .add({ id: 1, text: 'bad \uD800' })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).details).toEqual({ field: 'text' });
+    expect(writer.stats().bufferedRows).toBe(0);
+    await writer.close();
+  });
+
   it('close gives up after its timeout', async () => {
     const { client } = fakeClient(async () => {
       throw unavailable();
@@ -262,5 +352,8 @@ describe('createBatchWriter', () => {
     expect(() => createBatchWriter({ ...base, client, columns: [] })).toThrow(ConfigError);
     expect(() => createBatchWriter({ ...base, client, table: 'x; DROP' })).toThrow(InputError);
     expect(() => createBatchWriter({ ...base, client, maxWaitMs: 0 })).toThrow(/maxWaitMs/);
+    expect(() => createBatchWriter({ ...base, client, columnTypes: { id: 'UInt16' } })).toThrow(
+      /columnTypes must give column text/,
+    );
   });
 });

@@ -2,7 +2,6 @@ import {
   CiemError,
   ConfigError,
   DependencyError,
-  InputError,
   RejectedError,
   describeValue,
   errorTypeOf,
@@ -15,7 +14,11 @@ import type { RetryOptions } from './backoff.js';
 import { backoffDelayMs } from './backoff.js';
 import type { ClickHouseLogger } from './logger.js';
 import { silentLogger } from './logger.js';
-import { hasLoneSurrogate, quotePlainIdentifier, quoteTableName } from './quote.js';
+import { quotePlainIdentifier, quoteTableName } from './quote.js';
+import type { RowBinaryEncoder, RowBinaryType } from './row-binary.js';
+import { createRowBinaryEncoder, isRowBinaryType } from './row-binary.js';
+import type { EncodedEntry } from './row-encoding.js';
+import { encodeEntry, encodedBody, sameFormatRunLength } from './row-encoding.js';
 
 /**
  * ClickHouse codes of an INSERT whose data, not its statement, is wrong: parse errors,
@@ -33,9 +36,22 @@ export interface BatchWriterOptions<Row extends object> {
   table: string;
   /** Columns every row carries; the others get their `DEFAULT` expressions. */
   columns: readonly string[];
+  /**
+   * The type of each of `columns`, to send rows as RowBinary, which ClickHouse parses with
+   * less CPU than JSON. A row with a value that has no exact RowBinary form (another
+   * JavaScript type, a number out of the column's range, a lone surrogate) still goes as
+   * JSON, in an INSERT of its own. The server then reads it as it did before. Declare a
+   * `LowCardinality(String)` column as `String`. Keys of a row outside `columns` are not
+   * sent, where a JSON INSERT would be rejected for them. Without this option every row is
+   * sent as JSON.
+   */
+  columnTypes?: Readonly<Record<string, RowBinaryType>>;
   /** Rows per INSERT; a full batch is written at once. */
   maxRows: number;
-  /** JSON bytes per INSERT; unlimited by default. A single larger row goes alone. */
+  /**
+   * Maximum bytes of an INSERT body, JSON or RowBinary, unlimited by default. A larger row
+   * goes alone.
+   */
   maxBytes?: number;
   /** Maximum time a row waits in the buffer before its batch is written, in milliseconds. */
   maxWaitMs: number;
@@ -97,13 +113,6 @@ export interface BatchWriter<Row extends object> {
   stats(): BatchWriterStats;
 }
 
-interface Entry<Row> {
-  row: Row;
-  /** The row's JSON, encoded once when it was added and sent as it is. */
-  json: string;
-  bytes: number;
-}
-
 function invalidOption(message: string): ConfigError {
   return new ConfigError(ClickHouseErrorCodes.invalidOption, message);
 }
@@ -128,53 +137,18 @@ function validate<Row extends object>(options: BatchWriterOptions<Row>): void {
   requireWholeNumber('maxWaitMs', options.maxWaitMs, 1);
   requireWholeNumber('maxBufferedRows', options.maxBufferedRows, options.maxRows);
   if (options.maxBytes !== undefined) requireWholeNumber('maxBytes', options.maxBytes, 1);
+  if (options.columnTypes !== undefined) {
+    for (const column of options.columns) {
+      const type = options.columnTypes[column];
+      if (!isRowBinaryType(type)) {
+        throw invalidOption(
+          `batch writer option columnTypes must give column ${column} one of String, UInt16, UInt64, Int8, DateTime or Array(String), received ${describeValue(type)}`,
+        );
+      }
+    }
+  }
   if (options.retry?.maxAttempts !== undefined)
     requireWholeNumber('retry.maxAttempts', options.retry.maxAttempts, 1);
-}
-
-/**
- * `JSON.stringify` writes a lone UTF-16 surrogate as an escape such as `\udc00`, and
- * ClickHouse rejects that escape. The test also matches an escaped backslash followed by
- * `ud800` text, which only costs the exact check below.
- */
-const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
-
-/** Returns the JSON of a row, checking that ClickHouse can read it back as sent. */
-function encodeRow(row: object): string {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(row);
-  } catch (error) {
-    throw new InputError(
-      ClickHouseErrorCodes.invalidRow,
-      `row cannot be encoded as JSON (${messageOf(error)}); send 64-bit integers as strings and keep rows free of cycles`,
-      { cause: error },
-    );
-  }
-  if (json === undefined || !json.startsWith('{')) {
-    throw new InputError(
-      ClickHouseErrorCodes.invalidRow,
-      `a row must be a JSON object, received ${describeValue(row)}`,
-    );
-  }
-  // Walking every value with a replacer costs several times the plain encoding, so only
-  // rows whose JSON shows a surrogate escape are walked, to name the field.
-  if (SURROGATE_ESCAPE.test(json)) rejectLoneSurrogates(row);
-  return json;
-}
-
-/** Throws `InputError` naming the first key or string value with a lone surrogate. */
-function rejectLoneSurrogates(row: object): void {
-  JSON.stringify(row, (key, value: unknown) => {
-    if ((typeof value === 'string' && hasLoneSurrogate(value)) || hasLoneSurrogate(key)) {
-      throw new InputError(
-        ClickHouseErrorCodes.invalidRow,
-        `row field ${describeValue(key)} contains a lone UTF-16 surrogate, which ClickHouse rejects in JSON; repair the text (String.prototype.toWellFormed) before writing it`,
-        { details: { field: key } },
-      );
-    }
-    return value;
-  });
 }
 
 /** Creates a batch writer; see `BatchWriter`. Throws `ConfigError` for invalid options. */
@@ -188,8 +162,15 @@ export function createBatchWriter<Row extends object>(
   const maxAttempts = options.retry?.maxAttempts ?? Number.POSITIVE_INFINITY;
   const logger = options.logger ?? silentLogger;
   const random = options.random ?? Math.random;
+  const columnTypes = options.columnTypes;
+  const encodeRowBinary: RowBinaryEncoder | undefined =
+    columnTypes === undefined
+      ? undefined
+      : createRowBinaryEncoder(
+          columns.map((name) => ({ name, type: columnTypes[name] as RowBinaryType })),
+        );
 
-  const buffer: Entry<Row>[] = [];
+  const buffer: EncodedEntry<Row>[] = [];
   let bufferBytes = 0;
   let inFlightRows = 0;
   let accepted = 0; // rows accepted since creation
@@ -295,15 +276,22 @@ export function createBatchWriter<Row extends object>(
     }
   };
 
-  const writeBatch = async (entries: Entry<Row>[]): Promise<void> => {
+  const writeBatch = async (entries: EncodedEntry<Row>[]): Promise<void> => {
+    // One INSERT has one format, so a batch of RowBinary and JSON rows is written in runs.
+    const runLength = sameFormatRunLength(entries);
+    if (runLength < entries.length) {
+      await writeBatch(entries.slice(0, runLength));
+      await writeBatch(entries.slice(runLength));
+      return;
+    }
     const rows = entries.map((entry) => entry.row);
-    const encodedRows = entries.map((entry) => entry.json);
+    const body = encodedBody(entries);
     for (let attempt = 1; ; attempt += 1) {
       try {
         await client.insert(table, rows, {
           columns,
           abortSignal: abortController.signal,
-          encodedRows,
+          ...body,
         });
         stats.writtenRows += rows.length;
         logger.debug({ table, rows: rows.length, attempt }, 'wrote ClickHouse batch');
@@ -340,11 +328,11 @@ export function createBatchWriter<Row extends object>(
     }
   };
 
-  const takeBatch = (): Entry<Row>[] => {
+  const takeBatch = (): EncodedEntry<Row>[] => {
     let count = 0;
     let bytes = 0;
     while (count < buffer.length && count < maxRows) {
-      const next = (buffer[count] as Entry<Row>).bytes;
+      const next = (buffer[count] as EncodedEntry<Row>).bytes;
       if (count > 0 && bytes + next > maxBytes) break;
       bytes += next;
       count += 1;
@@ -397,13 +385,13 @@ export function createBatchWriter<Row extends object>(
 
   const add = async (row: Row): Promise<void> => {
     if (closed) throw closedError();
-    const json = encodeRow(row);
+    const entry = encodeEntry(row, encodeRowBinary);
     while (buffer.length + inFlightRows >= maxBufferedRows) {
       await new Promise<void>((resolve) => spaceWaiters.push(resolve));
       if (closed) throw closedError();
     }
-    buffer.push({ row, json, bytes: Buffer.byteLength(json, 'utf8') + 1 });
-    bufferBytes += (buffer[buffer.length - 1] as Entry<Row>).bytes;
+    buffer.push(entry);
+    bufferBytes += entry.bytes;
     accepted += 1;
     if (isFull()) void drain();
     else startTimer();

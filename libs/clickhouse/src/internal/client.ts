@@ -3,8 +3,10 @@
  * 24.x or later (production) alike:
  * - reads use `JSONEachRow` with `wait_end_of_query=1`, so an error in the middle of a result
  *   becomes a real HTTP error instead of text appended to a 200 response;
- * - inserts always send `format: 'JSONEachRow'`, because the client's default,
+ * - JSON inserts always send `format: 'JSONEachRow'`, because the client's default,
  *   `JSONCompactEachRow`, does not exist before 20.1;
+ * - RowBinary inserts go through `exec()` with `INSERT … FORMAT RowBinary` in the SQL,
+ *   because the client's `insert()` rejects RowBinary with 18.16;
  * - no query parameters (they arrived in 19.11.3): values reach SQL through `quoteString`
  *   and its siblings;
  * - every failure becomes a `DependencyError` (retry) or a `RejectedError` (do not), parsed
@@ -12,6 +14,7 @@
  *   `X-ClickHouse-Exception-Code` header.
  * Checked against the Debian clickhouse-server 18.16.1 package with client 1.23.1.
  */
+import { Readable } from 'node:stream';
 import { createClient } from '@clickhouse/client';
 import type {
   ClickHouseClient,
@@ -64,6 +67,12 @@ export interface InsertOptions extends RequestOptions {
    * caller must pass exactly `JSON.stringify` of each row.
    */
   encodedRows?: readonly string[];
+  /**
+   * The rows encoded as RowBinary, in the order of `rows` and with the values in the order of
+   * `columns`, which is then required. The INSERT sends these bytes with `FORMAT RowBinary`
+   * instead of JSON, and `rows` are only counted. See `createRowBinaryEncoder`.
+   */
+  rowBinary?: Uint8Array;
 }
 
 /** The ClickHouse connection that the rest of the platform uses. */
@@ -78,8 +87,9 @@ export interface ClickHouse {
   /** Runs a statement that returns no rows (DDL, `INSERT … SELECT`, `OPTIMIZE`). */
   command(sql: string, options?: RequestOptions): Promise<void>;
   /**
-   * Inserts rows as `JSONEachRow`. `table` is `table` or `database.table`, written in code;
-   * it and the columns must be plain identifiers. Does nothing for an empty array.
+   * Inserts rows as `JSONEachRow`, or the bytes of `options.rowBinary` as RowBinary.
+   * `table` is `table` or `database.table`, written in code, and it and the columns must be
+   * plain identifiers. Does nothing for an empty array.
    */
   insert(table: string, rows: readonly object[], options?: InsertOptions): Promise<void>;
   /** Returns the server version, read once with `SELECT version()` and then cached. */
@@ -256,6 +266,37 @@ export function createClickHouse(options: ClickHouseOptions): ClickHouse {
     }
   };
 
+  /**
+   * Sends a RowBinary body through `exec()`, which 18.16 accepts where the client's
+   * `insert()` does not, and reads the response to its end so that the socket is reused.
+   * ClickHouse sends the response to an INSERT only once its data is written, so a resolved
+   * call means the rows are in the table.
+   */
+  const insertRowBinary = async (
+    quotedTable: string,
+    columns: string[] | undefined,
+    body: Uint8Array,
+    insertOptions: InsertOptions | undefined,
+    table: string,
+  ): Promise<void> => {
+    if (columns === undefined || columns.length === 0) {
+      throw new InputError(
+        ClickHouseErrorCodes.invalidRow,
+        `a RowBinary insert into ${table} needs the columns option, in the order the values are encoded`,
+      );
+    }
+    try {
+      const result = await client.exec({
+        query: `INSERT INTO ${quotedTable} (${columns.join(', ')}) FORMAT RowBinary`,
+        values: Readable.from([body]),
+        ...requestParams(insertOptions),
+      });
+      for await (const chunk of result.stream) void chunk;
+    } catch (error) {
+      throw toClickHouseError(error, `insert into ${table}`);
+    }
+  };
+
   const insert = async (
     table: string,
     rows: readonly object[],
@@ -266,6 +307,11 @@ export function createClickHouse(options: ClickHouseOptions): ClickHouse {
       quotePlainIdentifier(column, 'insert column'),
     );
     if (rows.length === 0) return;
+    const rowBinary = insertOptions?.rowBinary;
+    if (rowBinary !== undefined) {
+      await insertRowBinary(quotedTable, columns, rowBinary, insertOptions, table);
+      return;
+    }
     const values = insertValues(rows, insertOptions?.encodedRows);
     try {
       await client.insert({
