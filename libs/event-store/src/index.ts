@@ -4,7 +4,7 @@
  * tables are defined in schemas/clickhouse (0001_events.sql, 0003_dlq_events.sql), checked
  * against ClickHouse 18.16.
  */
-export { EVENT_COLUMNS, toEventRow } from './internal/event-row.js';
+export { EVENT_COLUMNS, EVENT_COLUMN_TYPES, toEventRow } from './internal/event-row.js';
 export type { EventRow } from './internal/event-row.js';
 export {
   DEAD_LETTER_COLUMNS,

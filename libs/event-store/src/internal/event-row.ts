@@ -1,3 +1,4 @@
+import type { RowBinaryType } from '@ciem/clickhouse';
 import type { NormalizedEvent } from '@ciem/events';
 import { InputError, describeValue } from '@ciem/errors';
 import { EventStoreErrorCodes } from './errors.js';
@@ -98,6 +99,54 @@ export const EVENT_COLUMNS: readonly (keyof EventRow)[] = [
   'correlation_id',
   'raw_ref',
 ];
+
+/**
+ * The type of each `events` column as RowBinary writes it, from 0001_events.sql:
+ * `LowCardinality(String)` columns are `String` here, because RowBinary reads the same bytes
+ * for both. The writer sends rows as RowBinary with these types.
+ */
+export const EVENT_COLUMN_TYPES: Readonly<Record<keyof EventRow, RowBinaryType>> = {
+  event_id: 'String',
+  provider: 'String',
+  event_time: 'DateTime',
+  event_time_ms: 'UInt64',
+  ingest_time: 'DateTime',
+  schema_version: 'UInt16',
+  log_type: 'String',
+  account_id: 'String',
+  tenant_id: 'String',
+  region: 'String',
+  principal_id: 'String',
+  principal_type: 'String',
+  principal_name: 'String',
+  session_id: 'String',
+  session_name: 'String',
+  session_source_identity: 'String',
+  session_issued_at_ms: 'UInt64',
+  session_chain: 'Array(String)',
+  actor: 'String',
+  access_key_id: 'String',
+  mfa: 'Int8',
+  service: 'String',
+  operation: 'String',
+  permissions: 'Array(String)',
+  mapping: 'String',
+  visibility: 'String',
+  read_only: 'Int8',
+  category: 'String',
+  resources: 'Array(String)',
+  resource_types: 'Array(String)',
+  outcome: 'String',
+  error_code: 'String',
+  error_message: 'String',
+  source_ip: 'String',
+  user_agent: 'String',
+  via_service: 'String',
+  vpc_endpoint: 'String',
+  phase: 'String',
+  correlation_id: 'String',
+  raw_ref: 'String',
+};
 
 /** Largest time a `DateTime` column holds: 2106-02-07T06:28:15Z, in milliseconds. */
 const MAX_DATETIME_MS = 4_294_967_295_999;

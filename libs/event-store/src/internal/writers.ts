@@ -1,10 +1,16 @@
-import type { BatchWriter, ClickHouse, ClickHouseLogger, RetryOptions } from '@ciem/clickhouse';
+import type {
+  BatchWriter,
+  ClickHouse,
+  ClickHouseLogger,
+  RetryOptions,
+  RowBinaryType,
+} from '@ciem/clickhouse';
 import { createBatchWriter } from '@ciem/clickhouse';
 import { traceContextOf, withBatchSpan } from '@ciem/telemetry';
 import type { DeadLetterRow } from './dead-letter-row.js';
 import { DEAD_LETTER_COLUMNS } from './dead-letter-row.js';
 import type { EventRow } from './event-row.js';
-import { EVENT_COLUMNS } from './event-row.js';
+import { EVENT_COLUMNS, EVENT_COLUMN_TYPES } from './event-row.js';
 
 /** Options of `createEventWriter` and `createDeadLetterWriter`. */
 export interface StoreWriterOptions<Row extends object> {
@@ -61,6 +67,7 @@ function tracedInsert(
 function writerFor<Row extends object>(
   table: string,
   columns: readonly string[],
+  columnTypes: Readonly<Record<string, RowBinaryType>> | undefined,
   options: StoreWriterOptions<Row>,
 ): BatchWriter<Row> {
   // The batch writer checks that `database.table` is made of plain identifiers.
@@ -68,6 +75,7 @@ function writerFor<Row extends object>(
     client: tracedInsert(options.client, table),
     table: `${options.database}.${table}`,
     columns,
+    ...(columnTypes === undefined ? {} : { columnTypes }),
     maxRows: options.maxRows,
     maxWaitMs: options.maxWaitMs,
     maxBufferedRows: options.maxBufferedRows ?? options.maxRows * 4,
@@ -78,18 +86,20 @@ function writerFor<Row extends object>(
 }
 
 /**
- * Creates the batch writer of the `events` table. `flush()` resolving means every row added
- * before is written (or handed to `onRejected`), so a consumer commits its offsets after it.
+ * Creates the batch writer of the `events` table, which sends rows as RowBinary. `flush()`
+ * resolving means every row added before is written (or handed to `onRejected`), so a
+ * consumer commits its offsets after it.
  * Throws `ConfigError` `CIEM_CLICKHOUSE_INVALID_OPTION` for invalid options and `InputError`
  * `CIEM_CLICKHOUSE_INVALID_IDENTIFIER` for a database name that is not a plain identifier.
  */
 export function createEventWriter(options: StoreWriterOptions<EventRow>): BatchWriter<EventRow> {
-  return writerFor('events', EVENT_COLUMNS, options);
+  return writerFor('events', EVENT_COLUMNS, EVENT_COLUMN_TYPES, options);
 }
 
 /** Creates the batch writer of the `dlq_events` table; see `createEventWriter`. */
 export function createDeadLetterWriter(
   options: StoreWriterOptions<DeadLetterRow>,
 ): BatchWriter<DeadLetterRow> {
-  return writerFor('dlq_events', DEAD_LETTER_COLUMNS, options);
+  // Dead letters are few, so their rows stay JSON.
+  return writerFor('dlq_events', DEAD_LETTER_COLUMNS, undefined, options);
 }
