@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { DependencyError, RejectedError } from '@ciem/errors';
 // The boundary rule does not tell test files apart; @ciem/testing is used only by tests.
 import { clickhouseUrl, randomName } from '@ciem/testing';
@@ -82,6 +83,43 @@ describe('createClickHouse against the server', () => {
     await expect(
       client.insert(`${database}.encoded`, rows, { encodedRows: encodedRows.slice(1) }),
     ).rejects.toThrow(/1 encoded rows for 2 rows/);
+  });
+
+  it('inserts RowBinary bytes', async () => {
+    await client.command(
+      `CREATE TABLE IF NOT EXISTS ${database}.binary (a String, n UInt16) ENGINE = Memory`,
+    );
+    // Per row: the String's byte length and UTF-8 bytes, then the UInt16 little-endian.
+    const rowBinary = Buffer.concat([
+      Buffer.from([2, 0xc3, 0xa9, 0x07, 0x00]),
+      Buffer.from([0, 0xff, 0xff]),
+    ]);
+    const rows = [{}, {}];
+    await client.insert(`${database}.binary`, rows, { columns: ['a', 'n'], rowBinary });
+    const stored = await client.query<{ a: string; n: number }>(
+      `SELECT a, n FROM ${database}.binary ORDER BY n`,
+    );
+    expect(stored).toEqual([
+      { a: '\u00e9', n: 7 },
+      { a: '', n: 65_535 },
+    ]);
+    await expect(client.insert(`${database}.binary`, rows, { rowBinary })).rejects.toThrow(
+      /needs the columns option/,
+    );
+  });
+
+  it('rejects truncated RowBinary as data', async () => {
+    await client.command(
+      `CREATE TABLE IF NOT EXISTS ${database}.truncated (a String, n UInt16) ENGINE = Memory`,
+    );
+    const error = await client
+      .insert(`${database}.truncated`, [{}], {
+        columns: ['a', 'n'],
+        rowBinary: Buffer.from([5, 0x61, 0x62]),
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RejectedError);
+    expect((error as RejectedError).details.clickhouse_code).toBe(33);
   });
 
   it('rejects data of the wrong type', async () => {
