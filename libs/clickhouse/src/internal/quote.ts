@@ -27,6 +27,12 @@ const BYTE_ESCAPES: readonly string[] = Array.from({ length: 256 }, (_, byte) =>
 // matches only unpaired surrogates.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
+// `String.prototype.isWellFormed` exists in Node 20 (checked on 20.20), but the ES2023
+// library this code targets does not declare it. It is false exactly when a string has a
+// lone surrogate, and it runs in native code, unlike the regular expression.
+const isWellFormed = (String.prototype as unknown as { isWellFormed(this: string): boolean })
+  .isWellFormed;
+
 /** Characters with a meaning in LIKE patterns: the escape character and both wildcards. */
 const LIKE_SPECIAL = /[\\%_]/g;
 
@@ -37,7 +43,7 @@ const PLAIN_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Returns true when a string contains a UTF-16 surrogate that is not part of a pair. */
 export function hasLoneSurrogate(value: string): boolean {
-  return LONE_SURROGATE.test(value);
+  return !isWellFormed.call(value);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { hasLoneSurrogate } from './quote.js';
 
 /**
  * Column types the RowBinary encoder writes. In RowBinary, each value is written in column
@@ -24,11 +25,6 @@ const CHUNK_BYTES = 256 * 1024;
 
 /** Strings shorter than this are written by a JavaScript loop while they stay ASCII. */
 const SHORT_STRING_CHARS = 48;
-
-// `String.prototype.isWellFormed` exists in Node 20 (checked on 20.20), but the ES2023
-// library this code targets does not declare it.
-const isWellFormed = (String.prototype as unknown as { isWellFormed(this: string): boolean })
-  .isWellFormed;
 
 /**
  * Encodes rows into chunks of memory that many rows share, so that a row costs one small
@@ -120,7 +116,7 @@ export class RowBinaryBuilder {
         return true;
       }
     }
-    if (!isWellFormed.call(value)) return false;
+    if (hasLoneSurrogate(value)) return false;
     const bytes = Buffer.byteLength(value, 'utf8');
     this.writeVarUInt(bytes);
     this.reserve(bytes);
