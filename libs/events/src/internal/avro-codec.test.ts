@@ -68,6 +68,33 @@ describe('NormalizedEvent Avro codec', () => {
     expect(() => encodeNormalizedEvent(broken)).toThrow(TypeError);
     expect(() => encodeNormalizedEvent(broken)).toThrow(/at event_time;/);
   });
+
+  it('keeps earlier events when buffers fill', () => {
+    // Events of growing size, then one larger than the shared buffer, then small ones again.
+    const events = [
+      ...Array.from({ length: 3_000 }, (_, index) => ({
+        ...sample,
+        event_id: `event-${index}`,
+        user_agent: 'u'.repeat(index % 500),
+      })),
+      { ...sample, event_id: 'large', error_message: 'm'.repeat(400_000) },
+      { ...sample, event_id: 'after-large' },
+    ];
+    const type = avro.Type.forSchema(normalizedEventSchema);
+    const encoded = events.map((event) => encodeNormalizedEvent(event));
+    for (const [index, event] of events.entries()) {
+      expect(encoded[index]?.equals(type.toBuffer(event))).toBe(true);
+    }
+  });
+
+  it('leaves no bytes after a rejected event', () => {
+    const before = encodeNormalizedEvent({ ...sample, event_id: 'before' });
+    const broken = { ...sample, event_time: '2024-05-01' } as unknown as NormalizedEvent;
+    expect(() => encodeNormalizedEvent(broken)).toThrow(TypeError);
+    const after = encodeNormalizedEvent({ ...sample, event_id: 'after' });
+    expect(decodeNormalizedEvent(before).event_id).toBe('before');
+    expect(decodeNormalizedEvent(after)).toEqual({ ...sample, event_id: 'after' });
+  });
 });
 
 describe('NormalizedEvent schema evolution', () => {

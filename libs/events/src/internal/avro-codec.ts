@@ -15,16 +15,42 @@ export const normalizedEventSchema: avro.Schema = JSON.parse(
 
 const normalizedEventType = avro.Type.forSchema(normalizedEventSchema);
 
+/** Bytes of the shared buffer that events are encoded into. A larger event gets a larger one. */
+const SHARED_BUFFER_BYTES = 256 * 1024;
+
+// Events are encoded one after another into a shared buffer, and each gets a view of its
+// bytes. `toBuffer` allocates and zero-fills a buffer of its own for every event and copies
+// the bytes into it.
+let shared = Buffer.allocUnsafe(SHARED_BUFFER_BYTES);
+let sharedPosition = 0;
+
+/** Encodes an event into the shared buffer and returns the view of its bytes. */
+function encodeShared(event: NormalizedEvent): Buffer {
+  for (;;) {
+    const end = normalizedEventType.encode(event, shared, sharedPosition);
+    if (end >= 0) {
+      const bytes = shared.subarray(sharedPosition, end);
+      sharedPosition = end;
+      return bytes;
+    }
+    // A negative result is minus the number of bytes that did not fit.
+    const eventBytes = shared.length - sharedPosition - end;
+    shared = Buffer.allocUnsafe(Math.max(SHARED_BUFFER_BYTES, eventBytes * 2));
+    sharedPosition = 0;
+  }
+}
+
 /**
  * Encodes an event as Avro binary (no container, no schema id: the topic's schema is fixed
- * and versioned by `schema_version`). Throws an Error naming the invalid field path when
- * the value does not match the schema.
+ * and versioned by `schema_version`). The result is a view into a buffer that later events
+ * share, so copy it before changing its bytes. Throws a TypeError naming the invalid field
+ * path when the value does not match the schema.
  */
 export function encodeNormalizedEvent(event: NormalizedEvent): Buffer {
   try {
-    // toBuffer checks every value it writes and throws at the first invalid one, so a valid
+    // encode checks every value it writes and throws at the first invalid one, so a valid
     // event is walked once; only a failure pays for the second walk that names the fields.
-    return normalizedEventType.toBuffer(event);
+    return encodeShared(event);
   } catch (error) {
     const invalidPaths: string[] = [];
     normalizedEventType.isValid(event, {
