@@ -12,7 +12,7 @@ import {
   injectProducerSpan,
   injectTraceHeaders,
 } from '@ciem/telemetry';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Context, Tracer } from '@opentelemetry/api';
 import { RAW_RECORD_HEADERS, headerText, ingestTimeOf } from './raw-headers.js';
 
@@ -125,9 +125,10 @@ export function deadLetterFor(
  * `NormalizedEvent` (key = principal id) with its `events` row, or a dead letter. A
  * NormalizationError is dead-lettered as an `InputError` with the reason's code; an error a
  * normalizer or encoder throws is a bug and is dead-lettered with `error_type` `internal`.
- * Each message gets a span whose parent is the trace context of its headers. An event's
- * outgoing headers carry a producer span under it, and its row is bound to it (see
- * `bindTraceContext`) for the INSERT span. Never throws for a bad record.
+ * Each message gets a span whose parent is the trace context of its headers. When that span
+ * has a valid context, an event's outgoing headers carry a producer span under it, and its
+ * row is bound to it (see `bindTraceContext`) for the INSERT span. Never throws for a bad
+ * record.
  */
 export function normalizeBatch(
   batch: ReceivedBatch,
@@ -181,16 +182,24 @@ export function normalizeBatch(
       }
 
       const row = toEventRow(result);
-      // The ClickHouse INSERT of the batch links to this record's span through its row.
-      bindTraceContext(row, spanContext);
       const value = encodeNormalizedEvent(result);
-      const headers = injectProducerSpan(
-        { [RAW_RECORD_HEADERS.ingestTime]: String(ingestTime) },
-        'publish normalized event',
-        { 'messaging.system': 'kafka', 'event.id': result.event_id },
-        spanContext,
-        options.tracer,
-      );
+      const headers: Record<string, string> = {
+        [RAW_RECORD_HEADERS.ingestTime]: String(ingestTime),
+      };
+      // Without tracing and without a trace context in the headers the span context is
+      // invalid. A producer span would then write no headers and the INSERT span would be a
+      // no-op, so both are skipped, which saves a context and a WeakMap entry per record.
+      if (isSpanContextValid(span.spanContext())) {
+        // The ClickHouse INSERT of the batch links to this record's span through its row.
+        bindTraceContext(row, spanContext);
+        injectProducerSpan(
+          headers,
+          'publish normalized event',
+          { 'messaging.system': 'kafka', 'event.id': result.event_id },
+          spanContext,
+          options.tracer,
+        );
+      }
       events.push({ message: { key: result.principal.id, value, headers }, row, source: message });
     } catch (error) {
       span.recordException(error instanceof Error ? error : String(error));
