@@ -153,7 +153,9 @@ export function normalizeBatch(
       },
       parent,
     );
-    const spanContext = trace.setSpan(parent, span);
+    // The context of the record's span, made only where it is used, because each call
+    // copies the context's entries.
+    const spanContext = (): Context => trace.setSpan(parent, span);
     const ingestTime = ingestTimeOf(message);
 
     try {
@@ -175,7 +177,7 @@ export function normalizeBatch(
             error,
             { provider: result.provider, reason: result.reason, field: result.field },
             options,
-            spanContext,
+            spanContext(),
           ),
         );
         continue;
@@ -188,15 +190,16 @@ export function normalizeBatch(
       };
       // Without tracing and without a trace context in the headers the span context is
       // invalid. A producer span would then write no headers and the INSERT span would be a
-      // no-op, so both are skipped, which saves a context and a WeakMap entry per record.
+      // no-op, so both are skipped, which saves two contexts and a WeakMap entry per record.
       if (isSpanContextValid(span.spanContext())) {
+        const traceContext = spanContext();
         // The ClickHouse INSERT of the batch links to this record's span through its row.
-        bindTraceContext(row, spanContext);
+        bindTraceContext(row, traceContext);
         injectProducerSpan(
           headers,
           'publish normalized event',
           { 'messaging.system': 'kafka', 'event.id': result.event_id },
-          spanContext,
+          traceContext,
           options.tracer,
         );
       }
@@ -205,7 +208,14 @@ export function normalizeBatch(
       span.recordException(error instanceof Error ? error : String(error));
       span.setStatus({ code: SpanStatusCode.ERROR });
       deadLetters.push(
-        deadLetterFor(batch, message, error, { provider: options.provider }, options, spanContext),
+        deadLetterFor(
+          batch,
+          message,
+          error,
+          { provider: options.provider },
+          options,
+          spanContext(),
+        ),
       );
     } finally {
       span.end();
