@@ -84,7 +84,10 @@ function toBuffer(value: Buffer | string): Buffer {
 /** Normalises kafkajs headers: values become Buffers, repeated names arrays of Buffers. */
 export function normaliseHeaders(headers: IHeaders | undefined): Record<string, Buffer | Buffer[]> {
   const result: Record<string, Buffer | Buffer[]> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
+  if (headers === undefined) return result;
+  // Object.keys, not Object.entries, which would make an array per header of every message.
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
     if (value === undefined) continue;
     result[name] = Array.isArray(value) ? value.map(toBuffer) : toBuffer(value);
   }
