@@ -1,3 +1,4 @@
+import { parseError } from '@clickhouse/client';
 import { DependencyError, RejectedError } from '@ciem/errors';
 import { describe, expect, it } from 'vitest';
 import { parseServerError, toClickHouseError } from './errors.js';
@@ -44,6 +45,27 @@ describe('toClickHouseError', () => {
     const error = toClickHouseError(new Error(text), 'command');
     expect(error).toBeInstanceOf(RejectedError);
     expect((error as RejectedError).details.clickhouse_code).toBe(62);
+  });
+
+  // @clickhouse/client turns a modern error text into a ClickHouseError whose message no
+  // longer contains `Code: N`. ClickHouse 25.8 sent these two texts.
+  it('rejects the client error of a modern syntax error', () => {
+    const clientError = parseError(
+      'Code: 62. DB::Exception: Syntax error: failed at position 1 (SELEC): SELEC 1. Expected one of: Query. (SYNTAX_ERROR) (version 25.8.2.1)\n',
+    );
+    const error = toClickHouseError(clientError, 'query');
+    expect(error).toBeInstanceOf(RejectedError);
+    expect((error as RejectedError).details.clickhouse_code).toBe(62);
+    expect(error.message).toContain('Syntax error: failed at position 1');
+  });
+
+  it('retries the client error of a modern timeout', () => {
+    const clientError = parseError(
+      'Code: 159. DB::Exception: Timeout exceeded: elapsed 1007.2 ms, maximum: 500 ms. (TIMEOUT_EXCEEDED) (version 25.8.2.1)\n',
+    );
+    const error = toClickHouseError(clientError, 'query');
+    expect(error).toBeInstanceOf(DependencyError);
+    expect((error as DependencyError).details.clickhouse_code).toBe(159);
   });
 
   it('retries a server timeout', () => {

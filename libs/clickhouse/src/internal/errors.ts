@@ -1,3 +1,4 @@
+import { ClickHouseError } from '@clickhouse/client';
 import { DependencyError, RejectedError, describeValue, messageOf } from '@ciem/errors';
 
 /**
@@ -94,6 +95,16 @@ export function isRetriableServerCode(code: number): boolean {
   return RETRIABLE_SERVER_CODES.has(code);
 }
 
+/**
+ * Reads the code of a `ClickHouseError` of `@clickhouse/client`. The client builds one when
+ * the error text ends with a `(TYPE_NAME)`, as from 19.x on, and keeps only the message
+ * part as `message`, so the text no longer contains `Code: N`.
+ */
+function clientServerError(error: unknown): ServerErrorText | undefined {
+  if (!(error instanceof ClickHouseError) || !/^\d+$/.test(String(error.code))) return undefined;
+  return { code: Number(error.code), message: error.message.trim() };
+}
+
 function systemErrorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
@@ -123,7 +134,7 @@ export function toClickHouseError(error: unknown, operation: string): Error {
   }
 
   const text = messageOf(error);
-  const server = parseServerError(text);
+  const server = parseServerError(text) ?? clientServerError(error);
   if (server !== undefined) {
     const details = { clickhouse_code: server.code, operation };
     const message = `ClickHouse ${operation} failed with code ${server.code}: ${describeValue(server.message, 500)}`;
