@@ -3,6 +3,8 @@
  * 24.x or later (production) alike:
  * - reads use `JSONEachRow` with `wait_end_of_query=1`, so an error in the middle of a result
  *   becomes a real HTTP error instead of text appended to a 200 response;
+ * - 64-bit integers come back as strings on every version
+ *   (`output_format_json_quote_64bit_integers=1`);
  * - JSON inserts always send `format: 'JSONEachRow'`, because the client's default,
  *   `JSONCompactEachRow`, does not exist before 20.1;
  * - RowBinary inserts go through `exec()` with `INSERT … FORMAT RowBinary` in the SQL,
@@ -221,7 +223,10 @@ export function createClickHouse(options: ClickHouseOptions): ClickHouse {
       // Response compression would send `enable_http_compression=1`, which `readonly=1`
       // users may not set.
       compression: { request: false, response: false },
-      clickhouse_settings: options.settings ?? {},
+      // ClickHouse 25.8 changed the default of output_format_json_quote_64bit_integers to 0,
+      // and JSON.parse rounds integers above 2^53. Quoting keeps 64-bit values exact and
+      // returns them as strings from every version. 18.16 accepts the setting too.
+      clickhouse_settings: { output_format_json_quote_64bit_integers: 1, ...options.settings },
       log: { LoggerClass: clientLoggerClass(logger) },
       json: { parse: JSON.parse, stringify: stringifyRow },
     });
