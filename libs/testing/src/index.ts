@@ -6,6 +6,11 @@ export {
   hasSharedDatasets,
   sharedDatasetsSkipReason,
 } from './paths.js';
-export { kafkaBrokers, clickhouseUrl } from './servers.js';
+export {
+  kafkaBrokers,
+  clickhouseUrl,
+  clickhouseModernUrl,
+  clickhouseModernSkipReason,
+} from './servers.js';
 export { startChildService } from './child-service.js';
 export type { ChildService, LogLine } from './child-service.js';
