@@ -233,7 +233,7 @@ class Handler(BaseHTTPRequestHandler):
         query_id = params.get("query_id") or str(uuid.uuid4())
         started = time.monotonic()
         try:
-            status, response, headers = self.run_statement(params, body, query_id)
+            status, response, headers = self.run_statement(params, body)
         except EngineError as failure:
             self.send_error_text(failure, query_id)
             return
@@ -243,7 +243,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send(status, response, headers)
         self.log_message("query_id=%s ok in %.1f ms", query_id, (time.monotonic() - started) * 1000)
 
-    def run_statement(self, params: dict, body: bytes, query_id: str):
+    def run_statement(self, params: dict, body: bytes):
         query = params.get("query", "").encode("utf-8")
         text = query + b"\n" + body if query and body else query or body
         keyword = sql_text.first_keyword(text)
@@ -267,17 +267,19 @@ class Handler(BaseHTTPRequestHandler):
         is_read = keyword in sql_text.READ_KEYWORDS
         if is_read:
             fmt = sql_text.output_format(text) or fmt
-        resets = []
+        # A SET statement runs like any other, and its settings are reset after it. In a
+        # session, they are kept for the session's later requests once the engine took them.
+        assignments = []
         if keyword == "SET":
             assignments = sql_text.split_set_assignments(text)
             if assignments is None:
                 raise error(62, "SYNTAX_ERROR", "Cannot parse the SET statement")
-            resets = [name for name, _ in assignments]
-            if session_settings is not None:
-                session_settings.update({name: unquote_setting(value) for name, value in assignments})
 
         database = params.get("database") or "default"
+        resets = [name for name, _ in assignments]
         result = self.server.engine.run(text, fmt, database, settings, resets)
+        if session_settings is not None:
+            session_settings.update({name: unquote_setting(value) for name, value in assignments})
         summary = {
             "read_rows": str(result.rows_read if keyword != "INSERT" else 0),
             "read_bytes": str(result.bytes_read if keyword != "INSERT" else 0),
