@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command: installs everything, starts the local servers that
-# deploy/local/ provides (the real Kafka and ClickHouse, moto for the AWS APIs and the Go
-# pstest fake for Pub/Sub), installs Debian's Chromium for the report screenshots and
-# promtool for the alerting rules, runs the license check, lint, type check and every test,
-# then stops the servers it started.
+# deploy/local/ provides (the real Kafka and ClickHouse, a modern ClickHouse engine through
+# chdb, moto for the AWS APIs and the Go pstest fake for Pub/Sub), installs Debian's
+# Chromium for the report screenshots and promtool for the alerting rules, runs the license
+# check, lint, type check and every test, then stops the servers it started.
 # Servers that were already running are left running.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,7 +22,10 @@ stop_started() {
 }
 trap stop_started EXIT
 
-for server in kafka clickhouse moto pubsub; do
+# The modern ClickHouse (chdb 3.7.2, ClickHouse 25.8) runs the suites of test/clickhouse-modern.
+export CIEM_CLICKHOUSE_MODERN_URL="${CIEM_CLICKHOUSE_MODERN_URL:-http://127.0.0.1:${CIEM_LOCAL_CLICKHOUSE_MODERN_PORT:-18124}}"
+
+for server in kafka clickhouse clickhouse-modern moto pubsub; do
   bash "deploy/local/$server.sh" install
   if ! bash "deploy/local/$server.sh" status >/dev/null 2>&1; then
     bash "deploy/local/$server.sh" start
@@ -46,5 +49,5 @@ npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 echo "== Type check"
 npx tsc -p tsconfig.json
-echo "== Tests (unit, then integration against Kafka at ${CIEM_KAFKA_BROKERS:-127.0.0.1:9092} and ClickHouse at ${CIEM_CLICKHOUSE_URL:-http://127.0.0.1:8123})"
+echo "== Tests (unit, then integration against Kafka at ${CIEM_KAFKA_BROKERS:-127.0.0.1:9092}, ClickHouse at ${CIEM_CLICKHOUSE_URL:-http://127.0.0.1:8123} and the modern ClickHouse at ${CIEM_CLICKHOUSE_MODERN_URL})"
 npx vitest run
