@@ -10,8 +10,9 @@ import { hasLoneSurrogate } from './quote.js';
  * - `DateTime`: seconds since the epoch as a little-endian UInt32, whatever the time zone.
  * - `Array(String)`: the element count as a varint, then each element as a `String`.
  * The layout is the one the RowBinary page of the ClickHouse format reference describes.
- * NOTE: the integration tests cover 18.16.1 only. That a 24.x `LowCardinality(String)`
- * column reads plain `String` bytes comes from the reference, not from a test.
+ * The event-store integration tests write the same rows as RowBinary and as JSONEachRow on
+ * 18.16 and on the modern test server (ClickHouse 25.8 through chdb), whose
+ * `LowCardinality(String)` columns stored the same bytes both ways.
  */
 export type RowBinaryType = 'String' | 'UInt16' | 'UInt64' | 'Int8' | 'DateTime' | 'Array(String)';
 

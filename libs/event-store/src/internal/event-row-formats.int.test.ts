@@ -1,17 +1,21 @@
 import { createBatchWriter, createClickHouse, runMigrations } from '@ciem/clickhouse';
 import type { BatchWriter, ClickHouse } from '@ciem/clickhouse';
 // The boundary rule does not tell test files apart; @ciem/testing is used only by tests.
-import { clickhouseUrl, randomName } from '@ciem/testing';
+import { clickhouseModernUrl, clickhouseUrl, randomName } from '@ciem/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRow } from './event-row.js';
 import { EVENT_COLUMNS, EVENT_COLUMN_TYPES } from './event-row.js';
 import { wellFormed } from './well-formed.js';
 
 // The same rows go into two databases, once as JSONEachRow and once as RowBinary, and the
-// stored bytes of every column are compared.
-const jsonDatabase = randomName('ciem_rows_json');
-const binaryDatabase = randomName('ciem_rows_binary');
-const client = createClickHouse({ url: clickhouseUrl });
+// stored bytes of every column are compared. This runs on the ClickHouse of
+// CIEM_CLICKHOUSE_URL and, when CIEM_CLICKHOUSE_MODERN_URL is set, on the modern one too.
+const servers: Array<[string, string]> = [
+  ['ClickHouse at CIEM_CLICKHOUSE_URL', clickhouseUrl],
+  ...(clickhouseModernUrl === undefined
+    ? []
+    : [['the modern ClickHouse', clickhouseModernUrl] as [string, string]]),
+];
 
 function eventRow(eventId: string, overrides: Partial<Record<keyof EventRow, unknown>> = {}) {
   const row: EventRow = {
@@ -149,44 +153,48 @@ async function writeRows(writer: BatchWriter<EventRow>, rows: readonly EventRow[
   return addErrors;
 }
 
-/** Formats of the INSERTs sent so far, in order. */
-const insertFormats: string[] = [];
+describe.each(servers)('events rows as JSON and RowBinary on %s', (_name, url) => {
+  const jsonDatabase = randomName('ciem_rows_json');
+  const binaryDatabase = randomName('ciem_rows_binary');
+  const client = createClickHouse({ url });
 
-/** The client, recording the format of each INSERT. */
-const recordingClient: Pick<ClickHouse, 'insert'> = {
-  insert(table, rows, options) {
-    insertFormats.push(options?.rowBinary === undefined ? 'JSONEachRow' : 'RowBinary');
-    return client.insert(table, rows, options);
-  },
-};
+  /** Formats of the INSERTs sent so far, in order. */
+  const insertFormats: string[] = [];
 
-function writerFor(database: string, rowBinary: boolean, rejected: string[]) {
-  return createBatchWriter<EventRow>({
-    client: recordingClient,
-    table: `${database}.events`,
-    columns: EVENT_COLUMNS,
-    ...(rowBinary ? { columnTypes: EVENT_COLUMN_TYPES } : {}),
-    maxRows: 100,
-    maxWaitMs: 60_000,
-    maxBufferedRows: 400,
-    onRejected: (rows) => {
-      rejected.push(...rows.map((row) => row.event_id));
+  /** The client, recording the format of each INSERT. */
+  const recordingClient: Pick<ClickHouse, 'insert'> = {
+    insert(table, rows, options) {
+      insertFormats.push(options?.rowBinary === undefined ? 'JSONEachRow' : 'RowBinary');
+      return client.insert(table, rows, options);
     },
+  };
+
+  function writerFor(database: string, rowBinary: boolean, rejected: string[]) {
+    return createBatchWriter<EventRow>({
+      client: recordingClient,
+      table: `${database}.events`,
+      columns: EVENT_COLUMNS,
+      ...(rowBinary ? { columnTypes: EVENT_COLUMN_TYPES } : {}),
+      maxRows: 100,
+      maxWaitMs: 60_000,
+      maxBufferedRows: 400,
+      onRejected: (rows) => {
+        rejected.push(...rows.map((row) => row.event_id));
+      },
+    });
+  }
+
+  beforeAll(async () => {
+    await runMigrations({ client, database: jsonDatabase });
+    await runMigrations({ client, database: binaryDatabase });
   });
-}
 
-beforeAll(async () => {
-  await runMigrations({ client, database: jsonDatabase });
-  await runMigrations({ client, database: binaryDatabase });
-});
+  afterAll(async () => {
+    await client.command(`DROP DATABASE IF EXISTS ${jsonDatabase}`);
+    await client.command(`DROP DATABASE IF EXISTS ${binaryDatabase}`);
+    await client.close();
+  });
 
-afterAll(async () => {
-  await client.command(`DROP DATABASE IF EXISTS ${jsonDatabase}`);
-  await client.command(`DROP DATABASE IF EXISTS ${binaryDatabase}`);
-  await client.close();
-});
-
-describe('events rows as JSON and RowBinary', () => {
   it('column types match the table', async () => {
     // DESCRIBE lists the columns in table order on 18.16, whose system.columns has no position.
     const columns = await client.query<{ name: string; type: string }>(
