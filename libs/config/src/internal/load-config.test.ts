@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '@ciem/errors';
-import { describe, expect, expectTypeOf, it } from 'vitest';
+import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { ConfigInvalidError } from './config-invalid-error.js';
 import { loadConfig } from './load-config.js';
 import { setting } from './setting.js';
@@ -59,8 +59,15 @@ const schema = {
 
 const minimalEnv = { CIEM_KAFKA_BROKERS: '127.0.0.1:9092' };
 
+/** Folders of the files that `tempFile` wrote, removed after the tests. */
+const tempFolders: string[] = [];
+afterAll(() => {
+  for (const folder of tempFolders) rmSync(folder, { recursive: true, force: true });
+});
+
 function tempFile(name: string, content: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'ciem-config-'));
+  tempFolders.push(dir);
   const file = path.join(dir, name);
   writeFileSync(file, content);
   return file;
