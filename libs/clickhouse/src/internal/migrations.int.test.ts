@@ -103,6 +103,19 @@ describe('runMigrations against the server', () => {
     expect((error as ConfigError).message).toContain('0003_dlq_events.sql');
   });
 
+  it('creates the database of a client bound to it', async () => {
+    // The services bind their client to the database they migrate, which may not exist yet.
+    const database = newDatabase();
+    const bound = createClickHouse({ url: clickhouseUrl, database });
+    try {
+      const report = await runMigrations({ client: bound, database });
+      expect(report.applied.length).toBeGreaterThan(0);
+      expect(await tablesOf(database)).toContain('events');
+    } finally {
+      await bound.close();
+    }
+  });
+
   it('applies a new migration file later', async () => {
     const database = newDatabase();
     const directory = path.join(scratch, 'added');

@@ -131,8 +131,9 @@ export async function runMigrations(options: RunMigrationsOptions): Promise<Migr
   const table = `${quotedDatabase}.${MIGRATIONS_TABLE}`;
 
   const migrations = await loadMigrations(directory);
-  const version = await client.serverVersion();
+  // The database first: a client bound to a missing database fails every other query.
   await client.ensureDatabase(database);
+  const version = await client.serverVersion();
   await client.command(
     `CREATE TABLE IF NOT EXISTS ${table} (
       version UInt32,
