@@ -71,17 +71,7 @@ cmd_install() {
   fi
   mkdir -p "${VAR_DIR}"
   log "creating ${VENV_DIR} and installing chdb==${CHDB_VERSION} from PyPI (a wheel of about 180 MB, plus pandas and pyarrow)"
-  rm -rf "${VENV_DIR}"
-  if ! "${PYTHON}" -m venv "${VENV_DIR}" >"${VAR_DIR}/install.log" 2>&1; then
-    cat "${VAR_DIR}/install.log" >&2
-    fail "creating the venv failed (output above); on Debian install the python3-venv package"
-  fi
-  if ! "${VENV_DIR}/bin/pip" install --disable-pip-version-check -q "chdb==${CHDB_VERSION}" \
-    >>"${VAR_DIR}/install.log" 2>&1; then
-    tail -n 30 "${VAR_DIR}/install.log" >&2 || true
-    rm -rf "${VENV_DIR}"
-    fail "pip install of chdb==${CHDB_VERSION} failed (full output in ${VAR_DIR}/install.log); check that PyPI is reachable, then run install again"
-  fi
+  install_into_venv "${VENV_DIR}" "${PYTHON}" "chdb==${CHDB_VERSION}" "${VAR_DIR}/install.log"
   printf '%s\n' "${CHDB_VERSION}" >"${VERSION_MARKER}"
   log "installed chdb ${CHDB_VERSION}: ClickHouse $("${VENV_DIR}/bin/python" -c 'import chdb; print(chdb.engine_version)' 2>/dev/null || echo '(version unknown)')"
 }

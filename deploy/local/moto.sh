@@ -67,17 +67,7 @@ cmd_install() {
   fi
   mkdir -p "${VAR_DIR}"
   log "creating ${VENV_DIR} and installing moto[server]==${MOTO_VERSION} from PyPI"
-  rm -rf "${VENV_DIR}"
-  if ! "${PYTHON}" -m venv "${VENV_DIR}" >"${VAR_DIR}/install.log" 2>&1; then
-    cat "${VAR_DIR}/install.log" >&2
-    fail "creating the venv failed (output above); on Debian install the python3-venv package"
-  fi
-  if ! "${VENV_DIR}/bin/pip" install --disable-pip-version-check -q "moto[server]==${MOTO_VERSION}" \
-    >>"${VAR_DIR}/install.log" 2>&1; then
-    tail -n 30 "${VAR_DIR}/install.log" >&2 || true
-    rm -rf "${VENV_DIR}"
-    fail "pip install of moto[server]==${MOTO_VERSION} failed (full output in ${VAR_DIR}/install.log); check that PyPI is reachable, then run install again"
-  fi
+  install_into_venv "${VENV_DIR}" "${PYTHON}" "moto[server]==${MOTO_VERSION}" "${VAR_DIR}/install.log"
   printf '%s\n' "${MOTO_VERSION}" >"${VERSION_MARKER}"
   log "installed $("${VENV_DIR}/bin/pip" show moto 2>/dev/null | grep '^Version' || echo 'moto')"
 }

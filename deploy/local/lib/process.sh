@@ -1,5 +1,5 @@
-# Functions the deploy/local scripts share: messages, argument checks, and finding and
-# stopping a server by the pid in its pid file. Source it after setting SCRIPT_LABEL (the
+# Functions the deploy/local scripts share: messages, argument checks, installing a Python
+# package into a venv, and finding and stopping a server by the pid in its pid file. Source it after setting SCRIPT_LABEL (the
 # prefix of every message, e.g. "kafka.sh"). It only defines functions.
 
 log() { printf '%s: %s\n' "${SCRIPT_LABEL}" "$*"; }
@@ -91,4 +91,22 @@ run_subcommand() {
       exit 2
       ;;
   esac
+}
+
+# Creates the venv $1 with the Python $2 and pip-installs the requirement $3 into it,
+# writing pip's output to $4. On failure it prints the end of that output, removes the
+# venv so that the next install starts clean, and fails.
+install_into_venv() {
+  local venv="$1" python="$2" requirement="$3" install_log="$4"
+  rm -rf "${venv}"
+  if ! "${python}" -m venv "${venv}" >"${install_log}" 2>&1; then
+    cat "${install_log}" >&2
+    fail "creating the venv failed (output above); on Debian install the python3-venv package"
+  fi
+  if ! "${venv}/bin/pip" install --disable-pip-version-check -q "${requirement}" \
+    >>"${install_log}" 2>&1; then
+    tail -n 30 "${install_log}" >&2 || true
+    rm -rf "${venv}"
+    fail "pip install of ${requirement} failed (full output in ${install_log}); check that PyPI is reachable, then run install again"
+  fi
 }
