@@ -42,10 +42,13 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Starts a stage on fake clients: `insert` decides the outcome of each ClickHouse INSERT, and
- * the returned `handleBatch` is the one the stage gave its consumer.
+ * the returned `handleBatch` and `consumer` are what the stage gave its consumer.
  */
-async function startStage(insert: ClickHouse['insert']) {
-  let handleBatch: ConsumerOptions['handleBatch'] | undefined;
+async function startStage(
+  insert: ClickHouse['insert'],
+  extra: Partial<Parameters<typeof createNormalizerStage>[0]> = {},
+) {
+  let consumer: ConsumerOptions | undefined;
   const sent: OutgoingMessage[] = [];
   const producer: KafkaProducer = {
     send: async (_topic, messages) => {
@@ -57,7 +60,7 @@ async function startStage(insert: ClickHouse['insert']) {
   const kafka = {
     createProducer: async () => producer,
     runConsumer: async (options: ConsumerOptions) => {
-      handleBatch = options.handleBatch;
+      consumer = options;
       return { stop: async () => {}, done: new Promise<void>(() => {}), fetchLag: async () => [] };
     },
   } as unknown as KafkaClient;
@@ -74,10 +77,11 @@ async function startStage(insert: ClickHouse['insert']) {
     batchMaxWaitMs: 1_000,
     maxRecordBytes: 1_048_576,
     writerRetry: { maxAttempts: 1 },
+    ...extra,
   });
   await stage.start({ fail: () => {} });
-  if (handleBatch === undefined) throw new Error('the stage did not start a consumer');
-  return { handleBatch, sent };
+  if (consumer === undefined) throw new Error('the stage did not start a consumer');
+  return { handleBatch: consumer.handleBatch, consumer, sent };
 }
 
 function failingFor(provider: string, failAfterMs: number, succeedAfterMs: number) {
@@ -128,5 +132,16 @@ describe('normalizer stage with concurrent batches', () => {
     expect(insertRunning).toBe(false);
     expect(sentDuringInsert).toBe(true);
     expect(sent).toHaveLength(1);
+  });
+});
+
+describe('normalizer stage consumer settings', () => {
+  it('passes the session timeout and lag interval', async () => {
+    const { consumer } = await startStage(async () => {}, {
+      sessionTimeoutMs: 45_000,
+      lagIntervalMs: 5_000,
+    });
+    expect(consumer.sessionTimeoutMs).toBe(45_000);
+    expect(consumer.lagIntervalMs).toBe(5_000);
   });
 });
