@@ -40,24 +40,27 @@ const roles = [
   },
 ];
 
-const documents: ExportDocument[] = [
-  {
-    source: 'iam-policies.ndjson',
-    line: 1,
-    value: {
-      name: `//cloudresourcemanager.googleapis.com/projects/${GCP_PROJECT}`,
-      asset_type: 'cloudresourcemanager.googleapis.com/Project',
-      iam_policy: {
-        bindings: [
-          { role: 'roles/storage.admin', members: [APP] },
-          { role: 'roles/compute.instanceAdmin', members: [APP] },
-          { role: 'roles/legacyThing', members: [LEGACY] },
-        ],
+/** Builds the exports of the project with `bindings` in its IAM policy, and the roles. */
+function projectExports(bindings: unknown[]): ExportDocument[] {
+  return [
+    {
+      source: 'iam-policies.ndjson',
+      line: 1,
+      value: {
+        name: `//cloudresourcemanager.googleapis.com/projects/${GCP_PROJECT}`,
+        asset_type: 'cloudresourcemanager.googleapis.com/Project',
+        iam_policy: { bindings },
       },
     },
-  },
-  { source: 'roles.json', value: roles },
-];
+    { source: 'roles.json', value: roles },
+  ];
+}
+
+const documents = projectExports([
+  { role: 'roles/storage.admin', members: [APP] },
+  { role: 'roles/compute.instanceAdmin', members: [APP] },
+  { role: 'roles/legacyThing', members: [LEGACY] },
+]);
 
 const principals = evaluate(documents, ['CIEM_ENTITLEMENTS_UNKNOWN_ROLE']);
 const usage = [
@@ -160,31 +163,18 @@ describe('analyzeRightsizing on GCP grants', () => {
 });
 
 describe('GCP recommendations from conditional bindings', () => {
-  it('asks to bind the role under the same conditions', () => {
+  it('notes conditional bindings', () => {
     const guarded = `serviceAccount:guarded@${GCP_PROJECT}.iam.gserviceaccount.com`;
-    const conditional: ExportDocument[] = [
+    const conditional = projectExports([
       {
-        source: 'iam-policies.ndjson',
-        line: 1,
-        value: {
-          name: `//cloudresourcemanager.googleapis.com/projects/${GCP_PROJECT}`,
-          asset_type: 'cloudresourcemanager.googleapis.com/Project',
-          iam_policy: {
-            bindings: [
-              {
-                role: 'roles/storage.admin',
-                members: [guarded],
-                condition: {
-                  title: 'office hours',
-                  expression: 'request.time.getHours("Europe/Berlin") < 18',
-                },
-              },
-            ],
-          },
+        role: 'roles/storage.admin',
+        members: [guarded],
+        condition: {
+          title: 'office hours',
+          expression: 'request.time.getHours("Europe/Berlin") < 18',
         },
       },
-      { source: 'roles.json', value: roles },
-    ];
+    ]);
     const [result] = analyzeRightsizing(
       {
         principals: evaluate(conditional),
