@@ -55,7 +55,7 @@ interface BackfillCheckpoint {
 }
 
 /** Key of a prefix's checkpoint in the store. */
-export function backfillCheckpointKey(location: S3Prefix): string {
+function backfillCheckpointKey(location: S3Prefix): string {
   return `s3-backfill/${location.bucket}/${location.prefix}`;
 }
 

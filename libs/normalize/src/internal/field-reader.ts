@@ -77,6 +77,24 @@ export function compileFieldReader<T>(
 }
 
 /**
+ * Compiles one reader per entry of `table`, each from its paths, with the same helpers.
+ * `fallback` reads an entry's paths with the shared readers where code generation from
+ * strings is forbidden.
+ */
+export function compileFieldReaders<K extends string, T>(
+  table: Readonly<Record<K, readonly FieldPath[]>>,
+  helpers: FieldReaderHelpers,
+  fallback: (record: unknown, paths: readonly FieldPath[]) => T | undefined,
+): Record<K, FieldReader<T>> {
+  const readers = {} as Record<K, FieldReader<T>>;
+  for (const name of Object.keys(table) as K[]) {
+    const paths = table[name];
+    readers[name] = compileFieldReader<T>(paths, helpers, (record) => fallback(record, paths));
+  }
+  return readers;
+}
+
+/**
  * Returns the source that replaces `current` by its value under one key. Spellings are
  * written as JSON string literals, so no key can inject code. A plain read of `__proto__`
  * returns the prototype, so that key is left to the key's own reader.

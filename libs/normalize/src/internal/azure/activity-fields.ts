@@ -1,4 +1,4 @@
-import { compileFieldReader } from '../field-reader.js';
+import { compileFieldReader, compileFieldReaders } from '../field-reader.js';
 import type { FieldReader } from '../field-reader.js';
 import {
   fieldPath,
@@ -80,23 +80,16 @@ function compile<K extends string>(
 }
 
 /** One compiled reader per field (see field-reader.ts), built when the module loads. */
-export const azureText = readersOf(FIELD_PATHS, textOf, readFieldString);
-export const azureObject = readersOf(OBJECT_PATHS, objectOf, readFieldObject);
-
-function readersOf<K extends string, T>(
-  table: Record<K, readonly FieldPath[]>,
-  convert: (value: unknown) => T | undefined,
-  read: (record: JsonObject, paths: readonly FieldPath[]) => T | undefined,
-): Record<K, FieldReader<T>> {
-  const readers = {} as Record<K, FieldReader<T>>;
-  for (const name of Object.keys(table) as K[]) {
-    const paths = table[name];
-    readers[name] = compileFieldReader<T>(paths, { parseJsonObject, convert }, (record) =>
-      read(record as JsonObject, paths),
-    );
-  }
-  return readers;
-}
+export const azureText = compileFieldReaders(
+  FIELD_PATHS,
+  { parseJsonObject, convert: textOf },
+  readFieldString,
+);
+export const azureObject = compileFieldReaders(
+  OBJECT_PATHS,
+  { parseJsonObject, convert: objectOf },
+  readFieldObject,
+);
 
 /**
  * Reads the value of `time` as the record has it (a string or an epoch number) at the
@@ -112,7 +105,7 @@ export const azureRawTime: FieldReader<unknown> = compileFieldReader<unknown>(
 );
 
 /** Reads the first non-empty string among `paths` with the shared readers. */
-function readFieldString(record: JsonObject, paths: readonly FieldPath[]): string | undefined {
+function readFieldString(record: unknown, paths: readonly FieldPath[]): string | undefined {
   for (let index = 0; index < paths.length; index++) {
     const value = readString(record, paths[index] as FieldPath);
     if (value !== undefined) return value;
@@ -121,7 +114,7 @@ function readFieldString(record: JsonObject, paths: readonly FieldPath[]): strin
 }
 
 /** Reads the first object among `paths` with the shared readers. */
-function readFieldObject(record: JsonObject, paths: readonly FieldPath[]): JsonObject | undefined {
+function readFieldObject(record: unknown, paths: readonly FieldPath[]): JsonObject | undefined {
   for (let index = 0; index < paths.length; index++) {
     const value = readObject(record, paths[index] as FieldPath);
     if (value !== undefined) return value;
@@ -142,19 +135,6 @@ export function readAzureField(record: JsonObject, field: AzureField): FieldValu
     if (value !== undefined) return { value, path: path.text };
   }
   return undefined;
-}
-
-/** Reads a field's string value, or undefined when no known path contains one. */
-export function readAzureString(record: JsonObject, field: AzureField): string | undefined {
-  return azureText[field](record);
-}
-
-/** Reads one of the nested objects (claims, identity, properties), parsing JSON strings. */
-export function readAzureObject(
-  record: JsonObject,
-  name: keyof typeof AZURE_OBJECT_PATHS,
-): JsonObject | undefined {
-  return azureObject[name](record);
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { Principal, PrincipalType } from '@ciem/events';
-import { compileFieldReader } from '../field-reader.js';
+import { compileFieldReaders } from '../field-reader.js';
 import type { FieldReader } from '../field-reader.js';
 import { getProperty, isRedactionMarker, keyPath, parseJsonObject } from '../read-field.js';
-import type { JsonObject } from '../read-field.js';
+import type { FieldPath, JsonObject } from '../read-field.js';
 import { normalizeGuid } from './resource-id.js';
 import { ownEntry } from '../own-entry.js';
 
@@ -40,16 +40,15 @@ const REQUESTER = claimReaders(REQUESTER_NAMES);
 function claimReaders<K extends string>(
   table: Record<K, readonly string[]>,
 ): Record<K, FieldReader<string>> {
-  const readers = {} as Record<K, FieldReader<string>>;
-  for (const name of Object.keys(table) as K[]) {
-    const names = table[name];
-    readers[name] = compileFieldReader<string>(
-      names.map(keyPath),
-      { parseJsonObject, convert: claimText },
-      (source) => readClaim(source as JsonObject | undefined, names),
-    );
-  }
-  return readers;
+  // Claim names contain dots, so each name is a path of one key.
+  const paths = {} as Record<K, FieldPath[]>;
+  for (const name of Object.keys(table) as K[]) paths[name] = table[name].map(keyPath);
+  return compileFieldReaders(paths, { parseJsonObject, convert: claimText }, (source, names) =>
+    readClaim(
+      source as JsonObject | undefined,
+      names.map((path) => path.text),
+    ),
+  );
 }
 
 /**
