@@ -1,43 +1,40 @@
 import type { Category, Outcome } from '@ciem/events';
 import { getPath, parseJsonObject, readString } from '../read-field.js';
-import { ownEntry } from '../own-entry.js';
 
 /**
  * Operation phases as the three shapes spell them: diagnostic settings write `resultType`
  * Start, Accept, Success, Failure; the REST API writes `status.value` Started, Accepted,
  * Succeeded, Failed. Other values (Active, Resolved, Canceled...) are kept lower-cased.
  */
-const PHASES: Readonly<Record<string, string>> = {
-  start: 'started',
-  started: 'started',
-  accept: 'accepted',
-  accepted: 'accepted',
-  success: 'succeeded',
-  succeeded: 'succeeded',
-  failure: 'failed',
-  failed: 'failed',
-};
+const PHASES: ReadonlyMap<string, string> = new Map([
+  ['start', 'started'],
+  ['started', 'started'],
+  ['accept', 'accepted'],
+  ['accepted', 'accepted'],
+  ['success', 'succeeded'],
+  ['succeeded', 'succeeded'],
+  ['failure', 'failed'],
+  ['failed', 'failed'],
+]);
+
+/**
+ * The phases under their documented capitalized spellings too (`Success`), which need
+ * neither trimming nor lower-casing.
+ */
+const PHASES_AS_LOGGED: ReadonlyMap<string, string> = new Map(
+  [...PHASES].flatMap(([spelling, phase]) => [
+    [spelling, phase],
+    [spelling.charAt(0).toUpperCase() + spelling.slice(1), phase],
+  ]),
+);
 
 /** Returns the normalized phase of a `resultType` or `status.value`. */
 export function phaseOf(resultType: string | undefined): string | null {
   if (resultType === undefined) return null;
-  // The spellings the two shapes document need neither trimming nor lower-casing.
-  switch (resultType) {
-    case 'Start':
-    case 'Started':
-      return 'started';
-    case 'Accept':
-    case 'Accepted':
-      return 'accepted';
-    case 'Success':
-    case 'Succeeded':
-      return 'succeeded';
-    case 'Failure':
-    case 'Failed':
-      return 'failed';
-  }
+  const logged = PHASES_AS_LOGGED.get(resultType);
+  if (logged !== undefined) return logged;
   const lowered = resultType.trim().toLowerCase();
-  return ownEntry(PHASES, lowered) ?? lowered;
+  return PHASES.get(lowered) ?? lowered;
 }
 
 /**
