@@ -7,7 +7,7 @@
 #
 #   bash deploy/local/clickhouse-modern.sh install   # create a venv and pip install chdb
 #   bash deploy/local/clickhouse-modern.sh start     # start the server, wait until /ping returns Ok.
-#   bash deploy/local/clickhouse-modern.sh status    # exit 0 when running and answering
+#   bash deploy/local/clickhouse-modern.sh status    # exit 0 when running and responding
 #   bash deploy/local/clickhouse-modern.sh stop      # SIGTERM by pid, SIGKILL after a deadline
 #
 # Tests find it through CIEM_CLICKHOUSE_MODERN_URL=http://127.0.0.1:<port>.

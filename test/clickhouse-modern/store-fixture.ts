@@ -218,7 +218,7 @@ function grant(
 
 /**
  * Two snapshots of the AWS account. Only the later one (09:00) counts: there the admin role
- * holds s3:GetObject, s3:PutObject and iam:PassRole, and the developer s3:ListBucket and
+ * has s3:GetObject, s3:PutObject and iam:PassRole, and the developer s3:ListBucket and
  * iam:CreateUser. The earlier one (March 1st) gave the admin ec2:RunInstances.
  */
 export const ENTITLEMENTS = [

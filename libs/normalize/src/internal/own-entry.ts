@@ -1,6 +1,6 @@
 /**
  * Returns `table[key]` when `key` is the table's own key. Keys come from records, and a
- * plain read of `constructor` or `__proto__` returns what Object.prototype holds under
+ * plain read of `constructor` or `__proto__` returns the Object.prototype property of
  * that name, a function or an object, where the caller expects an entry or undefined.
  */
 export function ownEntry<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {

@@ -117,7 +117,7 @@ describe('readTime', () => {
   });
 
   it('rejects epoch numbers beyond the Date range', () => {
-    // 1e21 was read as 1e21 ms, which no Date holds and the event schema rejected.
+    // 1e21 was read as 1e21 ms, which no Date represents and the event schema rejected.
     expect(readTime({ t: 1e21 }, 't')).toBeUndefined();
     expect(readTime({ t: -1e21 }, 't')).toBeUndefined();
     expect(readTime({ t: 8.64e15 }, 't')).toBe(8.64e15);

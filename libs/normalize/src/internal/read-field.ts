@@ -277,7 +277,7 @@ export function readTime(
   if (typeof value === 'number' && Number.isFinite(value)) {
     // Values below 1e11 cannot be milliseconds after 1973, so they are seconds.
     const milliseconds = value < 1e11 ? Math.round(value * 1000) : Math.round(value);
-    // A Date holds at most 8.64e15 ms either side of 1970, and no time parses beyond.
+    // A Date represents at most 8.64e15 ms either side of 1970, and no time parses beyond.
     return Math.abs(milliseconds) <= MAX_TIME_MS ? milliseconds : undefined;
   }
   if (typeof value !== 'string') return undefined;
@@ -288,7 +288,7 @@ export function readTime(
   return Number.isNaN(parsed) ? undefined : parsed;
 }
 
-/** The largest time value a Date holds (ECMAScript, "Time Values and Time Range"). */
+/** The largest time value a Date represents (ECMAScript, "Time Values and Time Range"). */
 const MAX_TIME_MS = 8.64e15;
 
 /**
