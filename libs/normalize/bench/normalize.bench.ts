@@ -4,7 +4,8 @@
  *   tsx libs/normalize/bench/normalize.bench.ts [--throughput] [--memory]
  *
  * Throughput (default, `--throughput` alone): for CIEM_BENCH_RECORDS (default 200,000)
- * generated records per provider, prints the throughput of `JSON.parse` and of
+ * generated records per provider (CIEM_BENCH_PROVIDERS, such as `azure` or `aws,gcp`,
+ * limits the providers), prints the throughput of `JSON.parse` and of
  * `normalizeText` over the same record texts in memory, and their ratio (the goal is at
  * least 0.6). It then writes the records into a temporary folder, as JSON Lines and in the
  * provider's container form, and prints records/s and MB/s of `readRecords` (read, split,
@@ -60,6 +61,20 @@ function readCount(): number {
     throw new Error(`CIEM_BENCH_RECORDS must be a positive integer, received "${value}"`);
   }
   return count;
+}
+
+/** Reads the providers listed in CIEM_BENCH_PROVIDERS (comma-separated), or all three when unset. */
+function readProviders(): readonly CorpusProvider[] {
+  const value = process.env['CIEM_BENCH_PROVIDERS'];
+  if (value === undefined || value.trim() === '') return PROVIDERS;
+  const names = value.split(',').map((name) => name.trim().toLowerCase());
+  const unknown = names.filter((name) => !(PROVIDERS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `CIEM_BENCH_PROVIDERS contains invalid provider names ${JSON.stringify(unknown)}: list aws, azure or gcp, comma-separated`,
+    );
+  }
+  return PROVIDERS.filter((provider) => names.includes(provider));
 }
 
 function readBigFileGigabytes(): number {
@@ -217,7 +232,7 @@ async function runThroughput(directory: string): Promise<void> {
   console.log(
     'files: readRecords (read, frame, JSON.parse, unwrap) and normalizeFile (the same plus the normalizer) of the same file',
   );
-  for (const provider of PROVIDERS) {
+  for (const provider of readProviders()) {
     // Warm up the JIT on a small corpus so the timed runs measure steady-state code.
     const warmUp = path.join(directory, `${provider}.warm-up.json`);
     writeCorpus(warmUp, provider, 'ndjson', WARM_UP_RECORDS);
