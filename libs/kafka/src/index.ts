@@ -37,7 +37,13 @@ export {
   publishToDeadLetter,
 } from './internal/dead-letter.js';
 export type { DeadLetter, DeadLetterOriginal } from './internal/dead-letter.js';
-export { TOPICS, defaultTopicSpecs, ensureTopics, topicNames } from './internal/topics.js';
+export {
+  TOPICS,
+  defaultTopicSpecs,
+  ensureKafkaTopics,
+  ensureTopics,
+  topicNames,
+} from './internal/topics.js';
 export type {
   EnsureTopicsReport,
   TopicKey,

@@ -2,7 +2,7 @@ import type { ConfigValues } from '@ciem/config';
 import {
   createKafkaClient,
   defaultTopicSpecs,
-  ensureTopics,
+  ensureKafkaTopics,
   kafkaSecurityOptions,
   topicNames,
 } from '@ciem/kafka';
@@ -55,19 +55,14 @@ export function wireForwarder(
       );
       if (config.topicsCreate) {
         const wanted = new Set([topics.alerts, topics.deadLetter]);
-        const admin = await kafka.createAdmin();
-        try {
-          await ensureTopics(
-            admin,
-            defaultTopicSpecs({
-              prefix: config.topicPrefix,
-              partitions: config.topicPartitions,
-              replicationFactor: config.topicReplicationFactor,
-            }).filter((spec) => wanted.has(spec.name)),
-          );
-        } finally {
-          await admin.disconnect();
-        }
+        await ensureKafkaTopics(
+          kafka,
+          defaultTopicSpecs({
+            prefix: config.topicPrefix,
+            partitions: config.topicPartitions,
+            replicationFactor: config.topicReplicationFactor,
+          }).filter((spec) => wanted.has(spec.name)),
+        );
       }
       await stage.start(context);
     },

@@ -107,10 +107,9 @@ export function wireAnalyzerAnomaly(
     name: stage.name,
     async start(context) {
       if (config.migrations) {
-        await retryWhileUnavailable('applying ClickHouse migrations', logger, async () => {
-          await clickhouse.ensureDatabase(config.clickhouseDatabase);
-          return runMigrations({ client: clickhouse, database: config.clickhouseDatabase, logger });
-        });
+        await retryWhileUnavailable('applying ClickHouse migrations', logger, () =>
+          runMigrations({ client: clickhouse, database: config.clickhouseDatabase, logger }),
+        );
       }
       await retryWhileUnavailable('joining the consumer group', logger, () => stage.start(context));
     },

@@ -97,10 +97,9 @@ export function wireApi(
     url: () => baseUrl,
     async start() {
       if (config.migrations) {
-        await retryWhileUnavailable('applying ClickHouse migrations', logger, async () => {
-          await clickhouse.ensureDatabase(config.clickhouseDatabase);
-          return runMigrations({ client: clickhouse, database: config.clickhouseDatabase, logger });
-        });
+        await retryWhileUnavailable('applying ClickHouse migrations', logger, () =>
+          runMigrations({ client: clickhouse, database: config.clickhouseDatabase, logger }),
+        );
       }
       app = await buildApiApp({
         store: {

@@ -8,7 +8,12 @@ import {
 } from '@ciem/entitlements-store';
 import { errorCodeOf, errorTypeOf } from '@ciem/errors';
 import type { KafkaClient, KafkaProducer } from '@ciem/kafka';
-import { createKafkaClient, ensureTopics, kafkaSecurityOptions, topicNames } from '@ciem/kafka';
+import {
+  createKafkaClient,
+  ensureKafkaTopics,
+  kafkaSecurityOptions,
+  topicNames,
+} from '@ciem/kafka';
 import type { Stage, StageContext } from '@ciem/runtime';
 import type { Logger, MetricsRegistry } from '@ciem/telemetry';
 import { createRateLimitedLog, stageLogger, stageMetrics } from '@ciem/telemetry';
@@ -191,28 +196,22 @@ export function wireEntitlements(
     name: STAGE,
     async start(context) {
       if (clickhouse !== undefined && config.migrations) {
-        await retryWhileUnavailable('applying ClickHouse migrations', logger, async () => {
-          await clickhouse.ensureDatabase(config.clickhouseDatabase);
-          return runMigrations({ client: clickhouse, database: config.clickhouseDatabase, logger });
-        });
+        await retryWhileUnavailable('applying ClickHouse migrations', logger, () =>
+          runMigrations({ client: clickhouse, database: config.clickhouseDatabase, logger }),
+        );
       }
       if (kafka !== undefined) {
         if (config.topicsCreate) {
-          await retryWhileUnavailable('creating the entitlements topic', logger, async () => {
-            const admin = await kafka.createAdmin();
-            try {
-              await ensureTopics(admin, [
-                {
-                  name: topic,
-                  partitions: config.topicPartitions,
-                  replicationFactor: config.topicReplicationFactor,
-                  compacted: true,
-                },
-              ]);
-            } finally {
-              await admin.disconnect();
-            }
-          });
+          await retryWhileUnavailable('creating the entitlements topic', logger, () =>
+            ensureKafkaTopics(kafka, [
+              {
+                name: topic,
+                partitions: config.topicPartitions,
+                replicationFactor: config.topicReplicationFactor,
+                compacted: true,
+              },
+            ]),
+          );
         }
         // gzip matters here: one message carries all of a principal's grants, and the
         // JSON of an administrator's thousands of grants compresses well below 1 MiB.

@@ -78,18 +78,12 @@ export function wireNormalizer(
     name: stage.name,
     async start(context) {
       if (config.migrations) {
-        const report = await retryWhileUnavailable(
-          'applying ClickHouse migrations',
-          logger,
-          async () => {
-            // The client names the database in every request, so it must exist first.
-            await clickhouse.ensureDatabase(config.clickhouseDatabase);
-            return runMigrations({
-              client: clickhouse,
-              database: config.clickhouseDatabase,
-              logger,
-            });
-          },
+        const report = await retryWhileUnavailable('applying ClickHouse migrations', logger, () =>
+          runMigrations({
+            client: clickhouse,
+            database: config.clickhouseDatabase,
+            logger,
+          }),
         );
         logger.info(
           {

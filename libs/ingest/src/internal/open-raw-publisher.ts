@@ -1,5 +1,5 @@
 import type { Provider } from '@ciem/events';
-import { createKafkaClient, ensureTopics } from '@ciem/kafka';
+import { createKafkaClient, ensureKafkaTopics } from '@ciem/kafka';
 import type {
   KafkaClient,
   KafkaProducer,
@@ -41,7 +41,7 @@ export interface OpenedRawPublisher {
 
 /**
  * Connects a Kafka producer and wraps it in a raw publisher: the wiring every ingest service
- * repeats. Throws what `createKafkaClient`, `createProducer`, `ensureTopics` and
+ * repeats. Throws what `createKafkaClient`, `createProducer`, `ensureKafkaTopics` and
  * `createRawPublisher` throw.
  */
 export async function openRawPublisher(
@@ -71,15 +71,10 @@ export async function openRawPublisher(
       ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     });
     if (options.createTopics !== undefined) {
-      const admin = await client.createAdmin();
-      try {
-        await ensureTopics(admin, [
-          { name: publisher.topic, ...options.createTopics },
-          { name: publisher.deadLetterTopic, ...options.createTopics },
-        ]);
-      } finally {
-        await admin.disconnect();
-      }
+      await ensureKafkaTopics(client, [
+        { name: publisher.topic, ...options.createTopics },
+        { name: publisher.deadLetterTopic, ...options.createTopics },
+      ]);
     }
   } catch (error) {
     await producer.disconnect();

@@ -1,6 +1,12 @@
 import { ConfigError } from '@ciem/errors';
 import { describe, expect, it } from 'vitest';
-import { defaultTopicSpecs, ensureTopics, findMismatches, topicNames } from './topics.js';
+import {
+  defaultTopicSpecs,
+  ensureKafkaTopics,
+  ensureTopics,
+  findMismatches,
+  topicNames,
+} from './topics.js';
 import type { KafkaAdmin } from './admin.js';
 
 describe('topicNames', () => {
@@ -101,5 +107,41 @@ describe('ensureTopics validation', () => {
         { name: 'a', partitions: 1, replicationFactor: 1, retentionMs: -5 },
       ]),
     ).rejects.toThrow(/retentionMs/);
+  });
+});
+
+describe('ensureKafkaTopics', () => {
+  /** Builds a client whose admin runs `createTopics` and counts its disconnects. */
+  function clientWithAdmin(createTopics: KafkaAdmin['createTopics']) {
+    const state = { disconnects: 0 };
+    const admin = {
+      createTopics,
+      describeTopics: () => Promise.resolve([]),
+      disconnect: () => {
+        state.disconnects += 1;
+        return Promise.resolve();
+      },
+      logger: { info: () => undefined, warn: () => undefined },
+    } as unknown as KafkaAdmin;
+    return { client: { createAdmin: () => Promise.resolve(admin) }, state };
+  }
+
+  it('creates topics and disconnects the admin', async () => {
+    const { client, state } = clientWithAdmin((topics) =>
+      Promise.resolve(topics.map((topic) => topic.name)),
+    );
+    const report = await ensureKafkaTopics(client, [
+      { name: 'ciem.alerts', partitions: 3, replicationFactor: 1 },
+    ]);
+    expect(report.created).toEqual(['ciem.alerts']);
+    expect(state.disconnects).toBe(1);
+  });
+
+  it('disconnects the admin when the broker fails', async () => {
+    const { client, state } = clientWithAdmin(() => Promise.reject(new Error('broker down')));
+    await expect(
+      ensureKafkaTopics(client, [{ name: 'ciem.alerts', partitions: 3, replicationFactor: 1 }]),
+    ).rejects.toThrow('broker down');
+    expect(state.disconnects).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import { TOPICS as CONTRACT_TOPICS } from '@ciem/events';
 import { ConfigError, describeValue } from '@ciem/errors';
 import type { KafkaAdmin, NewTopic } from './admin.js';
+import type { KafkaClient } from './client.js';
 import { KafkaErrorCodes, invalidOption } from './errors.js';
 
 /**
@@ -189,4 +190,21 @@ export async function ensureTopics(
   }
   if (created.length > 0) admin.logger.info({ topics: created }, 'Kafka topics created');
   return { created, existing: existingSpecs.map((spec) => spec.name), mismatches };
+}
+
+/**
+ * Connects an admin client of `client`, creates the missing topics of `specs` and compares
+ * the existing ones (see {@link ensureTopics}), then disconnects the admin, also when the
+ * broker fails. Throws what `ensureTopics` throws.
+ */
+export async function ensureKafkaTopics(
+  client: Pick<KafkaClient, 'createAdmin'>,
+  specs: readonly TopicSpec[],
+): Promise<EnsureTopicsReport> {
+  const admin = await client.createAdmin();
+  try {
+    return await ensureTopics(admin, specs);
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -106,7 +106,6 @@ export async function runDistributed(options: DistributedRunOptions): Promise<Ru
 
   let failure: unknown;
   try {
-    await clickhouse.ensureDatabase(options.database);
     await runMigrations({ client: clickhouse, database: options.database, logger });
     await createPlatformTopics(kafka, {
       prefix: options.topicPrefix ?? '',
