@@ -2,7 +2,12 @@ import type { ClickHouse } from '@ciem/clickhouse';
 import { createClickHouse, runMigrations } from '@ciem/clickhouse';
 import { errorCodeOf, errorTypeOf } from '@ciem/errors';
 import type { KafkaClient, KafkaProducer } from '@ciem/kafka';
-import { createKafkaClient, ensureTopics, kafkaSecurityOptions, topicNames } from '@ciem/kafka';
+import {
+  createKafkaClient,
+  ensureKafkaTopics,
+  kafkaSecurityOptions,
+  topicNames,
+} from '@ciem/kafka';
 import type { OwnershipOptions } from '@ciem/rightsizing';
 import { analyzeRightsizing, parseWindowEnd } from '@ciem/rightsizing';
 import { renderReports } from '@ciem/rightsizing-reports';
@@ -14,13 +19,13 @@ import {
   readPermissionUsage,
   writeRecommendationRows,
 } from '@ciem/rightsizing-store';
+import { retryWhileUnavailable } from '@ciem/runtime';
 import type { Stage, StageContext } from '@ciem/runtime';
 import type { Logger, MetricsRegistry } from '@ciem/telemetry';
 import { stageLogger, stageMetrics } from '@ciem/telemetry';
 import type { DeliveryReport } from './delivery.js';
 import { deliverReports } from './delivery.js';
 import type { RightsizingConfig } from './ownership.js';
-import { retryWhileUnavailable } from './retry-start.js';
 
 const STAGE = 'rightsizing';
 const DAY_MS = 86_400_000;
@@ -181,28 +186,22 @@ export function wireRightsizing(config: RightsizingConfig, telemetry: Rightsizin
     name: STAGE,
     async start(context) {
       if (config.migrations) {
-        await retryWhileUnavailable('applying ClickHouse migrations', logger, async () => {
-          await clickhouse.ensureDatabase(config.clickhouseDatabase);
-          return runMigrations({ client: clickhouse, database: config.clickhouseDatabase, logger });
-        });
+        await retryWhileUnavailable('applying ClickHouse migrations', logger, () =>
+          runMigrations({ client: clickhouse, database: config.clickhouseDatabase, logger }),
+        );
       }
       if (kafka !== undefined) {
         if (config.topicsCreate) {
-          await retryWhileUnavailable('creating the recommendations topic', logger, async () => {
-            const admin = await kafka.createAdmin();
-            try {
-              await ensureTopics(admin, [
-                {
-                  name: topic,
-                  partitions: config.topicPartitions,
-                  replicationFactor: config.topicReplicationFactor,
-                  compacted: true,
-                },
-              ]);
-            } finally {
-              await admin.disconnect();
-            }
-          });
+          await retryWhileUnavailable('creating the recommendations topic', logger, () =>
+            ensureKafkaTopics(kafka, [
+              {
+                name: topic,
+                partitions: config.topicPartitions,
+                replicationFactor: config.topicReplicationFactor,
+                compacted: true,
+              },
+            ]),
+          );
         }
         // A result lists every unused permission, so an administrator's message is large;
         // gzip keeps it well below the broker's 1 MiB default.
