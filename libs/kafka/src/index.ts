@@ -52,6 +52,7 @@ export type {
   TopicSpec,
 } from './internal/topics.js';
 export { computeBackoffMs, defaultBackoff } from './internal/backoff.js';
+export { sendInBatches } from './internal/send-in-batches.js';
 export type { BackoffOptions } from './internal/backoff.js';
 export { KafkaErrorCodes } from './internal/errors.js';
 export type { KafkaErrorCode } from './internal/errors.js';

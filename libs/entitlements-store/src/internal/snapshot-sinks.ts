@@ -3,6 +3,7 @@ import { createBatchWriter } from '@ciem/clickhouse';
 import type { AnyPrincipalEntitlements, SnapshotHeader } from '@ciem/entitlements';
 import { principalToJson } from '@ciem/entitlements';
 import type { KafkaProducer, OutgoingMessage } from '@ciem/kafka';
+import { sendInBatches } from '@ciem/kafka';
 import type { EntitlementRow } from './entitlement-row.js';
 import { ENTITLEMENT_COLUMNS, toEntitlementRows } from './entitlement-row.js';
 
@@ -61,22 +62,13 @@ export async function publishSnapshot(
   header: SnapshotHeader,
   principals: Iterable<AnyPrincipalEntitlements>,
 ): Promise<number> {
-  const batchSize = options.batchSize ?? 100;
-  let batch: OutgoingMessage[] = [];
-  let sent = 0;
-  for (const principal of principals) {
-    batch.push(encodeEntitlementMessage(header, principal));
-    if (batch.length >= batchSize) {
-      await options.producer.send(options.topic, batch);
-      sent += batch.length;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) {
-    await options.producer.send(options.topic, batch);
-    sent += batch.length;
-  }
-  return sent;
+  return sendInBatches(
+    options.producer,
+    options.topic,
+    principals,
+    (principal) => encodeEntitlementMessage(header, principal),
+    options.batchSize ?? 100,
+  );
 }
 
 /** Options of `createEntitlementWriter`. */

@@ -1,6 +1,7 @@
 import type { BatchWriter, ClickHouse, ClickHouseLogger, RetryOptions } from '@ciem/clickhouse';
 import { createBatchWriter } from '@ciem/clickhouse';
 import type { KafkaProducer, OutgoingMessage } from '@ciem/kafka';
+import { sendInBatches } from '@ciem/kafka';
 import type { RightsizingResult } from '@ciem/rightsizing';
 import type { RecommendationRow } from './recommendation-row.js';
 import { RECOMMENDATION_COLUMNS, toRecommendationRow } from './recommendation-row.js';
@@ -50,22 +51,13 @@ export async function publishRecommendations(
   options: PublishRecommendationsOptions,
   results: Iterable<RightsizingResult>,
 ): Promise<number> {
-  const batchSize = options.batchSize ?? 100;
-  let batch: OutgoingMessage[] = [];
-  let sent = 0;
-  for (const result of results) {
-    batch.push(encodeRecommendationMessage(result));
-    if (batch.length >= batchSize) {
-      await options.producer.send(options.topic, batch);
-      sent += batch.length;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) {
-    await options.producer.send(options.topic, batch);
-    sent += batch.length;
-  }
-  return sent;
+  return sendInBatches(
+    options.producer,
+    options.topic,
+    results,
+    encodeRecommendationMessage,
+    options.batchSize ?? 100,
+  );
 }
 
 /** Options of `createRecommendationWriter`. */
