@@ -6,7 +6,7 @@ import type { BackfillReport, CheckpointStore, RawPublisher } from '@ciem/ingest
 import type { Logger } from '@ciem/telemetry';
 import { isProgrammingError } from './aws-errors.js';
 import { IngestAwsErrorCodes } from './errors.js';
-import type { S3ObjectRef } from './notification.js';
+import { S3BackfillState, compareKeys } from './s3-backfill-state.js';
 import { ingestS3Object } from './s3-object.js';
 
 /** A bucket and key prefix, parsed from `s3://bucket/prefix`. */
@@ -36,22 +36,28 @@ export interface BackfillS3Options {
   /** Prefixes as `s3://bucket/prefix`, such as `s3://trail/AWSLogs/111122223333/CloudTrail/`. */
   prefixes: readonly string[];
   publisher: RawPublisher;
-  /** Stops before the next object once aborted. */
+  /** Stops before the next object once aborted; an object cut short is not counted as done. */
   signal?: AbortSignal;
   logger?: Logger;
   /**
-   * Store of the last object done under each prefix, so that a backfill run again after a
-   * failure or a stop starts after it. Without it every run starts at the first key.
+   * Store of the keys done under each prefix (see `S3BackfillState`), so that a later run
+   * reads only the keys not done yet. Without it every run reads every key.
    */
   checkpoints?: CheckpointStore;
   /** Minimum time between two checkpoint saves of one prefix, in milliseconds (default 1000). */
   checkpointIntervalMs?: number;
-}
-
-/** The content of a prefix's backfill checkpoint. */
-interface BackfillCheckpoint {
-  /** The last key whose records Kafka acknowledged; the next run lists the keys after it. */
-  after: string;
+  /**
+   * Days before a CloudTrail stream's newest day in which a re-run still looks for files
+   * delivered late (default 2). Throws `ConfigError` `CIEM_INGEST_AWS_INVALID_OPTION` when it
+   * is not a non-negative integer.
+   */
+  lateDeliveryDays?: number;
+  /**
+   * Maximum names of done keys kept in one prefix's checkpoint (default 20,000, an estimated
+   * 1.8 MB of JSON). Keys left out are read again by the next run. Throws `ConfigError`
+   * `CIEM_INGEST_AWS_INVALID_OPTION` when it is not a non-negative integer.
+   */
+  maxCheckpointNames?: number;
 }
 
 /** Key of a prefix's checkpoint in the store. */
@@ -59,20 +65,27 @@ function backfillCheckpointKey(location: S3Prefix): string {
   return `s3-backfill/${location.bucket}/${location.prefix}`;
 }
 
-async function* listObjects(
+/** An entry of a delimited listing: an object, or a common prefix (a directory). */
+type ListingEntry = { kind: 'object'; key: string } | { kind: 'directory'; prefix: string };
+
+/**
+ * Lists the objects and the common prefixes directly under `prefix` (delimiter `/`), page by
+ * page, merged in key order.
+ */
+async function* listDirectory(
   s3: S3Client,
-  location: S3Prefix,
-  startAfter: string | undefined,
-): AsyncGenerator<S3ObjectRef> {
+  bucket: string,
+  prefix: string,
+): AsyncGenerator<ListingEntry> {
   let token: string | undefined;
   do {
     let page;
     try {
       page = await s3.send(
         new ListObjectsV2Command({
-          Bucket: location.bucket,
-          Prefix: location.prefix,
-          ...(startAfter === undefined ? {} : { StartAfter: startAfter }),
+          Bucket: bucket,
+          Prefix: prefix,
+          Delimiter: '/',
           ...(token === undefined ? {} : { ContinuationToken: token }),
         }),
       );
@@ -80,29 +93,65 @@ async function* listObjects(
       if (isProgrammingError(error)) throw error;
       throw new DependencyError(
         IngestAwsErrorCodes.s3Failed,
-        `listing s3://${location.bucket}/${location.prefix} failed: ${messageOf(error)}; run the backfill again`,
+        `listing s3://${bucket}/${prefix} failed: ${messageOf(error)}; run the backfill again`,
         { cause: error },
       );
     }
+    const entries: ListingEntry[] = [];
     for (const entry of page.Contents ?? []) {
-      if (entry.Key !== undefined) yield { bucket: location.bucket, key: entry.Key };
+      if (entry.Key !== undefined) entries.push({ kind: 'object', key: entry.Key });
     }
+    for (const entry of page.CommonPrefixes ?? []) {
+      if (entry.Prefix !== undefined) entries.push({ kind: 'directory', prefix: entry.Prefix });
+    }
+    // Every key under a common prefix sorts where the prefix sorts among the page's keys.
+    entries.sort((a, b) =>
+      compareKeys(a.kind === 'object' ? a.key : a.prefix, b.kind === 'object' ? b.key : b.prefix),
+    );
+    yield* entries;
     token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
   } while (token !== undefined);
 }
 
 /**
- * Publishes every object under S3 prefixes to the raw topic, in key order per prefix (the
- * order ListObjectsV2 returns), one object at a time, skipping CloudTrail digest files.
- * Resolves once Kafka acknowledged everything. Throws `ConfigError`
- * `CIEM_INGEST_AWS_INVALID_S3_URL` before reading anything, `DependencyError`
+ * Walks the keys under `prefix` depth first, in key order, leaving out the directories whose
+ * keys `state` reports as all done.
+ */
+async function* walkKeys(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  state: S3BackfillState | undefined,
+): AsyncGenerator<string> {
+  for await (const entry of listDirectory(s3, bucket, prefix)) {
+    if (entry.kind === 'object') yield entry.key;
+    else if (state?.skipsDirectory(entry.prefix) !== true) {
+      yield* walkKeys(s3, bucket, entry.prefix, state);
+    }
+  }
+}
+
+/**
+ * Publishes every object under S3 prefixes to the raw topic, in key order per prefix, one
+ * object at a time, skipping CloudTrail digest files. Resolves once Kafka acknowledged
+ * everything. Throws `ConfigError` `CIEM_INGEST_AWS_INVALID_S3_URL` or
+ * `CIEM_INGEST_AWS_INVALID_OPTION` before reading anything, `DependencyError`
  * `CIEM_INGEST_AWS_S3_FAILED` and the publisher's errors.
  *
- * With `checkpoints`, the last key done under each prefix is saved at most every
- * `checkpointIntervalMs`, and when the prefix ends or the run stops. A later run lists only
- * the keys after it (S3 lists keys in UTF-8 binary order). Objects done after the
- * last save are published again by the next run, and downstream deduplicates them by
- * event id. New objects written later under a key before the saved one are not read.
+ * The prefix is listed one directory level at a time (ListObjectsV2 with delimiter `/`).
+ * With `checkpoints`, the keys done are saved at most every `checkpointIntervalMs`, and when
+ * the prefix ends or the run stops, and a later run skips them (see `S3BackfillState`):
+ * - a directory with no saved entry, such as a new account or region, is read whole;
+ * - in a CloudTrail day directory from `lateDeliveryDays` before the stream's newest day on,
+ *   every key not recorded as done is read, so late deliveries are not missed;
+ * - older day directories of a known stream are not listed at all, which keeps a re-run to
+ *   a few list requests per account and region;
+ * - in a directory without a `YYYY/MM/DD/` date, only keys after the last one done are read.
+ *
+ * Objects done after the last save are published again by the next run, and downstream
+ * deduplicates them by event id. A checkpoint of the first format, `{ after }`, counts every
+ * key up to `after` as done: that run lists the whole prefix once, publishes the keys after
+ * it and saves the current format.
  */
 export async function backfillS3(options: BackfillS3Options): Promise<BackfillReport> {
   const { s3, publisher, signal, logger } = options;
@@ -117,42 +166,47 @@ export async function backfillS3(options: BackfillS3Options): Promise<BackfillRe
   for (const location of locations) {
     const progress = await openProgress(location, options);
     try {
-      for await (const object of listObjects(s3, location, progress.after)) {
+      for await (const key of walkKeys(s3, location.bucket, location.prefix, progress.state)) {
         if (signal?.aborted === true) return report;
-        if (isCloudTrailDigest(object.key)) {
-          logger?.debug(
-            { bucket: object.bucket, key: object.key },
-            'CloudTrail digest file skipped',
-          );
+        if (progress.state?.skipsKey(key) === true) continue;
+        if (isCloudTrailDigest(key)) {
+          logger?.debug({ bucket: location.bucket, key }, 'CloudTrail digest file skipped');
           report.skippedFiles += 1;
         } else {
+          const object = { bucket: location.bucket, key };
           const result = await ingestS3Object(s3, object, publisher, signal);
           report.files += 1;
           report.records += result.records;
           report.bytes += result.bytes;
           report.deadLettered += result.deadLettered;
+          // An abort can cut the object short; it stays not done, so the next run reads it.
+          if (isAborted(signal)) return report;
           logger?.debug(
-            { bucket: object.bucket, key: object.key, records: result.records },
+            { bucket: location.bucket, key, records: result.records },
             'backfill object published',
           );
         }
-        await progress.done(object.key);
+        await progress.done(key);
       }
     } finally {
-      // Saved after a failure too: every key before it was acknowledged by Kafka.
+      // Saved after a failure too: every key marked done was acknowledged by Kafka.
       await progress.flush();
     }
   }
   return report;
 }
 
-/** The saved position of one prefix, and the saving of the keys done after it. */
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+/** The saved state of one prefix, and the saving of the keys done. */
 interface PrefixProgress {
-  /** The key the listing starts after, when a checkpoint was saved. */
-  readonly after: string | undefined;
-  /** Records that every object up to `key` is done, saving it when the interval has passed. */
+  /** Undefined without a checkpoint store. */
+  readonly state: S3BackfillState | undefined;
+  /** Records that every record of `key` was acknowledged, saving when the interval has passed. */
   done(key: string): Promise<void>;
-  /** Saves the last key done, if it was not saved yet. */
+  /** Saves the keys done, if some were not saved yet. */
   flush(): Promise<void>;
 }
 
@@ -162,31 +216,55 @@ async function openProgress(
 ): Promise<PrefixProgress> {
   const store = options.checkpoints;
   if (store === undefined) {
-    return { after: undefined, done: async () => undefined, flush: async () => undefined };
+    return { state: undefined, done: async () => undefined, flush: async () => undefined };
   }
   const key = backfillCheckpointKey(location);
-  const saved = await store.load<BackfillCheckpoint>(key);
-  const after = typeof saved?.after === 'string' ? saved.after : undefined;
-  if (after !== undefined) {
+  const state = new S3BackfillState(await store.load<unknown>(key), {
+    prefix: location.prefix,
+    ...(options.lateDeliveryDays === undefined
+      ? {}
+      : { lateDeliveryDays: options.lateDeliveryDays }),
+    ...(options.maxCheckpointNames === undefined
+      ? {}
+      : { maxRecordedNames: options.maxCheckpointNames }),
+  });
+  const fields = { bucket: location.bucket, prefix: location.prefix };
+  if (state.loaded === 'legacy') {
     options.logger?.info(
-      { bucket: location.bucket, prefix: location.prefix, after },
-      'S3 backfill resumes after the saved key',
+      { ...fields, after: state.legacyMark },
+      'S3 backfill resumes after the key of a first-format checkpoint and lists the whole prefix once',
+    );
+  } else if (state.loaded === 'current') {
+    options.logger?.info(fields, 'S3 backfill resumes from its checkpoint');
+  } else if (state.loaded === 'unreadable') {
+    options.logger?.warn(
+      { ...fields, checkpoint: key },
+      'S3 backfill checkpoint has an unknown form and is ignored; the whole prefix is read again',
     );
   }
   const interval = options.checkpointIntervalMs ?? 1000;
-  let unsaved: string | undefined;
+  let dirty = false;
+  let omissionLogged = false;
   let savedAt = Date.now();
   const save = async (): Promise<void> => {
-    if (unsaved === undefined) return;
-    const value: BackfillCheckpoint = { after: unsaved };
-    unsaved = undefined;
+    if (!dirty) return;
+    dirty = false;
     savedAt = Date.now();
-    await store.save(key, value);
+    const { checkpoint, omittedNames } = state.toCheckpoint();
+    if (omittedNames > 0 && !omissionLogged) {
+      omissionLogged = true;
+      options.logger?.warn(
+        { ...fields, omitted_names: omittedNames },
+        'S3 backfill checkpoint is full; the oldest recent keys are left out and the next run reads them again',
+      );
+    }
+    await store.save(key, checkpoint);
   };
   return {
-    after,
+    state,
     async done(doneKey) {
-      unsaved = doneKey;
+      state.markDone(doneKey);
+      dirty = true;
       if (Date.now() - savedAt >= interval) await save();
     },
     flush: save,
