@@ -308,4 +308,83 @@ describe('backfillS3 on moto and Kafka', () => {
       await rm(folder, { recursive: true, force: true });
     }
   });
+
+  it('reads new regions and late keys on a re-run', async () => {
+    const prefix = `${randomName('ingest_aws_late_keys')}.`;
+    await createTopicsFor(prefix);
+    const account = '555566667777';
+    const key = (region: string, day: string, time: string): string =>
+      `AWSLogs/${account}/CloudTrail/${region}/${day}/${account}_CloudTrail_${region}_${day.replace(/\//g, '')}T${time}Z_UNIQUE.json.gz`;
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'ciem-backfill-checkpoints-'));
+    try {
+      const checkpoints = createFileCheckpointStore(folder);
+      const publisher = createRawPublisher({ producer, provider: 'aws', topicPrefix: prefix });
+      const run = () =>
+        backfillS3({
+          s3: aws.s3,
+          prefixes: [`s3://${bucket}/AWSLogs/${account}/`],
+          publisher,
+          checkpoints,
+        });
+      const put = (objectKey: string, eventId: string) =>
+        putObject(objectKey, deliveryFile([cloudTrailRecord(eventId, account)]));
+
+      await put(key('us-west-2', '2024/05/16', '2300'), 'first-1');
+      await put(key('us-west-2', '2024/05/17', '1200'), 'first-2');
+      expect(await run()).toMatchObject({ files: 2, records: 2 });
+
+      // The first three sort before the saved key (us-west-2, 2024/05/17, 1200Z), the last after it.
+      await put(key('eu-west-1', '2024/05/17', '1300'), 'new-region');
+      await put(key('us-west-2', '2024/05/17', '1155'), 'late-same-day');
+      await put(key('us-west-2', '2024/05/16', '2355'), 'late-day-before');
+      await put(key('us-west-2', '2024/05/18', '0005'), 'after-mark');
+      expect(await run()).toMatchObject({ files: 4, records: 4 });
+      expect(await run()).toMatchObject({ files: 0, records: 0 });
+
+      const raw = await readTopic(client, publisher.topic, 6);
+      expect(raw.map((message) => JSON.parse(message.value!.toString()).eventID).sort()).toEqual([
+        'after-mark',
+        'first-1',
+        'first-2',
+        'late-day-before',
+        'late-same-day',
+        'new-region',
+      ]);
+      expect(await countMessages(client, publisher.topic)).toBe(6);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('resumes a first-format checkpoint', async () => {
+    const prefix = `${randomName('ingest_aws_old_checkpoint')}.`;
+    await createTopicsFor(prefix);
+    const account = '444455556666';
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'ciem-backfill-checkpoints-'));
+    try {
+      const checkpoints = createFileCheckpointStore(folder);
+      await putObject(deliveryKey(account, 'a'), deliveryFile([cloudTrailRecord('o-1', account)]));
+      await putObject(deliveryKey(account, 'b'), deliveryFile([cloudTrailRecord('o-2', account)]));
+      // The first checkpoint format: every key up to `after` was published.
+      await checkpoints.save(`s3-backfill/${bucket}/AWSLogs/${account}/`, {
+        after: deliveryKey(account, 'a'),
+      });
+      const publisher = createRawPublisher({ producer, provider: 'aws', topicPrefix: prefix });
+      const run = () =>
+        backfillS3({
+          s3: aws.s3,
+          prefixes: [`s3://${bucket}/AWSLogs/${account}/`],
+          publisher,
+          checkpoints,
+        });
+      expect(await run()).toMatchObject({ files: 1, records: 1 });
+      expect(await run()).toMatchObject({ files: 0, records: 0 });
+
+      const raw = await readTopic(client, publisher.topic, 1);
+      expect(raw.map((message) => JSON.parse(message.value!.toString()).eventID)).toEqual(['o-2']);
+      expect(await countMessages(client, publisher.topic)).toBe(1);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
 });
