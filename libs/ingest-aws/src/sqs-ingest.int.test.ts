@@ -359,7 +359,7 @@ describe('backfillS3 on moto and Kafka', () => {
   it('resumes a first-format checkpoint', async () => {
     const prefix = `${randomName('ingest_aws_old_checkpoint')}.`;
     await createTopicsFor(prefix);
-    const account = '444455556666';
+    const account = '333344445555';
     const folder = await mkdtemp(path.join(os.tmpdir(), 'ciem-backfill-checkpoints-'));
     try {
       const checkpoints = createFileCheckpointStore(folder);
