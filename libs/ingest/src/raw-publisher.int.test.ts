@@ -206,6 +206,7 @@ describe('backfillFiles against Kafka', () => {
     expect(report).toEqual({
       files: 2,
       skippedFiles: 1,
+      unchangedFiles: 0,
       records: 3,
       bytes: expect.any(Number),
       deadLettered: 2,

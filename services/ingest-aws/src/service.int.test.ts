@@ -127,6 +127,7 @@ describe('ingest-aws service', () => {
         CIEM_INGEST_AWS_MODE: 'backfill',
         CIEM_INGEST_AWS_BACKFILL_PATHS: file,
         CIEM_INGEST_AWS_BACKFILL_S3_PREFIXES: `s3://${bucket}/AWSLogs/`,
+        CIEM_INGEST_CHECKPOINT_DIR: path.join(folder, 'checkpoints'),
       }),
     );
     children.push(child);

@@ -25,6 +25,7 @@ function addReports(a: BackfillReport, b: BackfillReport): BackfillReport {
   return {
     files: a.files + b.files,
     skippedFiles: a.skippedFiles + b.skippedFiles,
+    unchangedFiles: a.unchangedFiles + b.unchangedFiles,
     records: a.records + b.records,
     bytes: a.bytes + b.bytes,
     deadLettered: a.deadLettered + b.deadLettered,
@@ -58,11 +59,13 @@ export function wireIngestAws(
   const runBackfill = async (context: StageContext): Promise<void> => {
     const publisher = opened!.publisher;
     try {
+      const checkpoints = createFileCheckpointStore(values.checkpointDir);
       let report = await backfillFiles({
         inputs: values.backfillPaths ?? [],
         publisher,
         signal: backfillAbort.signal,
         logger,
+        checkpoints,
       });
       if ((values.backfillS3Prefixes ?? []).length > 0) {
         const aws = createAwsClients({ region: values.region, ...endpoint });
@@ -73,7 +76,7 @@ export function wireIngestAws(
           publisher,
           signal: backfillAbort.signal,
           logger,
-          checkpoints: createFileCheckpointStore(values.checkpointDir),
+          checkpoints,
         });
         report = addReports(report, fromS3);
       }
@@ -81,6 +84,7 @@ export function wireIngestAws(
         {
           files: report.files,
           skipped_files: report.skippedFiles,
+          unchanged_files: report.unchangedFiles,
           records: report.records,
           dead_lettered: report.deadLettered,
           aborted: backfillAbort.signal.aborted,

@@ -90,6 +90,7 @@ describe('ingest-azure service', () => {
       ...kafkaEnv(prefix),
       CIEM_INGEST_AZURE_MODE: 'backfill',
       CIEM_INGEST_AZURE_BACKFILL_PATHS: file,
+      CIEM_INGEST_CHECKPOINT_DIR: path.join(folder, 'checkpoints'),
     });
     children.push(service);
 

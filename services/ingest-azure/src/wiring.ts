@@ -1,5 +1,5 @@
 import { messageOf } from '@ciem/errors';
-import { backfillFiles, openRawPublisher } from '@ciem/ingest';
+import { backfillFiles, createFileCheckpointStore, openRawPublisher } from '@ciem/ingest';
 import type { BackfillReport, OpenedRawPublisher } from '@ciem/ingest';
 import {
   createBlobCheckpointStore,
@@ -58,11 +58,13 @@ export function wireIngestAzure(
         provider: 'azure',
         signal: backfillAbort.signal,
         logger,
+        checkpoints: createFileCheckpointStore(values.checkpointDir),
       });
       logger.info(
         {
           files: report.files,
           skipped_files: report.skippedFiles,
+          unchanged_files: report.unchangedFiles,
           records: report.records,
           dead_lettered: report.deadLettered,
           aborted: backfillAbort.signal.aborted,

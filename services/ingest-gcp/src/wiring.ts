@@ -1,5 +1,5 @@
 import { messageOf } from '@ciem/errors';
-import { backfillFiles, openRawPublisher } from '@ciem/ingest';
+import { backfillFiles, createFileCheckpointStore, openRawPublisher } from '@ciem/ingest';
 import type { BackfillReport, OpenedRawPublisher } from '@ciem/ingest';
 import { createPubSubIngestStage, createPubSubSubscription } from '@ciem/ingest-gcp';
 import type { OpenedSubscription } from '@ciem/ingest-gcp';
@@ -44,11 +44,13 @@ export function wireIngestGcp(
         provider: 'gcp',
         signal: backfillAbort.signal,
         logger,
+        checkpoints: createFileCheckpointStore(values.checkpointDir),
       });
       logger.info(
         {
           files: report.files,
           skipped_files: report.skippedFiles,
+          unchanged_files: report.unchangedFiles,
           records: report.records,
           dead_lettered: report.deadLettered,
           aborted: backfillAbort.signal.aborted,

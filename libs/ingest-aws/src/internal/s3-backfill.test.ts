@@ -10,7 +10,7 @@ const bucket = 'trail-bucket';
 const account = '111122223333';
 
 /**
- * An in-memory bucket answering ListObjectsV2 (prefix, delimiter `/` or none, start-after,
+ * An in-memory bucket that serves ListObjectsV2 (prefix, delimiter `/` or none, start-after,
  * continuation, at most `pageSize` entries a page) and GetObject, recording every listed
  * prefix.
  */
@@ -63,8 +63,8 @@ class FakeBucket {
   }
 }
 
-/** A publisher that keeps the event ids it was given. */
-function memoryPublisher(): RawPublisher & { eventIds: string[] } {
+/** Builds a publisher that keeps the event ids it gets and aborts `abort` at its first record. */
+function memoryPublisher(abort?: AbortController): RawPublisher & { eventIds: string[] } {
   const eventIds: string[] = [];
   return {
     provider: 'aws',
@@ -80,6 +80,7 @@ function memoryPublisher(): RawPublisher & { eventIds: string[] } {
       for await (const record of records) {
         eventIds.push(eventIdOf(record));
         count += 1;
+        abort?.abort();
       }
       return { records: count, bytes: 0, deadLettered: 0 };
     },
@@ -192,5 +193,33 @@ describe('backfillS3 resume', () => {
       });
     expect(await run()).toMatchObject({ files: 1, skippedFiles: 1 });
     expect(await run()).toMatchObject({ files: 0, skippedFiles: 0 });
+  });
+
+  it('reads an object cut short again', async () => {
+    const fake = new FakeBucket();
+    fake.objects.set(
+      trailKey('us-east-1', '2024/05/01', '0000'),
+      deliveryFile([cloudTrailRecord('e-1', account), cloudTrailRecord('e-2', account)]),
+    );
+    const checkpoints = memoryStore();
+    const controller = new AbortController();
+    const first = memoryPublisher(controller);
+    await backfillS3({
+      s3: fake.client(),
+      prefixes: [`s3://${bucket}/AWSLogs/`],
+      publisher: first,
+      checkpoints,
+      signal: controller.signal,
+    });
+    expect(first.eventIds).toEqual(['e-1']);
+
+    const second = memoryPublisher();
+    await backfillS3({
+      s3: fake.client(),
+      prefixes: [`s3://${bucket}/AWSLogs/`],
+      publisher: second,
+      checkpoints,
+    });
+    expect(second.eventIds.sort()).toEqual(['e-1', 'e-2']);
   });
 });

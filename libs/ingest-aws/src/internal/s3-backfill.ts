@@ -159,6 +159,7 @@ export async function backfillS3(options: BackfillS3Options): Promise<BackfillRe
   const report: BackfillReport = {
     files: 0,
     skippedFiles: 0,
+    unchangedFiles: 0,
     records: 0,
     bytes: 0,
     deadLettered: 0,
@@ -168,7 +169,10 @@ export async function backfillS3(options: BackfillS3Options): Promise<BackfillRe
     try {
       for await (const key of walkKeys(s3, location.bucket, location.prefix, progress.state)) {
         if (signal?.aborted === true) return report;
-        if (progress.state?.skipsKey(key) === true) continue;
+        if (progress.state?.skipsKey(key) === true) {
+          report.unchangedFiles += 1;
+          continue;
+        }
         if (isCloudTrailDigest(key)) {
           logger?.debug({ bucket: location.bucket, key }, 'CloudTrail digest file skipped');
           report.skippedFiles += 1;

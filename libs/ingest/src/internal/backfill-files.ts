@@ -5,7 +5,9 @@ import type { Provider } from '@ciem/events';
 import { readRecords } from '@ciem/normalize';
 import type { Logger } from '@ciem/telemetry';
 import { glob, isDynamicPattern } from 'tinyglobby';
+import type { CheckpointStore } from './checkpoint-store.js';
 import { IngestErrorCodes, invalidOption } from './errors.js';
+import { FileBackfillProgress, fileVersionOf } from './file-backfill-progress.js';
 import { ingestRecords } from './ingest-records.js';
 import type { RawPublisher } from './raw-publisher.js';
 
@@ -22,6 +24,12 @@ export interface BackfillFilesOptions {
   signal?: AbortSignal;
   /** Receives a debug line per file read or skipped. */
   logger?: Logger;
+  /**
+   * Store of the files published in full to the publisher's topic, with their size and
+   * modification time, so that a later run skips them while they are unchanged. Without it
+   * every run reads every file.
+   */
+  checkpoints?: CheckpointStore;
 }
 
 /** Totals of a backfill, all acknowledged by Kafka. */
@@ -30,6 +38,12 @@ export interface BackfillReport {
   files: number;
   /** CloudTrail digest files passed over: they hold hashes, not events. */
   skippedFiles: number;
+  /**
+   * Files or S3 objects not read because an earlier run with the same checkpoints finished
+   * them (and, for local files, they did not change since). S3 days older than the resume
+   * window are not listed, so their objects are not counted.
+   */
+  unchangedFiles: number;
   records: number;
   bytes: number;
   deadLettered: number;
@@ -70,6 +84,10 @@ export async function expandInputs(inputs: readonly string[]): Promise<string[]>
   return [...files].sort();
 }
 
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
 /**
  * Publishes every record of local files to the publisher's raw topic: any container
  * `readRecords` reads, gzip or not, in constant memory. Records that cannot be read go to
@@ -77,17 +95,30 @@ export async function expandInputs(inputs: readonly string[]): Promise<string[]>
  * `file:<absolute path>` and `raw_ref` `<path>:<line>[#<index>]`. Resolves once Kafka
  * acknowledged every record.
  *
+ * With `checkpoints`, a file is recorded as done with the size and modification time it had
+ * when reading started, once Kafka acknowledged all its records. A later run skips a file
+ * whose size and modification time both equal the recorded ones, and reads whole a new
+ * file or a changed one (appended to, rewritten or touched), publishing its earlier records
+ * again. A file the run stopped in (a failure or an abort) is not recorded, so the next run
+ * reads it whole again. Downstream deduplicates the repeated records by event id. NOTE: a
+ * file rewritten with the same size and the same modification time is taken as unchanged
+ * and not read.
+ *
  * Throws `ConfigError` `CIEM_INGEST_INPUT_NOT_FOUND` before publishing anything when an
- * input matches no file, the file system's error when a file cannot be read, and the
- * producer's errors. NOTE: progress is not checkpointed, so running a failed backfill again
- * publishes the files before the failure once more; downstream deduplicates by event id.
+ * input matches no file, the file system's error when a file cannot be read, the checkpoint
+ * store's errors, and the producer's errors.
  */
 export async function backfillFiles(options: BackfillFilesOptions): Promise<BackfillReport> {
   const { publisher, logger, signal } = options;
   const files = await expandInputs(options.inputs);
+  const progress =
+    options.checkpoints === undefined
+      ? undefined
+      : new FileBackfillProgress(options.checkpoints, publisher.topic);
   const report: BackfillReport = {
     files: 0,
     skippedFiles: 0,
+    unchangedFiles: 0,
     records: 0,
     bytes: 0,
     deadLettered: 0,
@@ -98,6 +129,12 @@ export async function backfillFiles(options: BackfillFilesOptions): Promise<Back
     if (isCloudTrailDigest(file)) {
       logger?.debug({ file }, 'CloudTrail digest file skipped');
       report.skippedFiles += 1;
+      continue;
+    }
+    const version = progress === undefined ? undefined : await fileVersionOf(file);
+    if (version !== undefined && (await progress?.isDone(file, version)) === true) {
+      logger?.debug({ file }, 'backfill file unchanged since it was published; skipped');
+      report.unchangedFiles += 1;
       continue;
     }
     const result = await ingestRecords({
@@ -118,6 +155,8 @@ export async function backfillFiles(options: BackfillFilesOptions): Promise<Back
       { file, records: result.records, dead_lettered: result.deadLettered },
       'backfill file published',
     );
+    // An abort can cut the file short, so it is recorded only when the run was not aborted.
+    if (version !== undefined && !isAborted(signal)) await progress?.markDone(file, version);
   }
   return report;
 }

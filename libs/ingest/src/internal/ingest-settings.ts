@@ -73,7 +73,7 @@ export const ingestSettings = {
   checkpointDir: setting.string({
     env: 'CIEM_INGEST_CHECKPOINT_DIR',
     description:
-      'Folder of the durable checkpoints of pollers, consumers and S3 backfills; relative paths start at the working directory.',
+      'Folder of the durable checkpoints of pollers, consumers, and file and S3 backfills; relative paths start at the working directory.',
     default: '.var/ingest/checkpoints',
   }),
 };
