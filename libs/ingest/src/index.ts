@@ -35,6 +35,15 @@ export {
 } from './internal/ingest-metrics.js';
 export type { IngestMetricLabels, IngestMetrics } from './internal/ingest-metrics.js';
 export { ingestSettings } from './internal/ingest-settings.js';
+export { createIngestStage } from './internal/ingest-stage.js';
+export type {
+  IngestSettingValues,
+  IngestSource,
+  IngestStage,
+  IngestStageOptions,
+} from './internal/ingest-stage.js';
+export { runIngestService } from './internal/run-ingest-service.js';
+export type { IngestServiceDefinition } from './internal/run-ingest-service.js';
 export { InFlightLimiter } from './internal/in-flight-limiter.js';
 export { IngestErrorCodes } from './internal/errors.js';
 export type { IngestErrorCode } from './internal/errors.js';
