@@ -4,8 +4,9 @@
  * entitlements topic and the ClickHouse `entitlements` table. See README.md for its
  * settings.
  */
+import { ConfigInvalidError } from '@ciem/config';
 import { kafkaSecurityOptions } from '@ciem/kafka';
-import { EXIT_CONFIG_INVALID, loadConfigOrExit, runService } from '@ciem/runtime';
+import { loadConfigOrExit, runService } from '@ciem/runtime';
 import type { RunningService } from '@ciem/runtime';
 import { createLogger, createMetrics, startTracing } from '@ciem/telemetry';
 import { entitlementsSchema } from './config.js';
@@ -16,20 +17,16 @@ const service = 'entitlements';
 
 const config = loadConfigOrExit(entitlementsSchema, {
   service,
-  // Rejects TLS and SASL settings that only work together before anything connects.
-  validate: (values) => void kafkaSecurityOptions(values),
+  validate: (values) => {
+    // Rejects TLS and SASL settings that only work together before anything connects.
+    kafkaSecurityOptions(values);
+    const problems = checkSources(values);
+    if (problems.length > 0) throw new ConfigInvalidError(problems);
+  },
 });
 const { values } = config;
 
 const logger = createLogger({ service, level: values.logLevel });
-const problems = checkSources(values);
-if (problems.length > 0) {
-  logger.fatal(
-    { code: 'CIEM_CONFIG_INVALID', problems, exit_code: EXIT_CONFIG_INVALID },
-    `invalid configuration: ${problems.join('; ')}`,
-  );
-  process.exit(EXIT_CONFIG_INVALID);
-}
 
 const metrics = createMetrics({ service });
 const tracing = startTracing({ service, otlpEndpoint: values.otlpEndpoint, logger });

@@ -1,5 +1,7 @@
+import { ConfigInvalidError } from '@ciem/config';
 import type { ConfigSchema, ConfigValues } from '@ciem/config';
-import { EXIT_CONFIG_INVALID, loadConfigOrExit, runService } from '@ciem/runtime';
+import { kafkaSecurityOptions } from '@ciem/kafka';
+import { loadConfigOrExit, runService } from '@ciem/runtime';
 import type { serviceSettings } from '@ciem/runtime';
 import { createLogger, createMetrics, startTracing } from '@ciem/telemetry';
 import type { Logger, MetricsRegistry } from '@ciem/telemetry';
@@ -31,19 +33,19 @@ export async function runIngestService<S extends IngestServiceSchema>(
   definition: IngestServiceDefinition<S>,
 ): Promise<void> {
   const { service } = definition;
-  const config = loadConfigOrExit(definition.schema, { service });
+  const config = loadConfigOrExit(definition.schema, {
+    service,
+    validate: (loaded) => {
+      // Rejects TLS and SASL settings that only work together before anything connects.
+      kafkaSecurityOptions(loaded as ConfigValues<typeof ingestSettings>);
+      const problems = definition.modeProblems(loaded);
+      if (problems.length > 0) throw new ConfigInvalidError(problems);
+    },
+  });
   // S includes the service settings, which TypeScript cannot see through ConfigValues<S>.
   const values = config.values as ConfigValues<S> & ConfigValues<typeof serviceSettings>;
 
   const logger = createLogger({ service, level: values.logLevel });
-  const problems = definition.modeProblems(values);
-  if (problems.length > 0) {
-    logger.fatal(
-      { code: 'CIEM_CONFIG_INVALID', problems, exit_code: EXIT_CONFIG_INVALID },
-      `invalid configuration: ${problems.join('; ')}`,
-    );
-    process.exit(EXIT_CONFIG_INVALID);
-  }
   const metrics = createMetrics({ service });
   const tracing = startTracing({ service, otlpEndpoint: values.otlpEndpoint, logger });
 
