@@ -128,7 +128,7 @@ export function applyDenies(
  * (AWS "Policy evaluation logic": the effective permissions are the intersection). Where the
  * limiting Allow has a Condition or reaches only part of the grant's resources, the grant
  * stays and is marked conditional with the limit recorded under `LimitedBy`. A limiting
- * Allow on a narrower pattern narrows the grant's resource to that pattern.
+ * Allow on narrower patterns narrows the grant to each of those patterns.
  */
 export function intersectGroups(
   cache: PermissionSetCache,
@@ -146,15 +146,25 @@ export function intersectGroups(
         result.push({ ...group, permissions: allowed });
         continue;
       }
+      // Each limiting pattern inside the grant's pattern becomes a grant of its own. A limiting
+      // pattern that only overlaps the grant, a NotResource or a Condition leaves it limited.
       const narrower =
-        limit.resources !== undefined && group.notResources === undefined
-          ? limit.resources.find((pattern) => coversResource(group.resource, pattern))
-          : undefined;
-      if (narrower !== undefined && limit.condition === undefined) {
-        result.push({ ...group, permissions: allowed, resource: narrower });
-        continue;
+        limit.resources !== undefined &&
+        limit.condition === undefined &&
+        group.notResources === undefined
+          ? limit.resources.filter((pattern) => coversResource(group.resource, pattern))
+          : [];
+      for (const pattern of narrower) {
+        result.push({ ...group, permissions: allowed, resource: pattern });
       }
-      result.push({ ...group, permissions: allowed, limits: [...group.limits, limitOf(limit)] });
+      const overlapsOutside =
+        limit.resources === undefined ||
+        limit.resources.some(
+          (pattern) => !narrower.includes(pattern) && overlapsResource(pattern, group.resource),
+        );
+      if (narrower.length === 0 || overlapsOutside) {
+        result.push({ ...group, permissions: allowed, limits: [...group.limits, limitOf(limit)] });
+      }
     }
   }
   return result;

@@ -462,6 +462,40 @@ describe('evaluateAwsEntitlements policy sources', () => {
   });
 });
 
+describe('evaluateAwsEntitlements resource limits', () => {
+  // An entity may perform only the actions both its identity policies and its boundary
+  // allow (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html),
+  // so each bucket the boundary names keeps the identity policy's grant.
+  it('keeps every boundary resource pattern', () => {
+    const boundaryArn = `arn:aws:iam::${ACCOUNT}:policy/two-buckets`;
+    const result = evaluate({
+      UserDetailList: [
+        user('a', {
+          inline: { read: policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }) },
+          boundary: boundaryArn,
+        }),
+      ],
+      Policies: [
+        managedPolicy(
+          boundaryArn,
+          {
+            v1: policy({
+              Effect: 'Allow',
+              Action: 's3:GetObject',
+              Resource: ['arn:aws:s3:::a/*', 'arn:aws:s3:::b/*'],
+            }),
+          },
+          'v1',
+        ),
+      ],
+    });
+    const grants = grantsOf(result, USER_A);
+    expect(unconditional(grants, 'arn:aws:s3:::a/*')).toEqual(new Set(['s3:GetObject']));
+    expect(unconditional(grants, 'arn:aws:s3:::b/*')).toEqual(new Set(['s3:GetObject']));
+    expect(grants).toHaveLength(2);
+  });
+});
+
 describe('evaluateAwsEntitlements sharing', () => {
   it('shares grant groups between principals', () => {
     const result = evaluate(
