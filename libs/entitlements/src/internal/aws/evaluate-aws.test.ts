@@ -494,6 +494,71 @@ describe('evaluateAwsEntitlements resource limits', () => {
     expect(unconditional(grants, 'arn:aws:s3:::b/*')).toEqual(new Set(['s3:GetObject']));
     expect(grants).toHaveLength(2);
   });
+
+  // "IAM policy elements: Variables and tags" (IAM User Guide,
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html):
+  // a variable is replaced by a value of the request, so `home/${aws:username}/*` is
+  // `home/alice/*` for user alice.
+  it('limits grant by Deny with policy variable', () => {
+    const result = evaluate({
+      UserDetailList: [
+        user('alice', {
+          inline: {
+            own: policy(
+              { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::home/alice/*' },
+              {
+                Effect: 'Deny',
+                Action: 's3:GetObject',
+                Resource: 'arn:aws:s3:::home/${aws:username}/*',
+              },
+            ),
+          },
+        }),
+      ],
+    });
+    const grants = grantsOf(result, `arn:aws:iam::${ACCOUNT}:user/alice`);
+    expect(unconditional(grants, 'arn:aws:s3:::home/alice/*')).toEqual(new Set());
+    for (const grant of grants) {
+      expect(grant.conditional).toBe(true);
+      expect(JSON.parse(grant.conditions ?? '{}').LimitedBy?.[0]?.effect).toBe('Deny');
+    }
+  });
+
+  it('keeps grant under boundary with policy variable', () => {
+    const boundaryArn = `arn:aws:iam::${ACCOUNT}:policy/own-home`;
+    const result = evaluate({
+      UserDetailList: [
+        user('alice', {
+          inline: {
+            own: policy({
+              Effect: 'Allow',
+              Action: 's3:GetObject',
+              Resource: 'arn:aws:s3:::home/alice/*',
+            }),
+          },
+          boundary: boundaryArn,
+        }),
+      ],
+      Policies: [
+        managedPolicy(
+          boundaryArn,
+          {
+            v1: policy({
+              Effect: 'Allow',
+              Action: 's3:*',
+              Resource: 'arn:aws:s3:::home/${aws:username}/*',
+            }),
+          },
+          'v1',
+        ),
+      ],
+    });
+    const grants = grantsOf(result, `arn:aws:iam::${ACCOUNT}:user/alice`);
+    expect(grants.map((grant) => [grant.permission, grant.resource])).toEqual([
+      ['s3:GetObject', 'arn:aws:s3:::home/alice/*'],
+    ]);
+    expect(grants[0]?.conditional).toBe(true);
+  });
 });
 
 describe('evaluateAwsEntitlements sharing', () => {

@@ -3,9 +3,25 @@
  * characters and `?` one character (IAM JSON policy elements reference, "Resource"). These
  * functions compare two patterns, not a pattern and a concrete ARN, to decide how an Allow
  * and a Deny (or a boundary) on different patterns combine.
+ *
+ * A policy variable such as `${aws:username}` is replaced by a value of the request at
+ * evaluation time (IAM User Guide, "IAM policy elements: Variables and tags"). Patterns are
+ * compared without a request, so a variable stands for unknown text: it may overlap
+ * anything, and a pattern with one covers only the same pattern. The escapes `${*}`, `${?}`
+ * and `${$}` are treated the same way, which can only make a comparison less certain.
  */
 
 const WILDCARDS = /[*?]/;
+const POLICY_VARIABLES = /\$\{[^}]*\}/g;
+
+function hasPolicyVariable(pattern: string): boolean {
+  return pattern.includes('${');
+}
+
+/** Replaces each policy variable by `*`, the widest text it can resolve to. */
+function variablesAsWildcards(pattern: string): string {
+  return hasPolicyVariable(pattern) ? pattern.replace(POLICY_VARIABLES, '*') : pattern;
+}
 
 /** Returns true when `text` (no wildcards of its own) matches `pattern`. */
 export function matchesResource(pattern: string, text: string): boolean {
@@ -44,8 +60,11 @@ function globMatch(
  */
 export function coversResource(outer: string, inner: string): boolean {
   if (outer === '*' || outer === inner) return true;
-  if (!WILDCARDS.test(inner)) return matchesResource(outer, inner);
-  return coverMatch(outer, 0, inner, 0, new Map());
+  // The value a variable of `outer` takes is unknown, so it is not known to cover anything.
+  if (hasPolicyVariable(outer)) return false;
+  const widened = variablesAsWildcards(inner);
+  if (!WILDCARDS.test(widened)) return matchesResource(outer, widened);
+  return coverMatch(outer, 0, widened, 0, new Map());
 }
 
 function coverMatch(
@@ -74,9 +93,11 @@ function coverMatch(
 /** Returns true when some resource matches both patterns. */
 export function overlapsResource(left: string, right: string): boolean {
   if (left === '*' || right === '*' || left === right) return true;
-  if (!WILDCARDS.test(left)) return matchesResource(right, left);
-  if (!WILDCARDS.test(right)) return matchesResource(left, right);
-  return overlapMatch(left, 0, right, 0, new Map());
+  const wideLeft = variablesAsWildcards(left);
+  const wideRight = variablesAsWildcards(right);
+  if (!WILDCARDS.test(wideLeft)) return matchesResource(wideRight, wideLeft);
+  if (!WILDCARDS.test(wideRight)) return matchesResource(wideLeft, wideRight);
+  return overlapMatch(wideLeft, 0, wideRight, 0, new Map());
 }
 
 function overlapMatch(
