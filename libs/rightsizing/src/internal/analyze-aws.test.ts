@@ -347,6 +347,42 @@ describe('recommendAwsPolicy size limit', () => {
   });
 });
 
+describe('recommendAwsPolicy with nothing to keep', () => {
+  // IAM rejects a policy whose Statement list is empty with MalformedPolicyDocument
+  // (https://github.com/otterize/intents-operator/pull/481), so no document is proposed.
+  it('proposes no empty policy', () => {
+    const denied = `arn:aws:iam::${AWS_ACCOUNT}:user/denied`;
+    const [result] = analyzeRightsizing(
+      {
+        principals: evaluate([
+          {
+            source: 'denied.json',
+            value: awsAuthorizationDetails([
+              awsUser('denied', {
+                stop: {
+                  Version: '2012-10-17',
+                  Statement: [{ Effect: 'Allow', Action: 'ec2:StopInstances', Resource: '*' }],
+                },
+              }),
+            ]),
+          },
+        ]),
+        // Only denied calls: the principal is active but used none of its grants.
+        usage: [
+          usageRow('aws', AWS_ACCOUNT, denied, 'ec2:TerminateInstances', { count: 0, denied: 3 }),
+        ],
+        activity: [activityRow('aws', AWS_ACCOUNT, denied, 1)],
+      },
+      { windowEnd: WINDOW_END },
+    );
+    expect(result?.status).toBe('active');
+    expect(result?.recommendation.kind).toBe('aws-policy');
+    expect(result?.recommendation.document).toBeNull();
+    expect(result?.recommendation.removes).toEqual(['ec2:StopInstances']);
+    expect(result?.recommendation.notes?.[0]).toContain('detach');
+  });
+});
+
 describe('classifyRisk from findings', () => {
   it('path permissions rank as escalation', () => {
     // ec2:RunInstances is a write, unless a finding path names it as an escalation step.

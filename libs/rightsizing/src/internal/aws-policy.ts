@@ -174,6 +174,8 @@ function splitIntoPolicies(statements: readonly IamStatementJson[]): IamPolicyJs
  * document over the managed-policy limit is first compressed to `service:Verb*` wildcards
  * that add nothing, then split over several policies.
  *
+ * When nothing is kept, `document` is `null` and a note advises detaching every policy.
+ *
  * A permission granted only under a `Condition` keeps that block in its statement. When its
  * grants have different conditions, or are limited otherwise (`NotResource`, or a deny,
  * boundary or SCP that only partly applies), the statement cannot restate the limit, so
@@ -215,6 +217,18 @@ export function recommendAwsPolicy(
   const statements = [...[...drafts.values()].sort(byResource), ...[...kept.values()]].map(
     toStatement,
   );
+  // IAM rejects a policy with an empty Statement list (MalformedPolicyDocument), so a principal
+  // that keeps nothing gets no document, only the advice to detach its policies.
+  if (statements.length === 0) {
+    return {
+      kind: 'aws-policy',
+      document: null,
+      removes,
+      notes: [
+        'The principal used none of its granted permissions in the window and keeps none whose use cannot be observed, so no replacement policy is needed: detach all of its policies and remove its inline policies.',
+      ],
+    };
+  }
   const notes: string[] = [];
   if (unrestated.length > 0) {
     notes.push(

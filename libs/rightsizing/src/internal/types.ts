@@ -146,7 +146,10 @@ export interface GcpCustomRoleJson {
   includedPermissions: string[];
 }
 
-/** Document of a recommendation, by kind; `null` for `remove-principal` and `none`. */
+/**
+ * Document of a recommendation, by kind. It is `null` for `remove-principal`, for `none`,
+ * and for an `aws-policy` that keeps no permission.
+ */
 export type RecommendationDocument =
   IamPolicyJson | AzureRoleDefinitionJson | GcpRoleSetJson | GcpCustomRoleJson | null;
 
