@@ -76,6 +76,7 @@ export type {
   AzureRoleAssignment,
   AzureRoleDefinition,
 } from './internal/azure/azure-records.js';
+export { matchesResource as matchesAwsResource } from './internal/aws/resource-pattern.js';
 export {
   azureCatalogFromOperations,
   azureCatalogFromRoleDefinitions,

@@ -383,6 +383,84 @@ describe('recommendAwsPolicy with nothing to keep', () => {
   });
 });
 
+describe('recommendAwsPolicy resources', () => {
+  // The usage names the bucket as well as the object. The grant covers only objects, so the
+  // replacement must not name the bucket for s3:GetObject.
+  it('keeps only resources the grant covers', () => {
+    const reader = `arn:aws:iam::${AWS_ACCOUNT}:user/reader`;
+    const [result] = analyzeRightsizing(
+      {
+        principals: evaluate([
+          {
+            source: 'reader.json',
+            value: awsAuthorizationDetails([
+              awsUser('reader', {
+                read: {
+                  Version: '2012-10-17',
+                  Statement: [
+                    {
+                      Effect: 'Allow',
+                      Action: ['s3:GetObject', 's3:PutObject'],
+                      Resource: 'arn:aws:s3:::data/*',
+                    },
+                  ],
+                },
+              }),
+            ]),
+          },
+        ]),
+        usage: [
+          usageRow('aws', AWS_ACCOUNT, reader, 's3:GetObject', {
+            resources: ['arn:aws:s3:::data', 'arn:aws:s3:::data/a.txt'],
+            visibility: 'data-event',
+          }),
+        ],
+      },
+      { windowEnd: WINDOW_END },
+    );
+    expect((result?.recommendation.document as IamPolicyJson).Statement).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::data/a.txt' },
+    ]);
+  });
+
+  it('falls back to granted resources', () => {
+    const reader = `arn:aws:iam::${AWS_ACCOUNT}:user/reader`;
+    const [result] = analyzeRightsizing(
+      {
+        principals: evaluate([
+          {
+            source: 'reader.json',
+            value: awsAuthorizationDetails([
+              awsUser('reader', {
+                read: {
+                  Version: '2012-10-17',
+                  Statement: [
+                    {
+                      Effect: 'Allow',
+                      Action: ['s3:GetObject', 's3:PutObject'],
+                      Resource: 'arn:aws:s3:::data/*',
+                    },
+                  ],
+                },
+              }),
+            ]),
+          },
+        ]),
+        usage: [
+          usageRow('aws', AWS_ACCOUNT, reader, 's3:GetObject', {
+            resources: ['arn:aws:s3:::data'],
+            visibility: 'data-event',
+          }),
+        ],
+      },
+      { windowEnd: WINDOW_END },
+    );
+    expect((result?.recommendation.document as IamPolicyJson).Statement).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::data/*' },
+    ]);
+  });
+});
+
 describe('classifyRisk from findings', () => {
   it('path permissions rank as escalation', () => {
     // ec2:RunInstances is a write, unless a finding path names it as an escalation step.

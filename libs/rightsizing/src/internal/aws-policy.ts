@@ -1,3 +1,4 @@
+import { matchesAwsResource } from '@ciem/entitlements';
 import { expandAwsActionPattern, lookupAwsAction } from '@ciem/permission-map';
 import type { MatchedUse, RecommendationContext } from './analyze.js';
 import type { GrantedPermission } from './granted.js';
@@ -35,7 +36,11 @@ function observedResources(entry: MatchedUse): string[] | undefined {
     if (use.resources_truncated) return undefined;
     for (const resource of use.resources) {
       if (!resource.startsWith('arn:')) return undefined;
-      resources.add(resource);
+      // An event may also name resources the grant does not cover, such as the bucket of an
+      // s3:GetObject on a grant for `bucket/*`. Naming them would grant beyond today's grant.
+      if (entry.granted.resources.some((pattern) => matchesAwsResource(pattern, resource))) {
+        resources.add(resource);
+      }
     }
   }
   return resources.size === 0 ? undefined : [...resources].sort(compareText);
@@ -168,11 +173,11 @@ function splitIntoPolicies(statements: readonly IamStatementJson[]): IamPolicyJs
 
 /**
  * Builds the replacement AWS policy with one Allow statement per set of resources. A used
- * action gets the ARNs the usage names. It gets its granted resources instead when the usage
- * names none, names ids that are not ARNs, or may have dropped some. Granted unobservable
- * actions stay on their granted resources in statements with Sid `KeptUnobservable`. A
- * document over the managed-policy limit is first compressed to `service:Verb*` wildcards
- * that add nothing, then split over several policies.
+ * action gets the ARNs the usage names that its grants cover. It gets its granted resources
+ * instead when the usage names no such ARN, names ids that are not ARNs, or may have dropped
+ * some. Granted unobservable actions stay on their granted resources in statements with Sid
+ * `KeptUnobservable`. A document over the managed-policy limit is first compressed to
+ * `service:Verb*` wildcards that add nothing, then split over several policies.
  *
  * When nothing is kept, `document` is `null` and a note advises detaching every policy.
  *
