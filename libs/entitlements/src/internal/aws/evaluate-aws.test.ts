@@ -561,6 +561,66 @@ describe('evaluateAwsEntitlements resource limits', () => {
   });
 });
 
+describe('evaluateAwsEntitlements actions missing from catalog', () => {
+  // `*` in Action matches every action (IAM JSON policy elements reference, "Action"), also
+  // one newer than the action catalog.
+  const NEW_ACTION = 'newservice:StartThing';
+
+  it('removes them under Deny on every action', () => {
+    const result = evaluate({
+      UserDetailList: [
+        user('a', {
+          inline: {
+            lockout: policy(
+              { Effect: 'Allow', Action: NEW_ACTION, Resource: '*' },
+              { Effect: 'Deny', Action: '*', Resource: '*' },
+            ),
+          },
+        }),
+      ],
+    });
+    expect(grantsOf(result, USER_A)).toEqual([]);
+    expect(result.stats.unknownActions).toEqual([NEW_ACTION.toLowerCase()]);
+  });
+
+  it('keeps them under SCP allowing every action', () => {
+    const organization = parseAwsOrganizationPolicies(
+      {
+        accountId: ACCOUNT,
+        serviceControlPolicies: [policy({ Effect: 'Allow', Action: '*', Resource: '*' })],
+      },
+      'org.json',
+    );
+    const result = evaluate(
+      {
+        UserDetailList: [
+          user('a', {
+            inline: { new: policy({ Effect: 'Allow', Action: NEW_ACTION, Resource: '*' }) },
+          }),
+        ],
+      },
+      { organizationPolicies: [organization] },
+    );
+    expect(unconditional(grantsOf(result, USER_A))).toEqual(new Set([NEW_ACTION.toLowerCase()]));
+  });
+
+  it('matches them with service wildcards', () => {
+    const result = evaluate({
+      UserDetailList: [
+        user('a', {
+          inline: {
+            new: policy(
+              { Effect: 'Allow', Action: [NEW_ACTION, 's3:GetObject'], Resource: '*' },
+              { Effect: 'Deny', Action: 'newservice:Start*', Resource: '*' },
+            ),
+          },
+        }),
+      ],
+    });
+    expect(unconditional(grantsOf(result, USER_A))).toEqual(new Set(['s3:GetObject']));
+  });
+});
+
 describe('evaluateAwsEntitlements sharing', () => {
   it('shares grant groups between principals', () => {
     const result = evaluate(

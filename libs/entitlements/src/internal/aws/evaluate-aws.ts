@@ -108,6 +108,10 @@ export function evaluateAwsEntitlements(
     );
   };
 
+  // Wildcards such as the `*` of an SCP are compiled before the identity policies, so the
+  // actions the catalog lacks are collected from every document first.
+  for (const document of documentsOf(details, options)) actions.registerLiteralActions(document);
+
   const groupsByName = new Map<string, AwsGroupDetail>();
   for (const group of details.groups)
     groupsByName.set(`${accountOfArn(group.arn)}/${group.name}`, group);
@@ -236,6 +240,22 @@ export function evaluateAwsEntitlements(
       distinctCombinations: combinations,
     },
   };
+}
+
+function* documentsOf(
+  details: AwsAuthorizationDetails,
+  options: AwsEvaluationOptions,
+): IterableIterator<AwsPolicyDocument> {
+  for (const policy of details.policies.values()) yield policy.document;
+  yield* options.managedPolicies?.values() ?? [];
+  for (const identity of [...details.users, ...details.groups, ...details.roles]) {
+    for (const inline of identity.inlinePolicies) yield inline.document;
+  }
+  for (const entry of options.organizationPolicies ?? []) {
+    for (const policy of [...entry.serviceControlPolicies, ...entry.resourceControlPolicies]) {
+      yield policy.document;
+    }
+  }
 }
 
 function principalOf(
