@@ -423,6 +423,62 @@ describe('recommendAwsPolicy resources', () => {
     ]);
   });
 
+  it('lists no more resources than fit', () => {
+    const reader = `arn:aws:iam::${AWS_ACCOUNT}:user/reader`;
+    // Ten days of reads, each day of 19 objects: the ARNs alone exceed the size limit.
+    const objects = Array.from(
+      { length: 190 },
+      (_, index) =>
+        `arn:aws:s3:::data/reports/2026/daily-report-${String(index).padStart(4, '0')}.csv`,
+    );
+    const usage = Array.from({ length: 10 }, (_, day) =>
+      usageRow('aws', AWS_ACCOUNT, reader, 's3:GetObject', {
+        daysAgo: day + 1,
+        resources: objects.slice(day * 19, day * 19 + 19),
+        visibility: 'data-event',
+      }),
+    );
+    const [result] = analyzeRightsizing(
+      {
+        principals: evaluate([
+          {
+            source: 'reader.json',
+            value: awsAuthorizationDetails([
+              awsUser('reader', {
+                read: {
+                  Version: '2012-10-17',
+                  Statement: [
+                    {
+                      Effect: 'Allow',
+                      Action: ['s3:GetObject', 's3:PutObject'],
+                      Resource: 'arn:aws:s3:::data/*',
+                    },
+                  ],
+                },
+              }),
+            ]),
+          },
+        ]),
+        usage,
+      },
+      { windowEnd: WINDOW_END },
+    );
+    expect(JSON.stringify(objects).length).toBeGreaterThan(AWS_MANAGED_POLICY_MAX_CHARS);
+    const documents = [
+      result?.recommendation.document,
+      ...(result?.recommendation.additional_documents ?? []),
+    ] as IamPolicyJson[];
+    for (const document of documents) {
+      expect(policySize(document)).toBeLessThanOrEqual(AWS_MANAGED_POLICY_MAX_CHARS);
+    }
+    const grants = evaluateAwsPolicies(documents as unknown as Record<string, unknown>[]);
+    for (const object of objects) {
+      expect(grants.get('s3:GetObject')?.some((pattern) => arnMatches(pattern, object))).toBe(true);
+    }
+    expect(grants.has('s3:PutObject')).toBe(false);
+    expect(result?.recommendation.notes?.some((note) => note.includes('s3:GetObject'))).toBe(true);
+  });
+
   it('falls back to granted resources', () => {
     const reader = `arn:aws:iam::${AWS_ACCOUNT}:user/reader`;
     const [result] = analyzeRightsizing(

@@ -46,6 +46,18 @@ function observedResources(entry: MatchedUse): string[] | undefined {
   return resources.size === 0 ? undefined : [...resources].sort(compareText);
 }
 
+/** Returns whether a policy of one statement granting `action` on `resources` fits the limit. */
+function fitsOnePolicy(
+  action: string,
+  resources: readonly string[],
+  condition: string | undefined,
+): boolean {
+  const statement: StatementDraft = { resources: [...resources], actions: new Set([action]) };
+  if (condition !== undefined) statement.condition = condition;
+  const size = policySize({ Version: '2012-10-17', Statement: [toStatement(statement)] });
+  return size <= AWS_MANAGED_POLICY_MAX_CHARS;
+}
+
 function addTo(
   drafts: Map<string, StatementDraft>,
   resources: readonly string[],
@@ -198,11 +210,16 @@ export function recommendAwsPolicy(
     unrestated.push(granted.permission);
     return undefined;
   };
+  const overflowing: string[] = [];
   for (const entry of context.used) {
-    const resources = observedResources(entry) ?? entry.granted.resources;
-    addTo(drafts, resources, entry.granted.permission, {
-      condition: conditionFor(entry.granted),
-    });
+    const condition = conditionFor(entry.granted);
+    let resources = observedResources(entry) ?? entry.granted.resources;
+    // Splitting a policy moves whole statements, so one action's ARNs must fit in one policy.
+    if (!fitsOnePolicy(entry.granted.permission, resources, condition)) {
+      overflowing.push(entry.granted.permission);
+      resources = entry.granted.resources;
+    }
+    addTo(drafts, resources, entry.granted.permission, { condition });
   }
   const kept = new Map<string, StatementDraft>();
   for (const grant of context.unobservable) {
@@ -235,6 +252,11 @@ export function recommendAwsPolicy(
     };
   }
   const notes: string[] = [];
+  if (overflowing.length > 0) {
+    notes.push(
+      `These permissions were used on more resources than one ${AWS_MANAGED_POLICY_MAX_CHARS}-character managed policy can list, so they keep the resources they are granted on: ${overflowing.sort(compareText).join(', ')}.`,
+    );
+  }
   if (unrestated.length > 0) {
     notes.push(
       `These permissions are granted today only under conditions or exclusions that this policy does not restate, so it grants them more widely: ${[...new Set(unrestated)].sort(compareText).join(', ')}. Copy their conditions from the current policies before applying it.`,
