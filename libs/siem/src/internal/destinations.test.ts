@@ -71,6 +71,7 @@ describe('parseDestinations', () => {
     expect(syslog).toMatchObject({
       port: 6514,
       facility: 10,
+      maxMessageBytes: 8192,
       tls: { caFile: '/ca.pem', serverName: 'syslog.test', rejectUnauthorized: true },
     });
   });

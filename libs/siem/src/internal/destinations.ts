@@ -304,6 +304,8 @@ function readDestination(reader: Reader, sources: SecretSources): DestinationCon
         cefVendor: reader.string('cefVendor', 'CIEM'),
         cefProduct: reader.string('cefProduct', 'CIEM Platform'),
         cefVersion: reader.string('cefVersion', '0.1.0'),
+        // Every receiver must take 480 octets (RFC 5424 section 6.1), and RFC 5425 recommends 8192.
+        maxMessageBytes: reader.integer('maxMessageBytes', 8192, 480, 1_048_576),
         batchMaxAlerts: reader.integer('batchMaxAlerts', 100, 1, 10_000),
         connectTimeoutMs: reader.integer('connectTimeoutMs', 10_000, 1, 600_000),
       };

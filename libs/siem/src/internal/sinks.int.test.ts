@@ -195,6 +195,7 @@ describe('syslog TLS sink', () => {
     cefVendor: 'CIEM',
     cefProduct: 'CIEM Platform',
     cefVersion: '0.1.0',
+    maxMessageBytes: 8192,
     batchMaxAlerts: 10,
     connectTimeoutMs: 2_000,
     retry: policy,
@@ -216,6 +217,28 @@ describe('syslog TLS sink', () => {
       );
       expect(first?.message).toContain('externalId=alert-1.1 ');
       expect(receiver.clientNames).toContain('ciem-forwarder');
+    } finally {
+      await sink.close();
+      await receiver.close();
+    }
+  });
+
+  it('cuts an oversized alert to the limit', async () => {
+    const receiver = await startReceiver();
+    const sink = createSyslogSink({
+      ...syslogConfig(receiver.port, 'syslog.test'),
+      maxMessageBytes: 2048,
+    });
+    const huge = makeAlert({ alert_id: 'alert-huge', description: 'x=\\\n'.repeat(50_000) });
+    try {
+      expect(delivered(await sink.deliver([huge]))).toBe(1);
+      await waitFor(() => receiver.received.length === 1, { what: 'one syslog frame' });
+      const [message] = receiver.received;
+      expect(Buffer.byteLength(message!.raw, 'utf8')).toBeLessThanOrEqual(2048);
+      expect(message?.structuredData).toContain('truncated="true"');
+      expect(message?.message).toMatch(
+        / msg=(x\\=\\\\\\n)+(x|x\\=|x\\=\\\\)?\.\.\. cs1Label=alertId cs1=alert-huge /,
+      );
     } finally {
       await sink.close();
       await receiver.close();

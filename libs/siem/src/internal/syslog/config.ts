@@ -34,6 +34,12 @@ export interface SyslogSinkConfig {
   cefVendor: string;
   cefProduct: string;
   cefVersion: string;
+  /**
+   * Maximum octets of one syslog message, the frame's length prefix not counted. Longer
+   * alerts are cut to fit. RFC 5425 section 4.3.1 requires receivers to take 2048 octets
+   * and recommends 8192.
+   */
+  maxMessageBytes: number;
   batchMaxAlerts: number;
   connectTimeoutMs: number;
   retry: RetryPolicy;

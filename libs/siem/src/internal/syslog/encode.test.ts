@@ -1,3 +1,4 @@
+import { RejectedError } from '@ciem/errors';
 import { describe, expect, it } from 'vitest';
 import { makeAlert } from '../../testing/alerts.js';
 import { createFrameReader, parseSyslogMessage } from '../../testing/receivers.js';
@@ -10,6 +11,7 @@ import {
 } from './encode.js';
 
 const config = {
+  name: 'soc',
   facility: 10,
   hostname: 'forwarder-1',
   appName: 'ciem',
@@ -18,6 +20,7 @@ const config = {
   cefVendor: 'CIEM',
   cefProduct: 'CIEM Platform',
   cefVersion: '0.1.0',
+  maxMessageBytes: 8192,
 };
 
 describe('syslogPriority', () => {
@@ -90,5 +93,96 @@ describe('frameOctetCounted', () => {
     read(stream.subarray(0, 5));
     read(stream.subarray(5));
     expect(messages).toEqual(['first é', 'second']);
+  });
+});
+
+const cefLineBreaks: Record<string, string> = { n: '\n', r: '\r' };
+
+/** Splits a CEF extension into unescaped values. The encoder escapes every `=` inside a value. */
+function parseCefExtension(extension: string): Map<string, string> {
+  const keys = [...extension.matchAll(/(?:^| )([A-Za-z0-9]+)=/g)];
+  const values = new Map<string, string>();
+  keys.forEach((match, index) => {
+    const start = match.index + match[0].length;
+    const end = keys[index + 1]?.index ?? extension.length;
+    const raw = extension.slice(start, end);
+    // An odd run of backslashes at the end would escape the space before the next key.
+    expect(/(^|[^\\])(\\\\)*\\$/.test(raw)).toBe(false);
+    const unescaped = raw.replace(
+      /\\(.)/gs,
+      (_, character: string) => cefLineBreaks[character] ?? character,
+    );
+    values.set(match[1]!, unescaped);
+  });
+  return values;
+}
+
+/** Splits a CEF line into its seven header fields and its extension. */
+function parseCef(line: string): { header: string[]; extension: Map<string, string> } {
+  const fields = line.split(/(?<!\\)\|/);
+  expect(fields.length).toBeGreaterThanOrEqual(8);
+  return {
+    header: fields.slice(0, 7),
+    extension: parseCefExtension(fields.slice(7).join('|')),
+  };
+}
+
+describe('encodeSyslogMessage size limit', () => {
+  // RFC 5425 section 4.3.1: transport receivers MUST process messages of up to 2048 octets
+  // and SHOULD process up to 8192; a receiver may cut a longer message anywhere.
+  const limited = { ...config, maxMessageBytes: 2048 };
+
+  it('leaves a short alert whole', () => {
+    const message = encodeSyslogMessage(makeAlert(), limited);
+    expect(parseSyslogMessage(message).structuredData).not.toContain('truncated');
+    expect(message).toContain('msg=StopLogging was called on trail management-events. cs1Label=');
+  });
+
+  it('cuts a long description to fit', () => {
+    const description = `start ${'a=b\\c|d]e"\n'.repeat(5_000)}`;
+    const message = encodeSyslogMessage(makeAlert({ description }), limited);
+    expect(Buffer.byteLength(message, 'utf8')).toBeLessThanOrEqual(2048);
+    const parsed = parseSyslogMessage(message);
+    expect(parsed.structuredData).toBe(
+      '[ciem@32473 alertId="0123456789abcdef0123456789abcdef" eventCount="2" truncated="true"]',
+    );
+    const cef = parseCef(parsed.message);
+    expect(cef.header[5]).toBe('alice stopped CloudTrail logging');
+    const msg = cef.extension.get('msg')!;
+    expect(msg.endsWith('...')).toBe(true);
+    expect(description.startsWith(msg.slice(0, -3))).toBe(true);
+    expect(msg.length).toBeGreaterThan(1000);
+    // The fields after msg are still there.
+    expect(cef.extension.get('cs6')).toBe('high');
+  });
+
+  it('keeps surrogate pairs whole', () => {
+    const description = '\u{1F512}'.repeat(3_000);
+    const message = encodeSyslogMessage(makeAlert({ description }), limited);
+    expect(Buffer.byteLength(message, 'utf8')).toBeLessThanOrEqual(2048);
+    expect(message).not.toContain('\uFFFD');
+    const msg = parseCef(parseSyslogMessage(message).message).extension.get('msg')!;
+    expect(msg).toMatch(/^(\u{1F512})+\.\.\.$/u);
+  });
+
+  it('cuts long names when the description is not enough', () => {
+    const principal = `arn:aws:iam::111122223333:role/${'r'.repeat(4_000)}`;
+    const message = encodeSyslogMessage(
+      makeAlert({ principal_id: principal, title: `T|${'t'.repeat(3_000)}` }),
+      limited,
+    );
+    expect(Buffer.byteLength(message, 'utf8')).toBeLessThanOrEqual(2048);
+    const cef = parseCef(parseSyslogMessage(message).message);
+    expect(cef.header[6]).toBe('8');
+    expect(cef.extension.get('externalId')).toBe('0123456789abcdef0123456789abcdef.2');
+    expect(cef.extension.get('cs6')).toBe('high');
+  });
+
+  it('rejects an alert whose ids cannot fit', () => {
+    // Technique ids are never cut, so 500 of them cannot fit in 2048 octets.
+    const techniques = Array.from({ length: 500 }, (_, index) => `T${1000 + index}`);
+    const encode = () => encodeSyslogMessage(makeAlert({ mitre_techniques: techniques }), limited);
+    expect(encode).toThrow(RejectedError);
+    expect(encode).toThrow(/maxMessageBytes \(2048\)/);
   });
 });

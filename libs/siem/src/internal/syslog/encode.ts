@@ -1,7 +1,9 @@
 import type { Alert } from '@ciem/events';
+import { deliveryRejected } from '../errors.js';
 import { encodeCef } from './cef.js';
 import { SYSLOG_SD_ID } from './config.js';
 import type { SyslogSinkConfig } from './config.js';
+import { renderTruncated } from './truncate.js';
 
 /** Syslog severity (RFC 5424 table 2) per alert severity. */
 export const SYSLOG_SEVERITIES: Readonly<Record<string, number>> = Object.freeze({
@@ -31,29 +33,25 @@ export function escapeSdValue(value: string): string {
   return value.replace(/["\\\]]/g, (character) => `\\${character}`);
 }
 
-/**
- * Encodes an alert as one RFC 5424 message:
- * `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [ciem@32473 alertId=".." ..] CEF:0|...`.
- * TIMESTAMP is the alert's `created_at` in UTC with milliseconds. The message has no BOM,
- * because CEF parsers read the body from its first character.
- */
-export function encodeSyslogMessage(
-  alert: Alert,
-  config: Pick<
-    SyslogSinkConfig,
-    | 'facility'
-    | 'hostname'
-    | 'appName'
-    | 'procId'
-    | 'msgId'
-    | 'cefVendor'
-    | 'cefProduct'
-    | 'cefVersion'
-  >,
-): string {
+type SyslogEncoding = Pick<
+  SyslogSinkConfig,
+  | 'name'
+  | 'facility'
+  | 'hostname'
+  | 'appName'
+  | 'procId'
+  | 'msgId'
+  | 'cefVendor'
+  | 'cefProduct'
+  | 'cefVersion'
+  | 'maxMessageBytes'
+>;
+
+function renderSyslogMessage(alert: Alert, config: SyslogEncoding, truncated: boolean): string {
   const pri = syslogPriority(config.facility, SYSLOG_SEVERITIES[alert.severity] ?? 4);
   const timestamp = new Date(alert.created_at).toISOString();
-  const structuredData = `[${SYSLOG_SD_ID} alertId="${escapeSdValue(alert.alert_id)}" eventCount="${alert.event_count}"]`;
+  const truncatedParam = truncated ? ' truncated="true"' : '';
+  const structuredData = `[${SYSLOG_SD_ID} alertId="${escapeSdValue(alert.alert_id)}" eventCount="${alert.event_count}"${truncatedParam}]`;
   const cef = encodeCef(alert, {
     vendor: config.cefVendor,
     product: config.cefProduct,
@@ -69,6 +67,35 @@ export function encodeSyslogMessage(
     structuredData,
     cef,
   ].join(' ');
+}
+
+/**
+ * Encodes an alert as one RFC 5424 message:
+ * `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [ciem@32473 alertId=".." ..] CEF:0|...`.
+ * TIMESTAMP is the alert's `created_at` in UTC with milliseconds. The message has no BOM,
+ * because CEF parsers read the body from its first character.
+ *
+ * A message is at most `maxMessageBytes` octets, because a receiver may cut a longer one
+ * anywhere, even inside an escape sequence. A longer alert has its description, then its
+ * title, rule name and principal cut (see `renderTruncated`); each cut value ends with `...`
+ * and the structured data gets `truncated="true"`. Throws `CIEM_SIEM_DELIVERY_REJECTED` when
+ * even that does not fit.
+ */
+export function encodeSyslogMessage(alert: Alert, config: SyslogEncoding): string {
+  const message = renderSyslogMessage(alert, config, false);
+  if (Buffer.byteLength(message, 'utf8') <= config.maxMessageBytes) return message;
+  const truncated = renderTruncated(
+    alert,
+    (shortened) => renderSyslogMessage(shortened, config, true),
+    config.maxMessageBytes,
+  );
+  if (truncated === undefined) {
+    throw deliveryRejected(
+      config.name,
+      `alert ${alert.alert_id} needs more than maxMessageBytes (${config.maxMessageBytes}) octets even with its description, title, rule name and principal cut; raise maxMessageBytes`,
+    );
+  }
+  return truncated;
 }
 
 /** Frames a message by octet counting (RFC 5425 section 4.3): `<byte length> <message>`. */
