@@ -245,6 +245,22 @@ describe('syslog TLS sink', () => {
     }
   });
 
+  it('sends no SNI for an address', async () => {
+    // RFC 6066 section 3: literal IPv4 and IPv6 addresses are not permitted in the SNI
+    // HostName, so the certificate is checked against the address (an IP SAN) instead.
+    const receiver = await startReceiver();
+    const { serverName: _unset, ...tls } = syslogConfig(receiver.port, 'syslog.test').tls;
+    const sink = createSyslogSink({ ...syslogConfig(receiver.port, 'syslog.test'), tls });
+    try {
+      expect(delivered(await sink.deliver([alerts[0]!]))).toBe(1);
+      await waitFor(() => receiver.received.length === 1, { what: 'one syslog frame' });
+      expect(receiver.serverNames).toEqual([false]);
+    } finally {
+      await sink.close();
+      await receiver.close();
+    }
+  });
+
   it('fails a wrong server name', async () => {
     const receiver = await startReceiver();
     const policy = { ...retry, maxAttempts: 2 };

@@ -303,6 +303,8 @@ export interface SyslogReceiver {
   readonly received: ReceivedSyslog[];
   /** Common names of the client certificates of accepted TLS connections. */
   readonly clientNames: string[];
+  /** Server names (SNI) that TLS clients sent, `false` for a connection without one. */
+  readonly serverNames: Array<string | false>;
   /** Stops listening and drops the connections; `start` listens again on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -319,6 +321,7 @@ export async function startSyslogReceiver(options: {
 }): Promise<SyslogReceiver> {
   const received: ReceivedSyslog[] = [];
   const clientNames: string[] = [];
+  const serverNames: Array<string | false> = [];
   const sockets = new Set<net.Socket>();
   const onSocket = (socket: net.Socket): void => {
     sockets.add(socket);
@@ -327,6 +330,7 @@ export async function startSyslogReceiver(options: {
     if (socket instanceof tls.TLSSocket) {
       const subject = socket.getPeerCertificate()?.subject;
       if (subject?.CN !== undefined) clientNames.push(String(subject.CN));
+      serverNames.push(socket.servername ?? false);
     }
     const read = createFrameReader((message) => received.push(parseSyslogMessage(message)));
     socket.on('data', (chunk: Buffer) => {
@@ -363,6 +367,7 @@ export async function startSyslogReceiver(options: {
     port,
     received,
     clientNames,
+    serverNames,
     stop,
     async start() {
       if (server !== undefined) return;

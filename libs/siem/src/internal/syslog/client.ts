@@ -47,11 +47,14 @@ function connectSocket(config: SyslogSinkConfig): Promise<net.Socket> {
       socket = net.connect({ host: config.host, port: config.port }, onConnect);
     } else {
       const { tls: settings } = config;
+      // RFC 6066 section 3 does not permit an IP address as the SNI host name. Without a
+      // server name, Node checks the certificate against `host`, an address included.
+      const defaultServerName = net.isIP(config.host) === 0 ? config.host : undefined;
       socket = tls.connect(
         {
           host: config.host,
           port: config.port,
-          servername: settings.serverName ?? config.host,
+          servername: settings.serverName ?? defaultServerName,
           ca: readPem(`${config.name}.tls.caFile`, settings.caFile),
           cert: readPem(`${config.name}.tls.certFile`, settings.certFile),
           key: readPem(`${config.name}.tls.keyFile`, settings.keyFile),

@@ -7,7 +7,10 @@ export interface SyslogTlsConfig {
   /** PEM client certificate and key for mutual TLS; both or neither. */
   certFile?: string;
   keyFile?: string;
-  /** Name checked against the server certificate (and sent as SNI); the host when unset. */
+  /**
+   * Name checked against the server certificate and sent as SNI. When unset, the certificate
+   * is checked against the host, which is sent as SNI only when it is a DNS name.
+   */
   serverName?: string;
   /** Rejects servers whose certificate does not verify; true unless turned off for testing. */
   rejectUnauthorized: boolean;
