@@ -63,6 +63,15 @@ describe('encodeCef', () => {
     expect(line).toContain('cs4Label=mitreTechniques cs4=T1562.008 ');
   });
 
+  it('leaves out sources that are not addresses', () => {
+    // An IPv4 octet is 0-255, so 999.1.1.1 is no address, and neither is a service name.
+    for (const source of ['999.1.1.1', '1.2.3', 'AWS Internal', 'x:y']) {
+      const line = encodeCef(makeAlert({ source_ips: [source] }), device);
+      expect(line).not.toContain(' src=');
+      expect(line).not.toContain(' c6a2=');
+    }
+  });
+
   it('puts IPv6 sources in c6a2', () => {
     const line = encodeCef(makeAlert({ source_ips: ['2001:db8::1'] }), device);
     expect(line).toContain('c6a2=2001:db8::1 ');

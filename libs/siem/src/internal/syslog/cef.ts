@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { Alert } from '@ciem/events';
 import { idempotencyKeyOf } from '../idempotency.js';
 
@@ -32,8 +33,6 @@ export function escapeCefExtension(value: string): string {
     .replace(/\r\n|\n/g, '\\n')
     .replace(/\r/g, '\\r');
 }
-
-const ipv4 = /^(\d{1,3})(\.\d{1,3}){3}$/;
 
 /** Header fields of a CEF line. */
 export interface CefDevice {
@@ -70,8 +69,8 @@ export function encodeCef(alert: Alert, device: CefDevice): string {
   if (alert.principal_name !== null) extension.push(['suser', alert.principal_name]);
   const firstIp = alert.source_ips[0];
   // `src` must be an IPv4 address in CEF; IPv6 addresses go to c6a2.
-  if (firstIp !== undefined && ipv4.test(firstIp)) extension.push(['src', firstIp]);
-  else if (firstIp !== undefined && firstIp.includes(':')) extension.push(['c6a2', firstIp]);
+  if (firstIp !== undefined && net.isIPv4(firstIp)) extension.push(['src', firstIp]);
+  else if (firstIp !== undefined && net.isIPv6(firstIp)) extension.push(['c6a2', firstIp]);
   extension.push(
     ['msg', alert.description],
     ['cs1Label', 'alertId'],
