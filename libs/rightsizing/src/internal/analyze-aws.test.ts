@@ -635,6 +635,61 @@ describe('AWS recommendations from conditional grants', () => {
     ]);
   });
 
+  it('keeps the Condition only on resources granted under it', () => {
+    // Free on one bucket and over TLS only on another: the new policy must not drop the
+    // condition on the second bucket, nor add it on the first.
+    const recommendation = recommend(
+      [
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public/*' },
+        {
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: 'arn:aws:s3:::secret/*',
+          Condition: SECURE,
+        },
+        { Effect: 'Allow', Action: 'ec2:StopInstances', Resource: '*' },
+      ],
+      ['s3:GetObject'],
+    );
+    const statements = (recommendation?.document as IamPolicyJson).Statement;
+    expect(statements).toHaveLength(2);
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: 'arn:aws:s3:::public/*',
+    });
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: 'arn:aws:s3:::secret/*',
+      Condition: SECURE,
+    });
+    expect(recommendation?.notes).toBeUndefined();
+  });
+
+  it('drops a Condition a grant on every resource makes moot', () => {
+    const recommendation = recommend(
+      [
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
+        {
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: 'arn:aws:s3:::secret/*',
+          Condition: SECURE,
+        },
+        { Effect: 'Allow', Action: 'ec2:StopInstances', Resource: '*' },
+      ],
+      ['s3:GetObject'],
+    );
+    const statements = (recommendation?.document as IamPolicyJson).Statement;
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: ['*', 'arn:aws:s3:::secret/*'],
+    });
+    expect(statements.some((statement) => statement.Condition !== undefined)).toBe(false);
+  });
+
   it('names a permission whose different conditions it cannot restate', () => {
     const recommendation = recommend(
       [

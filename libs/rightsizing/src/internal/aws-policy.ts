@@ -103,6 +103,42 @@ function conditionOf(granted: GrantedPermission): string | 'unresolved' | undefi
   return blocks.size === 1 && only !== undefined ? only : 'unresolved';
 }
 
+/**
+ * Returns whether the unconditional grant pattern `pattern` gives all of `resource`, an ARN
+ * or a granted pattern. A `?` matches one character, so it cannot stand for a wildcard of
+ * the other pattern, which may be longer.
+ */
+function coversResource(pattern: string, resource: string): boolean {
+  if (pattern === resource) return true;
+  if (pattern.includes('?') && /[*?]/.test(resource)) return false;
+  return matchesAwsResource(pattern, resource);
+}
+
+/**
+ * Splits the resources of a permission into those an unconditional grant gives, which need
+ * no condition, and the rest, which are `limited` by the permission's conditions. A
+ * permission granted freely on one bucket and under a condition on another keeps the
+ * condition on the second only.
+ */
+function splitByCondition(
+  granted: GrantedPermission,
+  resources: readonly string[],
+): Array<{ resources: string[]; limited: boolean }> {
+  if (!granted.conditional) return [{ resources: [...resources], limited: false }];
+  const free: string[] = [];
+  const limited: string[] = [];
+  for (const resource of resources) {
+    const covered = granted.unconditional_resources.some((pattern) =>
+      coversResource(pattern, resource),
+    );
+    (covered ? free : limited).push(resource);
+  }
+  const parts: Array<{ resources: string[]; limited: boolean }> = [];
+  if (free.length > 0) parts.push({ resources: free, limited: false });
+  if (limited.length > 0) parts.push({ resources: limited, limited: true });
+  return parts;
+}
+
 function toStatement(draft: StatementDraft): IamStatementJson {
   const statement: IamStatementJson = {
     Effect: 'Allow',
@@ -193,8 +229,8 @@ function splitIntoPolicies(statements: readonly IamStatementJson[]): IamPolicyJs
  *
  * When nothing is kept, `document` is `null` and a note advises detaching every policy.
  *
- * A permission granted only under a `Condition` keeps that block in its statement. When its
- * grants have different conditions, or are limited otherwise (`NotResource`, or a deny,
+ * A permission granted only under a `Condition` keeps that block in its statement, on the
+ * resources that no unconditional grant of it gives. When its grants have different conditions, or are limited otherwise (`NotResource`, or a deny,
  * boundary or SCP that only partly applies), the statement cannot restate the limit, so
  * the permission is granted without it and a note names the permission.
  */
@@ -212,21 +248,36 @@ export function recommendAwsPolicy(
   };
   const overflowing: string[] = [];
   for (const entry of context.used) {
-    const condition = conditionFor(entry.granted);
-    let resources = observedResources(entry) ?? entry.granted.resources;
+    const granted = entry.granted;
+    let resources = observedResources(entry) ?? granted.resources;
     // Splitting a policy moves whole statements, so one action's ARNs must fit in one policy.
-    if (!fitsOnePolicy(entry.granted.permission, resources, condition)) {
-      overflowing.push(entry.granted.permission);
-      resources = entry.granted.resources;
+    const parts = splitByCondition(granted, resources);
+    const restated = conditionOf(granted);
+    const fits = parts.every((part) =>
+      fitsOnePolicy(
+        granted.permission,
+        part.resources,
+        part.limited && restated !== 'unresolved' ? restated : undefined,
+      ),
+    );
+    if (!fits) {
+      overflowing.push(granted.permission);
+      resources = granted.resources;
     }
-    addTo(drafts, resources, entry.granted.permission, { condition });
+    for (const part of fits ? parts : splitByCondition(granted, resources)) {
+      addTo(drafts, part.resources, granted.permission, {
+        condition: part.limited ? conditionFor(granted) : undefined,
+      });
+    }
   }
   const kept = new Map<string, StatementDraft>();
   for (const grant of context.unobservable) {
-    addTo(kept, grant.resources, grant.permission, {
-      sid: KEPT_UNOBSERVABLE_SID,
-      condition: conditionFor(grant),
-    });
+    for (const part of splitByCondition(grant, grant.resources)) {
+      addTo(kept, part.resources, grant.permission, {
+        sid: KEPT_UNOBSERVABLE_SID,
+        condition: part.limited ? conditionFor(grant) : undefined,
+      });
+    }
   }
   let index = 0;
   for (const draft of kept.values()) {

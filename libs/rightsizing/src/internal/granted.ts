@@ -14,12 +14,15 @@ export interface GrantedPermission {
    */
   pattern: boolean;
   data_action: boolean;
+  /** True when a grant limited by conditions covers a resource no unconditional grant does. */
   conditional: boolean;
   /** Resource patterns or scopes of the grants, sorted. */
   resources: string[];
+  /** Resource patterns or scopes of the grants without conditions, sorted. */
+  unconditional_resources: string[];
   /**
-   * The `conditions` JSON text of each grant, once each, while the permission is
-   * conditional; empty once any grant of it is unconditional.
+   * The `conditions` JSON text, once each, of the conditional grants on resources that no
+   * unconditional grant names; empty when the permission is not conditional.
    */
   conditions: string[];
   /**
@@ -60,6 +63,8 @@ export function grantedPermissions(principal: AnalyzedPrincipal): Map<string, Gr
   const provider = principal.provider;
   const granted = new Map<string, GrantedPermission>();
   const resourceSets = new Map<string, Set<string>>();
+  const unconditionalSets = new Map<string, Set<string>>();
+  const conditionalGrants = new Map<string, Array<{ resource: string; conditions: string }>>();
   const add = (
     permission: string,
     resource: string,
@@ -76,24 +81,23 @@ export function grantedPermissions(principal: AnalyzedPrincipal): Map<string, Gr
         permission,
         pattern,
         data_action: dataAction,
-        conditional,
+        conditional: false,
         resources: [],
-        conditions: conditional && conditions !== undefined ? [conditions] : [],
+        unconditional_resources: [],
+        conditions: [],
         excluded,
       };
       granted.set(key, entry);
       resourceSets.set(key, new Set());
+      unconditionalSets.set(key, new Set());
+      conditionalGrants.set(key, []);
     } else {
-      // An unconditional grant of the same permission makes the permission unconditional.
-      entry.conditional = entry.conditional && conditional;
-      if (!entry.conditional) entry.conditions = [];
-      else if (conditions !== undefined && !entry.conditions.includes(conditions)) {
-        entry.conditions.push(conditions);
-      }
       entry.data_action = entry.data_action || dataAction;
       entry.excluded = entry.excluded.filter((name) => excluded.includes(name));
     }
     resourceSets.get(key)?.add(resource);
+    if (conditional) conditionalGrants.get(key)?.push({ resource, conditions: conditions ?? '' });
+    else unconditionalSets.get(key)?.add(resource);
   };
 
   if ('grant_groups' in principal) {
@@ -122,6 +126,18 @@ export function grantedPermissions(principal: AnalyzedPrincipal): Map<string, Gr
 
   for (const [key, entry] of granted) {
     entry.resources = [...(resourceSets.get(key) ?? [])].sort();
+    const unconditional = unconditionalSets.get(key) ?? new Set<string>();
+    entry.unconditional_resources = [...unconditional].sort();
+    // A condition limits the permission only where no grant without one gives the same
+    // resource. An AWS grant on `*` gives every resource.
+    const everywhere = provider === 'aws' && unconditional.has('*');
+    const limited = everywhere
+      ? []
+      : (conditionalGrants.get(key) ?? []).filter((grant) => !unconditional.has(grant.resource));
+    entry.conditional = limited.length > 0;
+    entry.conditions = [
+      ...new Set(limited.map((grant) => grant.conditions).filter((text) => text !== '')),
+    ];
   }
   return granted;
 }
