@@ -1,0 +1,193 @@
+/**
+ * The tables behind `awsPermissionVisibility`, compared case-insensitively. An entry is an
+ * action (`s3:ListBucket`) or an IAM wildcard pattern (`es:ESHttp*`), which is expanded
+ * against the action catalog on first use. A test checks that every entry names or matches
+ * a catalog action.
+ *
+ * The main source is the CloudTrail User Guide, "Understanding CloudTrail events", table
+ * "Data events supported by AWS CloudTrail"
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-events.html). It
+ * names resource types, not API operations, so each entry also names the page that lists the
+ * operations or is marked as the safe side: right-sizing never recommends removing an
+ * unobservable permission, so calling an action unobservable when it may be logged only
+ * keeps it, while calling it logged when it is not would report a needed permission unused.
+ */
+
+/** Actions whose use CloudTrail records only as a data event (opt-in, billed). */
+export const AWS_DATA_EVENT_ACTIONS: readonly string[] = [
+  // Amazon S3 User Guide, "Amazon S3 CloudTrail events": list calls on a bucket's objects
+  // are data events, like the object-level calls (matched by resource type).
+  's3:ListBucket',
+  's3:ListBucketVersions',
+  // AWS Lambda: the Invoke API.
+  'lambda:InvokeFunction',
+  // Amazon DynamoDB Developer Guide, "DynamoDB data plane events in CloudTrail".
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:PartiQLSelect',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+  // DynamoDB Streams (resource type AWS::DynamoDB::Stream).
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  // Amazon SNS: Publish and PublishBatch on topics and platform endpoints.
+  'sns:Publish',
+  // Amazon SQS (resource type AWS::SQS::Queue).
+  'sqs:SendMessage',
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibility',
+  // Amazon Kinesis Data Streams (resource type AWS::Kinesis::Stream).
+  'kinesis:PutRecord',
+  'kinesis:PutRecords',
+  'kinesis:GetRecords',
+  'kinesis:GetShardIterator',
+  'kinesis:SubscribeToShard',
+  // Amazon EBS direct APIs (resource type AWS::EC2::Snapshot).
+  'ebs:GetSnapshotBlock',
+  'ebs:PutSnapshotBlock',
+  'ebs:ListSnapshotBlocks',
+  'ebs:ListChangedBlocks',
+  // CloudTrail Lake channels.
+  'cloudtrail-data:PutAuditEvents',
+
+  // Amazon Bedrock resource types AWS::Bedrock::AgentAlias, KnowledgeBase, FlowAlias,
+  // Guardrail, PromptVersion and InlineAgent: the runtime call on each.
+  'bedrock:InvokeAgent',
+  'bedrock:InvokeInlineAgent',
+  'bedrock:Retrieve',
+  'bedrock:RetrieveAndGenerate',
+  'bedrock:InvokeFlow',
+  'bedrock:ApplyGuardrail',
+  'bedrock:RenderPrompt',
+  // AWS::EC2::InstanceConnectEndpoint: the tunnel an EC2 Instance Connect endpoint opens.
+  'ec2-instance-connect:OpenTunnel',
+  // AWS::Cognito::IdentityPool: the identity and credential calls on an identity pool, as
+  // the Amazon Cognito Developer Guide, "Example Amazon Cognito events", shows them. Safe
+  // side for the exact list.
+  'cognito-identity:GetId',
+  'cognito-identity:GetCredentialsForIdentity',
+  'cognito-identity:GetOpenIdToken',
+  'cognito-identity:GetOpenIdTokenForDeveloperIdentity',
+  'cognito-identity:UnlinkIdentity',
+  // AWS::CloudWatch::Metric. Amazon CloudWatch User Guide, "Logging Amazon CloudWatch API
+  // and console operations with AWS CloudTrail", "CloudWatch data events in CloudTrail".
+  'cloudwatch:GetMetricData',
+  'cloudwatch:GetMetricWidgetImage',
+  'cloudwatch:PutMetricData',
+  'cloudwatch:GetMetricStatistics',
+  'cloudwatch:ListMetrics',
+  // AWS::KinesisFirehose::DeliveryStream: the record writes.
+  'firehose:PutRecord',
+  'firehose:PutRecordBatch',
+  // AWS::XRay::Trace: the segment upload.
+  'xray:PutTraceSegments',
+  // AWS::Events::EventBus: sending events to a bus.
+  'events:PutEvents',
+  // AWS::AppConfig::Configuration: the table names "calls to StartConfigurationSession and
+  // GetLatestConfiguration".
+  'appconfig:StartConfigurationSession',
+  'appconfig:GetLatestConfiguration',
+  // AWS::ServiceDiscovery::Namespace and Service: AWS Cloud Map instance discovery.
+  'servicediscovery:DiscoverInstances',
+  'servicediscovery:DiscoverInstancesRevision',
+  // AWS::VerifiedPermissions::PolicyStore: authorization requests.
+  'verifiedpermissions:IsAuthorized',
+  'verifiedpermissions:IsAuthorizedWithToken',
+  // AWS::SSMMessages::ControlChannel: the Systems Manager agent's control channel.
+  'ssmmessages:CreateControlChannel',
+  'ssmmessages:OpenControlChannel',
+  // AWS::S3Express::Object: directory bucket access goes through CreateSession.
+  's3express:CreateSession',
+  // AWS::SageMaker::FeatureGroup: Feature Store runtime record calls.
+  'sagemaker:PutRecord',
+  'sagemaker:GetRecord',
+  'sagemaker:DeleteRecord',
+  'sagemaker:BatchGetRecord',
+  // AWS::SageMaker::Endpoint: "InvokeEndpointWithResponseStream activity on endpoints".
+  'sagemaker:InvokeEndpointWithResponseStream',
+  // AWS::KinesisVideo::Stream: "such as calls to GetMedia and PutMedia".
+  'kinesisvideo:GetMedia',
+  'kinesisvideo:PutMedia',
+  // AWS::Cassandra::Table: Amazon Keyspaces reads and writes of table data.
+  'cassandra:Select',
+  'cassandra:Modify',
+  // AWS::AppSync::GraphQLApi: GraphQL requests to an AppSync API.
+  'appsync:GraphQL',
+  // AWS::RDS::DBCluster. Amazon Aurora User Guide, "Logging RDS Data API calls with AWS
+  // CloudTrail": these are data events for Aurora PostgreSQL Serverless v2 and provisioned
+  // clusters, and management events only for Aurora Serverless v1.
+  'rds-data:BatchExecuteStatement',
+  'rds-data:BeginTransaction',
+  'rds-data:CommitTransaction',
+  'rds-data:ExecuteStatement',
+  'rds-data:RollbackTransaction',
+];
+
+/** Services whose every action is a data event: S3 Object Lambda access points. */
+export const AWS_DATA_EVENT_SERVICES: readonly string[] = ['s3-object-lambda'];
+
+/** Services whose object-level actions (resource type `object`) are data events. */
+export const AWS_OBJECT_LEVEL_SERVICES: readonly string[] = ['s3', 's3-outposts'];
+
+/** Permissions checked without an event of their own, or on calls CloudTrail never records. */
+export const AWS_NOT_LOGGED_ACTIONS: readonly string[] = [
+  // IAM User Guide, "Grant a user permissions to pass a role to an AWS service": PassRole
+  // is a permission only, checked inside the call that passes the role.
+  'iam:PassRole',
+  // IAM User Guide, "Pass session tags in AWS STS" and "Monitor and control actions taken
+  // with assumed roles": checked inside AssumeRole, which is the logged event.
+  'sts:TagSession',
+  'sts:SetSourceIdentity',
+  // Amazon S3 API Reference, DeleteObject and PutObjectRetention: the
+  // x-amz-bypass-governance-retention header needs s3:BypassGovernanceRetention, checked
+  // inside the delete or retention call. ObjectOwnerOverrideToBucketOwner is checked
+  // inside replication, which S3 performs with the replication role.
+  's3:BypassGovernanceRetention',
+  's3:ObjectOwnerOverrideToBucketOwner',
+  // Amazon RDS User Guide, "IAM database authentication": the connection is made to the
+  // database engine, which CloudTrail does not see.
+  'rds-db:connect',
+  // Amazon API Gateway Developer Guide, "Logging Amazon API Gateway API calls by using
+  // AWS CloudTrail": API execution is not logged in CloudTrail, only in access logs.
+  'execute-api:Invoke',
+  'execute-api:InvalidateCache',
+  // Amazon CloudWatch Logs User Guide, "Logging Amazon CloudWatch Logs API calls in AWS
+  // CloudTrail": the list of logged actions leaves out log event writes and reads.
+  'logs:PutLogEvents',
+  'logs:GetLogEvents',
+  'logs:FilterLogEvents',
+  // Data-plane requests that reach the engine itself, not an AWS API endpoint: HTTP
+  // requests to an OpenSearch domain, Kafka protocol requests to an MSK cluster, and
+  // queries to a Neptune database. Their own audit logs record them. Safe side: no
+  // CloudTrail data event type covers them.
+  'es:ESHttp*',
+  'kafka-cluster:*',
+  'neptune-db:*',
+  // AWS IoT Core MQTT traffic from devices. Safe side: the IoT thing and certificate data
+  // event types name no MQTT operation.
+  'iot:Connect',
+  'iot:Publish',
+  'iot:Subscribe',
+  'iot:Receive',
+  'iot:RetainPublish',
+  // Safe side for calls of the same agents or runtimes whose data event types the table
+  // does not name: the Session Manager data channel, the X-Ray daemon's telemetry and
+  // sampling calls, and SageMaker endpoint invocations other than the streaming one.
+  'ssmmessages:CreateDataChannel',
+  'ssmmessages:OpenDataChannel',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  'xray:GetSamplingStatisticSummaries',
+  'sagemaker:InvokeEndpoint',
+  'sagemaker:InvokeEndpointAsync',
+];
