@@ -46,10 +46,13 @@ function awsUnmappedReason(source: string, operation: string): string {
       ? [operation]
       : [operation, stripVersionSuffix(operation)];
   const keys = names.map((name) => `${service}:${name}`.toLowerCase());
-  if (keys.some((key) => REQUEST_RULE_KEYS.has(key))) {
+  // A request rule of a call that is also a catalog action (S3 GetObject and its versions)
+  // always resolves, so only a rule of a call without one can leave it unmapped.
+  const named = keys.some((key) => OVERRIDE_KEYS.has(key) || lookupAwsAction(key) !== undefined);
+  if (!named && keys.some((key) => REQUEST_RULE_KEYS.has(key))) {
     return `request parameters of ${service}:${operation} do not decide its permissions (missing or of an unknown form)`;
   }
-  if (keys.some((key) => OVERRIDE_KEYS.has(key) || lookupAwsAction(key) !== undefined)) {
+  if (named) {
     return `${service}:${operation} maps to an action the AWS catalog lacks, or is a console action, not an API call`;
   }
   return `operation not in the mapping tables: ${service}:${operation} is not an action of the AWS catalog`;

@@ -5,7 +5,9 @@
  * needs, written as the Service Authorization Reference spells them. A test checks that
  * every value exists in the catalog.
  *
- * Events missing here map to `<prefix>:<eventName>` when the catalog has that action.
+ * Events missing here map to `<prefix>:<eventName>` when the catalog has that action. Calls
+ * whose actions depend on the request (S3 object versions, CopyObject) are in
+ * `request-rules.ts` instead.
  */
 export const AWS_ACTION_OVERRIDES: Readonly<Record<string, readonly string[]>> = {
   // Amazon S3 User Guide, "Required permissions for Amazon S3 API operations", and the
@@ -15,15 +17,12 @@ export const AWS_ACTION_OVERRIDES: Readonly<Record<string, readonly string[]>> =
   's3:ListObjectsV2': ['s3:ListBucket'],
   's3:ListObjectVersions': ['s3:ListBucketVersions'],
   's3:HeadBucket': ['s3:ListBucket'],
-  's3:HeadObject': ['s3:GetObject'],
   's3:ListBuckets': ['s3:ListAllMyBuckets'],
   's3:ListMultipartUploads': ['s3:ListBucketMultipartUploads'],
   's3:ListParts': ['s3:ListMultipartUploadParts'],
   's3:CreateMultipartUpload': ['s3:PutObject'],
   's3:UploadPart': ['s3:PutObject'],
   's3:CompleteMultipartUpload': ['s3:PutObject'],
-  's3:UploadPartCopy': ['s3:GetObject', 's3:PutObject'],
-  's3:CopyObject': ['s3:GetObject', 's3:PutObject'],
   's3:DeleteObjects': ['s3:DeleteObject'],
   's3:SelectObjectContent': ['s3:GetObject'],
   's3:GetBucketLifecycle': ['s3:GetLifecycleConfiguration'],
@@ -63,10 +62,9 @@ export const AWS_ACTION_OVERRIDES: Readonly<Record<string, readonly string[]>> =
   's3:DeleteBucketIntelligentTieringConfiguration': ['s3:PutIntelligentTieringConfiguration'],
   's3:GetObjectLockConfiguration': ['s3:GetBucketObjectLockConfiguration'],
   's3:PutObjectLockConfiguration': ['s3:PutBucketObjectLockConfiguration'],
-  // S3 Control account-level Block Public Access.
-  's3:GetPublicAccessBlock': ['s3:GetAccountPublicAccessBlock'],
-  's3:PutPublicAccessBlock': ['s3:PutAccountPublicAccessBlock'],
-  's3:DeletePublicAccessBlock': ['s3:PutAccountPublicAccessBlock'],
+  // Account-level Block Public Access has no Delete action either. The API names
+  // Get/Put/DeletePublicAccessBlock exist at both levels, so request rules pick the action.
+  's3:DeleteAccountPublicAccessBlock': ['s3:PutAccountPublicAccessBlock'],
 
   // Amazon S3 User Guide, "Logging with AWS CloudTrail for directory buckets".
   's3express:ListDirectoryBuckets': ['s3express:ListAllMyDirectoryBuckets'],

@@ -3,6 +3,11 @@ import { AWS_ACTION_OVERRIDES } from './action-overrides.js';
 import { type AwsAccessLevel, lookupAwsAction } from './catalog.js';
 import { apiGatewayActionOf, awsServicePrefixOf, stripVersionSuffix } from './event-names.js';
 import {
+  AWS_EXTRA_PERMISSION_RULES,
+  AWS_SERVICE_EXTRA_PERMISSION_RULES,
+  type ExtraPermissionRule,
+} from './extra-permissions.js';
+import {
   type AwsEventCategory,
   type AwsNoPermissionEvent,
   AWS_NO_PERMISSION_EVENT_TYPES,
@@ -56,6 +61,7 @@ const OVERRIDES = lowerKeys(AWS_ACTION_OVERRIDES);
 const NO_PERMISSION_EVENTS = lowerKeys(AWS_NO_PERMISSION_EVENTS);
 const REQUEST_RULES = lowerKeys(AWS_REQUEST_RULES);
 const PASS_ROLE_CALLS = lowerKeys(AWS_PASS_ROLE_CALLS);
+const EXTRA_PERMISSION_RULES = lowerKeys(AWS_EXTRA_PERMISSION_RULES);
 
 const CATEGORY_BY_EVENT_CATEGORY: Readonly<Record<string, AwsEventCategory>> = {
   management: 'management',
@@ -164,6 +170,43 @@ function passesRole(key: string, request: Record<string, unknown> | undefined): 
   return false;
 }
 
+// Appends the permissions that the extra permission rules find in the request to a mapped
+// call, with `extra: true`. Returns the mapping unchanged when they find none.
+function withExtraPermissions(
+  mapping: AwsCallMapping,
+  rules: readonly ExtraPermissionRule[],
+  request: Record<string, unknown> | undefined,
+): AwsCallMapping {
+  if (mapping.status !== 'mapped') return mapping;
+  const uses = [...mapping.uses];
+  for (const rule of rules) {
+    for (const action of rule(request)) {
+      const entry = lookupAwsAction(action);
+      if (entry === undefined) {
+        const context = {
+          source: mapping.source,
+          operation: mapping.operation,
+          service: mapping.service,
+          category: mapping.category,
+        };
+        return unmapped(
+          context,
+          `extra permission rule names ${action}, which the AWS catalog lacks`,
+        );
+      }
+      if (uses.some((use) => use.action === entry.action)) continue;
+      uses.push({
+        action: entry.action,
+        accessLevel: entry.accessLevel,
+        visibility: awsPermissionVisibility(entry.action),
+        extra: true,
+      });
+    }
+  }
+  if (uses.length === mapping.uses.length) return mapping;
+  return { ...mapping, uses, permissions: uses.map((use) => use.action) };
+}
+
 /**
  * Maps one CloudTrail record to the IAM permissions the call exercised, in the catalog's
  * canonical spelling, with their access level and log visibility.
@@ -172,10 +215,11 @@ function passesRole(key: string, request: Record<string, unknown> | undefined): 
  * that need no permission. Returns `unmapped` with a `reason` when the source has no IAM
  * service or the action is not in the AWS catalog, so it never emits an action the catalog
  * lacks.
- * Extra permissions that the call needs (`iam:PassRole`) follow the call's own actions with
+ * Extra permissions that the call needs (`iam:PassRole`, and those its request parameters
+ * show, such as `ec2:CreateTags` for tags on create) follow the call's own actions with
  * `extra: true`. Throws `CIEM_PERMISSION_MAP_CATALOG_UNAVAILABLE` (ConfigError) when the
- * catalog package cannot be read. The result is frozen unless a request rule decided it,
- * because it is cached and shared.
+ * catalog package cannot be read. The result is frozen, because it is cached and shared,
+ * unless a request rule decided it or its request showed extra permissions.
  */
 export function mapAwsCall(call: AwsCallInput): AwsCallMapping {
   const eventSource = text(call.eventSource);
@@ -188,16 +232,26 @@ export function mapAwsCall(call: AwsCallInput): AwsCallMapping {
     entry = cacheEntryOf(input);
     cacheEntry(input, entry);
   }
-  if (entry.kind === 'request') return mapCallFields(input, call.requestParameters);
+  const mapping = mapCachedCall(input, entry, call.requestParameters);
+  if (entry.extraRules.length === 0) return mapping;
+  return withExtraPermissions(mapping, entry.extraRules, asRecord(call.requestParameters));
+}
+
+function mapCachedCall(
+  input: CallFields,
+  entry: CacheEntry,
+  requestParameters: unknown,
+): AwsCallMapping {
+  if (entry.kind === 'request') return mapCallFields(input, requestParameters);
 
   let variant: 'plain' | 'passRole' = 'plain';
   if (entry.kind === 'pass-role') {
-    const request = asRecord(call.requestParameters);
+    const request = asRecord(requestParameters);
     if (entry.keys.some((key) => passesRole(key, request))) variant = 'passRole';
   }
   const cached = entry[variant];
   if (cached !== undefined) return cached;
-  const mapping = freezeMapping(mapCallFields(input, call.requestParameters));
+  const mapping = freezeMapping(mapCallFields(input, requestParameters));
   entry[variant] = mapping;
   return mapping;
 }
@@ -215,8 +269,10 @@ interface CallFields {
  * its request parameters in ways the cache cannot key, so it is mapped every time. A call
  * with a pass-role rule depends on them only through whether it passes a role, so it has
  * one mapping with `iam:PassRole` and one without. Any other call has one mapping.
+ * `extraRules` are the extra permission rules of the call, applied to every record after
+ * the cached mapping, since they read its request parameters.
  */
-type CacheEntry =
+type CacheEntry = { readonly extraRules: readonly ExtraPermissionRule[] } & (
   | { kind: 'request' }
   | { kind: 'fixed'; plain?: AwsCallMapping; passRole?: undefined }
   | {
@@ -224,7 +280,8 @@ type CacheEntry =
       keys: readonly string[];
       plain?: AwsCallMapping;
       passRole?: AwsCallMapping;
-    };
+    }
+);
 
 /** Largest number of calls kept; the cache is emptied when it is full. */
 const MAX_CACHED_MAPPINGS = 10_000;
@@ -270,16 +327,32 @@ function cacheEntry(fields: CallFields, entry: CacheEntry): void {
 }
 
 function cacheEntryOf(fields: CallFields): CacheEntry {
-  if (fields.eventSource === undefined || fields.eventName === undefined) return { kind: 'fixed' };
+  const none: readonly ExtraPermissionRule[] = [];
+  if (fields.eventSource === undefined || fields.eventName === undefined) {
+    return { kind: 'fixed', extraRules: none };
+  }
   const service = awsServicePrefixOf(fields.eventSource);
-  if (service === undefined) return { kind: 'fixed' };
+  if (service === undefined) return { kind: 'fixed', extraRules: none };
   // The same keys as the mapping uses: the event name as written and without its version.
   const keys = [...new Set([fields.eventName, stripVersionSuffix(fields.eventName)])].map((name) =>
     `${service}:${name}`.toLowerCase(),
   );
-  if (keys.some((key) => REQUEST_RULES.has(key))) return { kind: 'request' };
-  if (keys.some((key) => PASS_ROLE_CALLS.has(key))) return { kind: 'pass-role', keys };
-  return { kind: 'fixed' };
+  const extraRules = extraRulesOf(service, keys);
+  if (keys.some((key) => REQUEST_RULES.has(key))) return { kind: 'request', extraRules };
+  if (keys.some((key) => PASS_ROLE_CALLS.has(key))) return { kind: 'pass-role', keys, extraRules };
+  return { kind: 'fixed', extraRules };
+}
+
+// The extra permission rules of a call: those of the service, then those of the call.
+function extraRulesOf(service: string, keys: readonly string[]): ExtraPermissionRule[] {
+  const rules: ExtraPermissionRule[] = [];
+  const serviceRule = ownEntry(AWS_SERVICE_EXTRA_PERMISSION_RULES, service);
+  if (serviceRule !== undefined) rules.push(serviceRule);
+  for (const key of keys) {
+    const rule = EXTRA_PERMISSION_RULES.get(key);
+    if (rule !== undefined && !rules.includes(rule)) rules.push(rule);
+  }
+  return rules;
 }
 
 /** Freezes a mapping and its arrays, since the cache hands the same object to every caller. */

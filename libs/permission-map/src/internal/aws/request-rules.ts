@@ -1,11 +1,13 @@
 import { ownEntry } from '../own-entry.js';
+import { S3_REQUEST_RULES } from './s3-request-rules.js';
 
 /**
  * Calls that pass an IAM role to a service, keyed by `<IAM prefix>:<eventName>` and compared
- * case-insensitively. The value lists the `requestParameters` fields that carry the role (any
- * one present means a role was passed), or `always` when the API requires a role. Passing a
- * role needs `iam:PassRole` besides the call's own action, and CloudTrail records no event
- * for it (IAM User Guide, "Grant a user permissions to pass a role to an AWS service").
+ * case-insensitively. The value lists the `requestParameters` fields that carry the role
+ * (any one present means a role was passed), or `always` when the API
+ * requires a role. Passing a role needs `iam:PassRole` besides the call's own action, and
+ * CloudTrail records no event for it (IAM User Guide, "Grant a user permissions to pass a
+ * role to an AWS service").
  * Field names are those CloudTrail writes in `requestParameters`.
  */
 export const AWS_PASS_ROLE_CALLS: Readonly<Record<string, readonly string[] | 'always'>> = {
@@ -40,7 +42,10 @@ export const PASS_ROLE_ACTION = 'iam:PassRole';
 export type RequestRuleResult =
   { readonly permissions: readonly string[] } | { readonly unresolved: string };
 
-type RequestRule = (requestParameters: Record<string, unknown> | undefined) => RequestRuleResult;
+/** A rule that reads `requestParameters` to find the actions of a call. */
+export type RequestRule = (
+  requestParameters: Record<string, unknown> | undefined,
+) => RequestRuleResult;
 
 // Amazon DynamoDB Developer Guide, "Using IAM with DynamoDB transactions": each write in a
 // TransactWriteItems request is authorized as the single-item action of its kind.
@@ -117,4 +122,5 @@ export const AWS_REQUEST_RULES: Readonly<Record<string, RequestRule>> = {
     partiqlActions(statementTexts(request?.transactStatements)),
   'dynamodb:BatchExecuteStatement': (request) =>
     partiqlActions(statementTexts(request?.statements)),
+  ...S3_REQUEST_RULES,
 };
