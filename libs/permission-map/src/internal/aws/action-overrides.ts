@@ -65,6 +65,9 @@ export const AWS_ACTION_OVERRIDES: Readonly<Record<string, readonly string[]>> =
   // Account-level Block Public Access has no Delete action either. The API names
   // Get/Put/DeletePublicAccessBlock exist at both levels, so request rules pick the action.
   's3:DeleteAccountPublicAccessBlock': ['s3:PutAccountPublicAccessBlock'],
+  // Amazon S3 API Reference, "Browser-Based Uploads Using POST": an HTML form upload adds
+  // an object like PutObject.
+  's3:PostObject': ['s3:PutObject'],
 
   // Amazon S3 User Guide, "Logging with AWS CloudTrail for directory buckets".
   's3express:ListDirectoryBuckets': ['s3express:ListAllMyDirectoryBuckets'],
@@ -73,6 +76,20 @@ export const AWS_ACTION_OVERRIDES: Readonly<Record<string, readonly string[]>> =
   // Invoke data event is authorized by lambda:InvokeFunction.
   'lambda:Invoke': ['lambda:InvokeFunction'],
   'lambda:InvokeWithResponseStream': ['lambda:InvokeFunction'],
+
+  // Amazon Bedrock API Reference, Converse and ConverseStream: "This operation requires
+  // permission for the bedrock:InvokeModel action" (InvokeModelWithResponseStream for the
+  // stream).
+  'bedrock:Converse': ['bedrock:InvokeModel'],
+  'bedrock:ConverseStream': ['bedrock:InvokeModelWithResponseStream'],
+
+  // Amazon API Gateway: the verb rule in event-names.ts would read Import as POST, but
+  // these imports replace a resource with PUT (API Gateway V2 API Reference, ImportApi
+  // "PUT /v2/apis" and ReimportApi "PUT /v2/apis/apiId"; API Gateway API Reference,
+  // ImportDocumentationParts "PUT /restapis/restapi_id/documentation/parts").
+  'apigateway:ImportApi': ['apigateway:PUT'],
+  'apigateway:ReimportApi': ['apigateway:PUT'],
+  'apigateway:ImportDocumentationParts': ['apigateway:PUT'],
 
   // AWS KMS API Reference, ReEncrypt, "Required permissions": both keys are checked.
   'kms:ReEncrypt': ['kms:ReEncryptFrom', 'kms:ReEncryptTo'],

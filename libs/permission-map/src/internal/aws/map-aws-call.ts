@@ -155,19 +155,29 @@ function resolveActions(
   return undefined;
 }
 
+// Nesting depth searched for a role field: EventBridge PutTargets writes it in
+// targets[].roleArn, so a role may sit two or three levels down.
+const MAX_ROLE_FIELD_DEPTH = 4;
+
+// Returns true when `value` has one of the lower-cased field `names` at any depth up to
+// MAX_ROLE_FIELD_DEPTH, in any case, with a value other than null or ''.
+function hasRoleField(value: unknown, names: readonly string[], depth: number): boolean {
+  if (depth > MAX_ROLE_FIELD_DEPTH || value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((item) => hasRoleField(item, names, depth + 1));
+  for (const [field, fieldValue] of Object.entries(value)) {
+    if (fieldValue === null || fieldValue === undefined || fieldValue === '') continue;
+    if (names.includes(field.toLowerCase())) return true;
+    if (hasRoleField(fieldValue, names, depth + 1)) return true;
+  }
+  return false;
+}
+
 function passesRole(key: string, request: Record<string, unknown> | undefined): boolean {
   const fields = PASS_ROLE_CALLS.get(key);
   if (fields === undefined) return false;
   if (fields === 'always') return true;
-  if (request === undefined) return false;
-  // A field counts when the request has it in any case, with a value other than null or ''.
-  for (const field of Object.keys(request)) {
-    const value = request[field];
-    if (value === null || value === undefined || value === '') continue;
-    const lowered = field.toLowerCase();
-    if (fields.some((name) => name.toLowerCase() === lowered)) return true;
-  }
-  return false;
+  const names = fields.map((name) => name.toLowerCase());
+  return hasRoleField(request, names, 0);
 }
 
 // Appends the permissions that the extra permission rules find in the request to a mapped
@@ -396,10 +406,6 @@ function mapCallFields(fields: CallFields, requestParameters: unknown): AwsCallM
   const request = asRecord(requestParameters);
   const resolution = resolveActions(service, names, request);
   if (resolution === undefined) {
-    if (service === 'signin') {
-      // Sign-in endpoint events that are not catalog actions record authentication.
-      return withoutPermission(context, AWS_NO_PERMISSION_EVENT_TYPES.awsconsolesignin!);
-    }
     const tried = names.map((name) => `${service}:${name}`).join(' or ');
     const console = eventType === 'awsconsoleaction' ? ' (a console action, not an API)' : '';
     return unmapped(context, `${tried} is not an action of the AWS catalog${console}`);

@@ -32,8 +32,9 @@ const FEDERATED_ASSUME_ROLE: AwsNoPermissionEvent = {
 
 /**
  * Events that need no permission, keyed by `<IAM prefix>:<eventName>` and compared
- * case-insensitively. Every event of `signin.amazonaws.com` that is not an action of the
- * `signin` catalog is a sign-in too; these entries name the documented ones.
+ * case-insensitively. An event of `signin.amazonaws.com` is a sign-in when its `eventType`
+ * is `AwsConsoleSignIn` or its name is listed here. Any other name that is no action of the
+ * `signin` catalog is reported unmapped, so that a new kind of event is counted, not hidden.
  */
 export const AWS_NO_PERMISSION_EVENTS: Readonly<Record<string, AwsNoPermissionEvent>> = {
   // CloudTrail User Guide, "AWS Management Console sign-in events" and "CloudTrail record

@@ -4,7 +4,7 @@ import { S3_REQUEST_RULES } from './s3-request-rules.js';
 /**
  * Calls that pass an IAM role to a service, keyed by `<IAM prefix>:<eventName>` and compared
  * case-insensitively. The value lists the `requestParameters` fields that carry the role
- * (any one present means a role was passed), or `always` when the API
+ * (any one present, at any depth, means a role was passed), or `always` when the API
  * requires a role. Passing a role needs `iam:PassRole` besides the call's own action, and
  * CloudTrail records no event for it (IAM User Guide, "Grant a user permissions to pass a
  * role to an AWS service").
@@ -33,6 +33,25 @@ export const AWS_PASS_ROLE_CALLS: Readonly<Record<string, readonly string[] | 'a
   // AWS CodeBuild User Guide: a project runs as its service role.
   'codebuild:CreateProject': 'always',
   'codebuild:UpdateProject': ['serviceRole'],
+  // A change set runs with the stack's service role like CreateStack, and a self-managed
+  // stack set with its administration role (CloudFormation API Reference, CreateStackSet
+  // and UpdateStackSet, AdministrationRoleARN).
+  'cloudformation:CreateChangeSet': ['roleARN'],
+  'cloudformation:CreateStackSet': ['administrationRoleARN'],
+  'cloudformation:UpdateStackSet': ['administrationRoleARN'],
+  // Amazon EKS User Guide, "Amazon EKS cluster IAM role": every cluster has one, as every
+  // managed node group has a node role and every Fargate profile a Pod execution role.
+  'eks:CreateCluster': 'always',
+  'eks:CreateNodegroup': 'always',
+  'eks:CreateFargateProfile': 'always',
+  // Amazon S3 User Guide, "Granting permissions for Batch Operations": "The same entity
+  // that creates the job must also have the iam:PassRole permission". A replication
+  // configuration always names the role S3 replicates with.
+  's3:CreateJob': 'always',
+  's3:PutBucketReplication': 'always',
+  // Amazon EventBridge: a target that EventBridge invokes as a role names it in
+  // targets[].roleArn.
+  'events:PutTargets': ['roleArn'],
 };
 
 /** The IAM action whose use passing a role adds. */

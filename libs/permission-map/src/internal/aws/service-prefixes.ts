@@ -18,4 +18,9 @@ export const AWS_SERVICE_PREFIX_BY_EVENT_SOURCE: Readonly<Record<string, string>
   'tagging.amazonaws.com': 'tag',
   // Cloud Control API actions are authorized as `cloudformation:CreateResource` and so on.
   'cloudcontrolapi.amazonaws.com': 'cloudformation',
+  // Amazon Aurora User Guide, "Logging RDS Data API calls with AWS CloudTrail": Data API
+  // calls log as `rdsdata` (Aurora Serverless v1) or `rdsdataapi` (Serverless v2 and
+  // provisioned clusters), and the IAM prefix is `rds-data`.
+  'rdsdata.amazonaws.com': 'rds-data',
+  'rdsdataapi.amazonaws.com': 'rds-data',
 };
