@@ -92,8 +92,8 @@ describe('extra permissions from request parameters', () => {
     expect(plain.permissions).toEqual(['s3:PutObject']);
   });
 
-  // Amazon S3 API Reference, PutObjectRetention and PutObjectLegalHold: retention and
-  // legal holds need these actions; the upload headers set the same settings.
+  // Amazon S3 API Reference, PutObjectRetention and PutObjectLegalHold: a retention period
+  // and a legal hold need these actions, and the upload headers set the same settings.
   it('adds object lock actions for headers', () => {
     const mapping = mapAwsCall({
       eventSource: 's3.amazonaws.com',
