@@ -43,3 +43,19 @@ describe('gcpPermissionVisibility', () => {
     );
   });
 });
+
+// Service Account Credentials audit logging
+// (https://cloud.google.com/iam/docs/audit-logging/audit-logging-iamcreds): GenerateAccessToken,
+// GenerateIdToken, SignBlob and SignJwt check ADMIN_READ permissions, so they are written
+// to Data Access audit logs, which are off by default.
+describe('gcpPermissionVisibility of service account credentials', () => {
+  it.each([
+    'iam.serviceAccounts.getAccessToken',
+    'iam.serviceAccounts.getOpenIdToken',
+    'iam.serviceAccounts.signBlob',
+    'iam.serviceAccounts.signJwt',
+  ])('classifies %s as admin read', (permission) => {
+    expect(classifyGcpPermission(permission)).toBe('ADMIN_READ');
+    expect(gcpPermissionVisibility(permission)).toBe('data-event');
+  });
+});

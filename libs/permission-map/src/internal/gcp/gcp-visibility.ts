@@ -35,6 +35,17 @@ const READ_VERBS: ReadonlySet<string> = new Set([
   'usetoverify',
 ]);
 
+// ADMIN_READ permissions whose verb is not in READ_VERBS. The Service Account Credentials
+// methods GenerateAccessToken, GenerateIdToken, SignBlob and SignJwt check them, so only
+// Data Access logs record their use ("Service Account Credentials audit logging",
+// https://cloud.google.com/iam/docs/audit-logging/audit-logging-iamcreds).
+const ADMIN_READ_PERMISSIONS: ReadonlySet<string> = new Set([
+  'iam.serviceaccounts.getaccesstoken',
+  'iam.serviceaccounts.getopenidtoken',
+  'iam.serviceaccounts.signblob',
+  'iam.serviceaccounts.signjwt',
+]);
+
 // Permissions on user data rather than on configuration: their reads are DATA_READ and
 // their writes DATA_WRITE. Sources: "Cloud Storage audit logging", "BigQuery audit logs",
 // "Secret Manager audit logging", "Pub/Sub audit logging", "Cloud KMS audit logging",
@@ -72,7 +83,7 @@ const LOG_TYPE_BY_LOG_NAME: Readonly<Record<string, GcpAuditLogType>> = {
 export function classifyGcpPermission(permission: string): GcpAuditLogType {
   const canonical = permission.trim().toLowerCase();
   const verb = canonical.split('.').pop() ?? '';
-  const read = READ_VERBS.has(verb);
+  const read = READ_VERBS.has(verb) || ADMIN_READ_PERMISSIONS.has(canonical);
   if (DATA_PERMISSION_PREFIXES.some((prefix) => canonical.startsWith(prefix))) {
     return read ? 'DATA_READ' : 'DATA_WRITE';
   }
