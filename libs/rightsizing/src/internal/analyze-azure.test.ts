@@ -119,7 +119,10 @@ describe('analyzeRightsizing on Azure grants', () => {
         service: 'microsoft.storage',
       },
     ]);
+    // The reads of `virtualMachines/*` are never logged, so they are unobservable too.
     expect(app.unobservable).toEqual([
+      { permission: 'microsoft.compute/virtualmachines/*/read', reason: 'not-logged' },
+      { permission: 'microsoft.compute/virtualmachines/read', reason: 'not-logged' },
       {
         permission: 'microsoft.storage/storageaccounts/blobservices/containers/blobs/read',
         reason: 'data-event-not-enabled',
@@ -137,6 +140,8 @@ describe('analyzeRightsizing on Azure grants', () => {
       Description:
         'Operations app@contoso.example used in the analysis window, and granted operations whose use the logs cannot show.',
       Actions: [
+        'microsoft.compute/virtualmachines/*/read',
+        'microsoft.compute/virtualmachines/read',
         'microsoft.compute/virtualmachines/start/action',
         'microsoft.storage/storageaccounts/read',
       ],
@@ -259,5 +264,107 @@ describe('analyzeRightsizing on Azure grants', () => {
     );
     // The role's notActions remove roleAssignments/write from `*`, so it is not granted.
     expect(app?.recommendation.removes).toEqual(['microsoft.compute/virtualmachines/delete']);
+  });
+});
+
+// The Activity Log records create, update, delete and action operations, never reads
+// ("Azure Activity Log event schema", Administrative category,
+// https://docs.azure.cn/en-us/azure-monitor/platform/activity-log-schema). So the read
+// operations a wildcard grants stay unobservable, and a replacement role must keep them.
+// `*/read` and `Microsoft.Network/*/read` are valid action strings
+// (https://learn.microsoft.com/powershell/module/az.resources/new-azroledefinition).
+describe('analyzeRightsizing on Azure wildcard reads', () => {
+  const READER = 'dddddddd-0000-0000-0000-000000000003';
+
+  function analyzeGrant(actions: string[], used: string[]): RightsizingResult | undefined {
+    const definition = roleDefinition(
+      'Wide Custom',
+      'aaaaaaaa-0000-0000-0000-000000000007',
+      'CustomRole',
+      actions,
+    ) as { id: string; roleName: string };
+    const wide: ExportDocument[] = [
+      { source: 'role-definitions.json', value: [definition] },
+      {
+        source: 'role-assignments.json',
+        value: [
+          {
+            ...(assignment(READER, 'reader@contoso.example', 0) as Record<string, unknown>),
+            roleDefinitionId: definition.id,
+            roleDefinitionName: definition.roleName,
+          },
+        ],
+      },
+    ];
+    const [result] = analyzeRightsizing(
+      {
+        principals: evaluate(wide),
+        usage: used.map((permission) => usageRow('azure', SUBSCRIPTION, READER, permission)),
+      },
+      { windowEnd: WINDOW_END },
+    );
+    return result;
+  }
+
+  it('keeps reads of unused star', () => {
+    const result = analyzeGrant(
+      ['Microsoft.Compute/virtualMachines/start/action', '*'],
+      ['microsoft.compute/virtualmachines/start/action'],
+    );
+    expect(result?.unused.map((entry) => entry.permission)).toEqual(['*']);
+    expect(result?.unobservable).toEqual([{ permission: '*/read', reason: 'not-logged' }]);
+    const document = result?.recommendation.document as AzureRoleDefinitionJson;
+    expect(document.Actions).toEqual(['*/read', 'microsoft.compute/virtualmachines/start/action']);
+    expect(result?.recommendation.removes).toEqual(['*']);
+  });
+
+  it('keeps reads of partly used star', () => {
+    const result = analyzeGrant(['*'], ['microsoft.compute/virtualmachines/start/action']);
+    expect(result?.unobservable).toEqual([{ permission: '*/read', reason: 'not-logged' }]);
+  });
+
+  it('keeps reads of unused namespace wildcard', () => {
+    const result = analyzeGrant(
+      ['Microsoft.Compute/virtualMachines/start/action', 'Microsoft.Storage/*'],
+      ['microsoft.compute/virtualmachines/start/action'],
+    );
+    expect(result?.unused.map((entry) => entry.permission)).toEqual(['microsoft.storage/*']);
+    expect(result?.unobservable).toEqual([
+      { permission: 'microsoft.storage/*/read', reason: 'not-logged' },
+    ]);
+    const document = result?.recommendation.document as AzureRoleDefinitionJson;
+    expect(document.Actions).toEqual([
+      'microsoft.compute/virtualmachines/start/action',
+      'microsoft.storage/*/read',
+    ]);
+    expect(result?.recommendation.removes).toEqual(['microsoft.storage/*']);
+  });
+
+  it('keeps reads of resource type wildcard', () => {
+    const result = analyzeGrant(
+      ['Microsoft.Compute/virtualMachines/*'],
+      ['microsoft.compute/virtualmachines/start/action'],
+    );
+    // `virtualMachines/*/read` misses `virtualMachines/read` itself, so both are kept.
+    expect(result?.unobservable).toEqual([
+      { permission: 'microsoft.compute/virtualmachines/*/read', reason: 'not-logged' },
+      { permission: 'microsoft.compute/virtualmachines/read', reason: 'not-logged' },
+    ]);
+  });
+
+  it('derives nothing from write wildcard', () => {
+    const result = analyzeGrant(
+      ['Microsoft.Compute/*/write', '*/read'],
+      ['microsoft.compute/virtualmachines/write'],
+    );
+    expect(result?.unobservable).toEqual([{ permission: '*/read', reason: 'not-logged' }]);
+  });
+
+  it('skips reads another read grant covers', () => {
+    const result = analyzeGrant(
+      ['Microsoft.Compute/virtualMachines/*', '*/read'],
+      ['microsoft.compute/virtualmachines/start/action'],
+    );
+    expect(result?.unobservable).toEqual([{ permission: '*/read', reason: 'not-logged' }]);
   });
 });

@@ -10,6 +10,8 @@ import {
 } from './classify.js';
 import type { AnalyzedPrincipal, GrantedPermission } from './granted.js';
 import { grantedPermissions } from './granted.js';
+import { azureWildcardReads } from './azure-wildcard-reads.js';
+import type { AzureWildcardReads } from './azure-wildcard-reads.js';
 import { teamOf } from './ownership.js';
 import { recommend } from './recommend.js';
 import { observedDays, round, scoreInputs, scoreOf } from './score.js';
@@ -211,8 +213,12 @@ function analyzePrincipal(
   for (const [permissionKey, grant] of granted) {
     if (!grant.pattern && !matchedKeys.has(permissionKey)) unmatchedGrants.push(grant);
   }
+  // The read patterns of Azure wildcards count in the unobservable share once per wildcard.
+  let wildcardReads: AzureWildcardReads = { reads: [], wildcards: 0 };
   if (provider === 'azure') {
     unmatchedGrants.push(...unusedOperationsOfPatterns(matched, granted, uses, context));
+    wildcardReads = azureWildcardReads(granted);
+    unmatchedGrants.push(...wildcardReads.reads);
   }
 
   const used: UsedPermission[] = matched.map(({ granted: grant, uses: list }) => {
@@ -293,7 +299,10 @@ function analyzePrincipal(
     window.days,
   );
   const grantedCount = granted.size;
-  const unobservableShare = grantedCount === 0 ? 0 : unobservable.length / grantedCount;
+  const unobservableGrantCount =
+    unobservable.length - wildcardReads.reads.length + wildcardReads.wildcards;
+  const unobservableShare =
+    grantedCount === 0 ? 0 : Math.min(1, unobservableGrantCount / grantedCount);
   const coverage = window.days === 0 ? 0 : analysisWindow.days_observed / window.days;
   const confidence: Confidence = {
     value: hasData ? round(coverage * (1 - 0.5 * unobservableShare), 2) : 0,
