@@ -368,3 +368,48 @@ describe('analyzeRightsizing on Azure wildcard reads', () => {
     expect(result?.unobservable).toEqual([{ permission: '*/read', reason: 'not-logged' }]);
   });
 });
+
+// "Understand Azure role definitions", AssignableScopes: a custom role lists management
+// groups, subscriptions or resource groups, and a role assignable at a resource group can
+// be assigned to any resource in it
+// (http://www.webkkk.net/MicrosoftDocs/azure-docs/commit/514cf413a7e9d4c243d359c42539f4c5e2b4f672).
+describe('analyzeRightsizing on a resource-scoped assignment', () => {
+  it('lists the resource group as assignable scope', () => {
+    const storageAccount = `${SCOPE}/resourceGroups/data-rg/providers/Microsoft.Storage/storageAccounts/salesdata`;
+    const definition = roleDefinition(
+      'Storage Keys',
+      'aaaaaaaa-0000-0000-0000-000000000006',
+      'CustomRole',
+      [
+        'Microsoft.Storage/storageAccounts/listKeys/action',
+        'Microsoft.Storage/storageAccounts/delete',
+      ],
+    ) as { id: string; roleName: string };
+    const scoped: ExportDocument[] = [
+      { source: 'role-definitions.json', value: [definition] },
+      {
+        source: 'role-assignments.json',
+        value: [
+          {
+            ...(assignment(APP, 'app@contoso.example', 0) as Record<string, unknown>),
+            id: `${storageAccount}/providers/Microsoft.Authorization/roleAssignments/cccccccc-0000-0000-0000-000000000009`,
+            roleDefinitionId: definition.id,
+            roleDefinitionName: definition.roleName,
+            scope: storageAccount,
+          },
+        ],
+      },
+    ];
+    const [app] = analyzeRightsizing(
+      {
+        principals: evaluate(scoped),
+        usage: [
+          usageRow('azure', SUBSCRIPTION, APP, 'microsoft.storage/storageaccounts/listkeys/action'),
+        ],
+      },
+      { windowEnd: WINDOW_END },
+    );
+    const document = app?.recommendation.document as AzureRoleDefinitionJson;
+    expect(document.AssignableScopes).toEqual([`${SCOPE}/resourcegroups/data-rg`]);
+  });
+});

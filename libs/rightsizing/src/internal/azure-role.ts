@@ -1,3 +1,4 @@
+import { azureScopeLevel } from '@ciem/entitlements';
 import type { RecommendationContext } from './analyze.js';
 import { compareText } from './analyze.js';
 import { DEFAULT_MAX_EXTRA_PERMISSIONS, azureRoleAllows, prepareRoles } from './candidate-roles.js';
@@ -31,13 +32,35 @@ function keptOperations(context: RecommendationContext): KeptOperation[] {
   return [...kept.values()];
 }
 
+/**
+ * Returns the scope a custom role must list to be assignable at `scope`. AssignableScopes
+ * take management groups, subscriptions and resource groups, and a role assignable at a
+ * resource group or subscription can be assigned to any resource in it ("Understand Azure
+ * role definitions", AssignableScopes). So a resource scope gives its resource group, or
+ * its subscription for a resource outside resource groups.
+ */
+function assignableScopeOf(scope: string): string {
+  if (azureScopeLevel(scope) !== 'resource') return scope;
+  const segments = scope.split('/');
+  // A resource id reads `/subscriptions/<id>/resourceGroups/<name>/providers/...`.
+  if (segments[1]?.toLowerCase() !== 'subscriptions' || segments[2] === undefined) return scope;
+  if (segments[3]?.toLowerCase() === 'resourcegroups' && segments[4] !== undefined) {
+    return segments.slice(0, 5).join('/');
+  }
+  return segments.slice(0, 3).join('/');
+}
+
 function customRole(
   context: RecommendationContext,
   kept: readonly KeptOperation[],
 ): AzureRoleDefinitionJson {
   const scopes = new Set<string>();
-  for (const entry of context.used) for (const scope of entry.granted.resources) scopes.add(scope);
-  for (const grant of context.unobservable) for (const scope of grant.resources) scopes.add(scope);
+  for (const entry of context.used) {
+    for (const scope of entry.granted.resources) scopes.add(assignableScopeOf(scope));
+  }
+  for (const grant of context.unobservable) {
+    for (const scope of grant.resources) scopes.add(assignableScopeOf(scope));
+  }
   const name = context.principal.principal_name || context.principal.principal_id;
   return {
     Name: `Least privilege for ${name}`,
