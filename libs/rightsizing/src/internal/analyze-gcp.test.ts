@@ -67,6 +67,14 @@ const usage = [
   usageRow('gcp', GCP_PROJECT, APP, 'storage.objects.get', { visibility: 'data-event' }),
   usageRow('gcp', GCP_PROJECT, APP, 'compute.instances.start'),
   usageRow('gcp', GCP_PROJECT, LEGACY, 'pubsub.topics.publish'),
+  // Another principal's object write shows that DATA_WRITE logs are on for storage.
+  usageRow(
+    'gcp',
+    GCP_PROJECT,
+    `serviceAccount:uploader@${GCP_PROJECT}.iam.gserviceaccount.com`,
+    'storage.objects.create',
+    { visibility: 'data-event' },
+  ),
 ];
 
 function analyze(maxExtraPermissions?: number): RightsizingResult[] {
@@ -185,5 +193,34 @@ describe('GCP recommendations from conditional bindings', () => {
     const notes = result?.recommendation.notes ?? [];
     expect(notes.some((note) => note.includes('IAM bindings'))).toBe(true);
     expect(notes.some((note) => note.includes('storage.objects.get'))).toBe(true);
+  });
+});
+
+// "Configure Data Access audit logs" (https://cloud.google.com/logging/docs/audit/configure-data-access):
+// ADMIN_READ, DATA_READ and DATA_WRITE are enabled separately. "Cloud Audit Logs with Cloud
+// Storage" (https://cloud.google.com/storage/docs/audit-logging): reading an object is
+// DATA_READ, and creating or modifying one is DATA_WRITE.
+describe('GCP data access log types', () => {
+  it('object reads leave writes unobservable', () => {
+    const reader = `serviceAccount:reader@${GCP_PROJECT}.iam.gserviceaccount.com`;
+    const exports = projectExports([{ role: 'roles/storage.admin', members: [reader] }]);
+    const [result] = analyzeRightsizing(
+      {
+        principals: evaluate(exports),
+        usage: [
+          usageRow('gcp', GCP_PROJECT, reader, 'storage.objects.get', {
+            visibility: 'data-event',
+          }),
+        ],
+      },
+      { windowEnd: WINDOW_END },
+    );
+    expect(result?.unused.map((entry) => entry.permission)).not.toContain('storage.objects.delete');
+    expect(result?.unobservable).toContainEqual({
+      permission: 'storage.objects.delete',
+      reason: 'data-event-not-enabled',
+    });
+    // Listing objects is DATA_READ like the logged read, so its absence is observable.
+    expect(result?.unused.map((entry) => entry.permission)).toContain('storage.objects.list');
   });
 });

@@ -4,6 +4,7 @@ import type { PermissionUsage, PrincipalActivity } from '@ciem/usage';
 import {
   RISK_ORDER,
   classifyRisk,
+  dataEventLogOf,
   permissionsInFindingPath,
   serviceOf,
   visibilityOf,
@@ -76,6 +77,8 @@ interface Classification {
   visibility: PermissionVisibility;
   risk: PermissionRisk;
   service: string;
+  /** See `dataEventLogOf`. */
+  dataEventLog: string;
 }
 
 /**
@@ -124,6 +127,7 @@ function classify(
       visibility: visibilityOf(provider, granted.permission, granted.data_action),
       risk: classifyRisk(provider, granted.permission, new Set()),
       service: serviceOf(provider, granted.permission),
+      dataEventLog: dataEventLogOf(provider, granted.permission),
     };
     cache.set(key, entry);
   }
@@ -258,7 +262,7 @@ function analyzePrincipal(
       unobservableGrants.push(grant);
       continue;
     }
-    const coverageKey = `${provider}\u0000${principal.account_id}\u0000${info.service}`;
+    const coverageKey = `${provider}\u0000${principal.account_id}\u0000${info.dataEventLog}`;
     if (info.visibility === 'data-event' && !index.dataEventServices.has(coverageKey)) {
       unobservable.push({ permission: grant.permission, reason: 'data-event-not-enabled' });
       unobservableGrants.push(grant);
