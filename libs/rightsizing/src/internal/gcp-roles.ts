@@ -17,11 +17,20 @@ interface RoleCover {
   granted: Set<string>;
 }
 
+function overlapSize(first: ReadonlySet<string>, second: ReadonlySet<string>): number {
+  const [small, large] = first.size <= second.size ? [first, second] : [second, first];
+  let count = 0;
+  for (const item of small) if (large.has(item)) count += 1;
+  return count;
+}
+
 /**
- * Picks predefined roles by greedy set cover: each step takes the role that covers the most
- * permissions still uncovered, and on a tie the smaller role, then the first name. Greedy
- * cover is within a factor of ln(n) of the smallest set, so the result is approximate.
- * Returns `undefined` when some permission is in no role.
+ * Picks predefined roles by greedy weighted set cover. Each step takes the role that adds the
+ * fewest permissions beyond `needed` per permission it newly covers, so a basic role such as
+ * `roles/editor` loses to the narrow roles that together cover the same use. Ties go to the
+ * role that covers more, then the smaller role, then the first name. The greedy choice is a
+ * heuristic, so the result may hold more extras than the best cover. Returns `undefined`
+ * when some permission is in no role.
  */
 export function coverWithRoles(
   needed: ReadonlySet<string>,
@@ -30,6 +39,7 @@ export function coverWithRoles(
   const uncovered = new Set(needed);
   const chosen: string[] = [];
   const granted = new Set<string>();
+  const grantedExtras = new Set<string>();
   while (uncovered.size > 0) {
     const candidates = new Set<{ name: string; permissions: Set<string> }>();
     for (const permission of uncovered) {
@@ -37,25 +47,38 @@ export function coverWithRoles(
     }
     let best: { name: string; permissions: Set<string> } | undefined;
     let bestGain = 0;
+    let bestExtras = 0;
     for (const role of candidates) {
+      // Counts over the small sets only, because a basic role has thousands of permissions.
       let gain = 0;
       for (const permission of uncovered) if (role.permissions.has(permission)) gain += 1;
+      if (gain === 0) continue;
+      let inNeeded = 0;
+      for (const permission of needed) if (role.permissions.has(permission)) inNeeded += 1;
+      const extras =
+        role.permissions.size - inNeeded - overlapSize(role.permissions, grantedExtras);
+      // Compares extras per covered permission by cross-multiplying, so no division is needed.
+      const ratio = extras * bestGain - bestExtras * gain;
       const better =
-        gain > bestGain ||
-        (gain === bestGain &&
-          best !== undefined &&
-          (role.permissions.size < best.permissions.size ||
-            (role.permissions.size === best.permissions.size && role.name < best.name)));
+        best === undefined ||
+        ratio < 0 ||
+        (ratio === 0 &&
+          (gain > bestGain ||
+            (gain === bestGain &&
+              (role.permissions.size < best.permissions.size ||
+                (role.permissions.size === best.permissions.size && role.name < best.name)))));
       if (better) {
         best = role;
         bestGain = gain;
+        bestExtras = extras;
       }
     }
-    if (best === undefined || bestGain === 0) return undefined;
+    if (best === undefined) return undefined;
     chosen.push(best.name);
     for (const permission of best.permissions) {
       granted.add(permission);
       uncovered.delete(permission);
+      if (!needed.has(permission)) grantedExtras.add(permission);
     }
   }
   const extras = [...granted].filter((permission) => !needed.has(permission)).sort(compareText);
