@@ -413,3 +413,28 @@ describe('analyzeRightsizing on a resource-scoped assignment', () => {
     expect(document.AssignableScopes).toEqual([`${SCOPE}/resourcegroups/data-rg`]);
   });
 });
+
+// "Azure custom roles", custom role properties: `Name` has at most 128 characters
+// (http://www.webkkk.net/MicrosoftDocs/azure-docs/commit/d8e9b73a7cf113b9e21bfb75b74328b02ace644e).
+describe('analyzeRightsizing on a long principal name', () => {
+  it('keeps custom role name within limit', () => {
+    const longName = `${'deployment-automation-'.repeat(4)}service@contoso.example`;
+    const named: ExportDocument[] = [
+      { source: 'role-definitions.json', value: definitions },
+      { source: 'role-assignments.json', value: [assignment(APP, longName, 0)] },
+    ];
+    const [app] = analyzeRightsizing(
+      {
+        principals: evaluate(named),
+        usage: [
+          usageRow('azure', SUBSCRIPTION, APP, 'microsoft.compute/virtualmachines/start/action'),
+        ],
+      },
+      { windowEnd: WINDOW_END },
+    );
+    const document = app?.recommendation.document as AzureRoleDefinitionJson;
+    expect(app?.recommendation.kind).toBe('azure-custom-role');
+    expect(document.Name.length).toBeLessThanOrEqual(128);
+    expect(document.Name.startsWith('Least privilege for deployment-automation-')).toBe(true);
+  });
+});

@@ -63,7 +63,8 @@ function customRole(
   }
   const name = context.principal.principal_name || context.principal.principal_id;
   return {
-    Name: `Least privilege for ${name}`,
+    // A custom role's Name has at most 128 characters ("Azure custom roles", properties).
+    Name: `Least privilege for ${name}`.slice(0, 128),
     IsCustom: true,
     Description: `Operations ${name} used in the analysis window, and granted operations whose use the logs cannot show.`,
     Actions: kept
