@@ -103,6 +103,9 @@ export function recommendGcpRoles(
   for (const grant of context.unobservable) needed.add(grant.permission);
 
   const name = context.principal.principal_name || context.principal.principal_id;
+  // NOTE: permissions whose `customRolesSupportLevel` is NOT_SUPPORTED are not filtered out,
+  // because the exports carry no support levels. Creating such a custom role fails until
+  // those permissions are removed or granted through a predefined role.
   const custom: GcpCustomRoleJson = {
     title: `Least privilege for ${name}`.slice(0, 100),
     description:
