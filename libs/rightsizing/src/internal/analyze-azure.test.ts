@@ -438,3 +438,67 @@ describe('analyzeRightsizing on a long principal name', () => {
     expect(document.Name.startsWith('Least privilege for deployment-automation-')).toBe(true);
   });
 });
+
+// Blob, queue, table and file services each have their own diagnostic setting, with the
+// categories StorageRead, StorageWrite and StorageDelete enabled one by one ("Supported logs
+// for Microsoft.Storage/storageAccounts/blobServices",
+// https://learn.microsoft.com/en-us/azure/azure-monitor/reference/supported-logs/microsoft-storage-storageaccounts-blobservices-logs).
+describe('analyzeRightsizing on Azure Storage resource logs', () => {
+  const BLOBS = 'microsoft.storage/storageaccounts/blobservices/containers/blobs';
+  const WRITER = 'dddddddd-0000-0000-0000-000000000004';
+
+  function analyzeBlobRole(usage: ReturnType<typeof usageRow>[]): RightsizingResult | undefined {
+    const definition = roleDefinition(
+      'Blob Data Custom',
+      'aaaaaaaa-0000-0000-0000-000000000005',
+      'CustomRole',
+      [],
+      [`${BLOBS}/read`, `${BLOBS}/write`, `${BLOBS}/delete`, `${BLOBS}/move/action`],
+    ) as { id: string; roleName: string };
+    const blobDocuments: ExportDocument[] = [
+      { source: 'role-definitions.json', value: [definition] },
+      {
+        source: 'role-assignments.json',
+        value: [
+          {
+            ...(assignment(WRITER, 'writer@contoso.example', 0) as Record<string, unknown>),
+            roleDefinitionId: definition.id,
+            roleDefinitionName: definition.roleName,
+          },
+        ],
+      },
+    ];
+    const [result] = analyzeRightsizing(
+      { principals: evaluate(blobDocuments), usage },
+      { windowEnd: WINDOW_END },
+    );
+    return result;
+  }
+
+  it('blob writes leave reads unobservable', () => {
+    const result = analyzeBlobRole([
+      usageRow('azure', SUBSCRIPTION, WRITER, `${BLOBS}/write`, { visibility: 'data-event' }),
+    ]);
+    expect(result?.unused).toEqual([]);
+    expect(result?.unobservable).toEqual([
+      { permission: `${BLOBS}/delete`, reason: 'data-event-not-enabled' },
+      { permission: `${BLOBS}/move/action`, reason: 'data-event-not-enabled' },
+      { permission: `${BLOBS}/read`, reason: 'data-event-not-enabled' },
+    ]);
+  });
+
+  it('all three categories make actions observable', () => {
+    const other = 'dddddddd-0000-0000-0000-000000000005';
+    const result = analyzeBlobRole([
+      usageRow('azure', SUBSCRIPTION, WRITER, `${BLOBS}/write`, { visibility: 'data-event' }),
+      usageRow('azure', SUBSCRIPTION, other, `${BLOBS}/read`, { visibility: 'data-event' }),
+      usageRow('azure', SUBSCRIPTION, other, `${BLOBS}/delete`, { visibility: 'data-event' }),
+    ]);
+    expect(result?.unobservable).toEqual([]);
+    expect(result?.unused.map((entry) => entry.permission)).toEqual([
+      `${BLOBS}/delete`,
+      `${BLOBS}/move/action`,
+      `${BLOBS}/read`,
+    ]);
+  });
+});

@@ -4,12 +4,12 @@ import type { PermissionUsage, PrincipalActivity } from '@ciem/usage';
 import {
   RISK_ORDER,
   classifyRisk,
-  dataEventLogOf,
   permissionsInFindingPath,
   serviceOf,
   visibilityOf,
 } from './classify.js';
 import type { AnalyzedPrincipal, GrantedPermission } from './granted.js';
+import { dataEventLogsOfGrant } from './data-event-logs.js';
 import { grantedPermissions } from './granted.js';
 import { azureWildcardReads } from './azure-wildcard-reads.js';
 import type { AzureWildcardReads } from './azure-wildcard-reads.js';
@@ -77,8 +77,8 @@ interface Classification {
   visibility: PermissionVisibility;
   risk: PermissionRisk;
   service: string;
-  /** See `dataEventLogOf`. */
-  dataEventLog: string;
+  /** The logs that must be enabled for a data event to show (`dataEventLogsOfGrant`). */
+  dataEventLogs: string[];
 }
 
 /**
@@ -127,7 +127,7 @@ function classify(
       visibility: visibilityOf(provider, granted.permission, granted.data_action),
       risk: classifyRisk(provider, granted.permission, new Set()),
       service: serviceOf(provider, granted.permission),
-      dataEventLog: dataEventLogOf(provider, granted.permission),
+      dataEventLogs: dataEventLogsOfGrant(provider, granted.permission),
     };
     cache.set(key, entry);
   }
@@ -262,8 +262,11 @@ function analyzePrincipal(
       unobservableGrants.push(grant);
       continue;
     }
-    const coverageKey = `${provider}\u0000${principal.account_id}\u0000${info.dataEventLog}`;
-    if (info.visibility === 'data-event' && !index.dataEventServices.has(coverageKey)) {
+    const accountKey = `${provider}\u0000${principal.account_id}`;
+    const logged = info.dataEventLogs.every((log) =>
+      index.dataEventServices.has(`${accountKey}\u0000${log}`),
+    );
+    if (info.visibility === 'data-event' && !logged) {
       unobservable.push({ permission: grant.permission, reason: 'data-event-not-enabled' });
       unobservableGrants.push(grant);
       continue;

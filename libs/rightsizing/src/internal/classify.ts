@@ -1,7 +1,6 @@
 import {
   awsPermissionVisibility,
   azurePermissionVisibility,
-  classifyGcpPermission,
   gcpPermissionVisibility,
   lookupAwsAction,
 } from '@ciem/permission-map';
@@ -127,20 +126,6 @@ export function serviceOf(provider: RightsizingProvider, permission: string): st
   if (provider === 'azure') return lower.split('/')[0] ?? lower;
   if (lower.startsWith('roles/') || lower.includes('/roles/')) return 'roles';
   return lower.split('.')[0] ?? lower;
-}
-
-/**
- * Returns the log that records uses of a permission whose visibility is `data-event`: the
- * service, and for GCP also the Data Access log type (`ADMIN_READ`, `DATA_READ` or
- * `DATA_WRITE`), because an audit config enables those types one by one ("Configure Data
- * Access audit logs"). A use seen in that log shows the log is enabled.
- */
-export function dataEventLogOf(provider: RightsizingProvider, permission: string): string {
-  const service = serviceOf(provider, permission);
-  if (provider !== 'gcp') return service;
-  // A Data Access entry whose permission name reads as a write records a DATA_WRITE.
-  const type = classifyGcpPermission(permission);
-  return `${service}\u0000${type === 'ADMIN_WRITE' ? 'DATA_WRITE' : type}`;
 }
 
 /** Returns whether a use of the permission shows in the provider's audit log. */

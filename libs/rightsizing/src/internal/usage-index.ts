@@ -1,5 +1,5 @@
 import type { PermissionUsage, PrincipalActivity } from '@ciem/usage';
-import { dataEventLogOf } from './classify.js';
+import { dataEventLogOfUse } from './data-event-logs.js';
 import type { RightsizingProvider } from './types.js';
 
 /** Allowed use of one permission by one principal in the window, merged over usage rows. */
@@ -31,7 +31,7 @@ export interface UsageIndex {
   readonly lastActivity: Map<string, number>;
   /** Key `provider\0account id`. */
   readonly accounts: Map<string, AccountCoverage>;
-  /** Keys `provider\0account id\0<dataEventLogOf>` of the logs where some data event was seen. */
+  /** Keys `provider\0account id\0<dataEventLogOfUse>` of the logs where some data event was seen. */
   readonly dataEventServices: Set<string>;
   /** Azure operations seen in any row (lower case): data actions and control actions apart. */
   readonly azureOperations: { actions: Set<string>; dataActions: Set<string> };
@@ -138,7 +138,8 @@ export function indexUsage(
       names.add(permissionKey);
     }
     if (row.visibility === 'data-event') {
-      dataEventServices.add(`${accountKey}\u0000${dataEventLogOf(provider, row.permission)}`);
+      const log = dataEventLogOfUse(provider, row.permission);
+      if (log !== undefined) dataEventServices.add(`${accountKey}\u0000${log}`);
     }
     if (row.allowed_count <= 0 || row.last_seen < windowStart || row.first_seen >= windowEnd) {
       continue;
