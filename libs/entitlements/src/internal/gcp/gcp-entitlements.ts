@@ -66,6 +66,10 @@ interface PrincipalState {
  * role name, counted in `unknownRoles` and reported once as a problem. Members of groups
  * in the export's group lists, and the members that `projectOwner:`, `projectEditor:` and
  * `projectViewer:` stand for, get the same shared grant groups.
+ *
+ * NOTE: IAM deny policies are not read, and a deny policy document among the inputs is
+ * reported as an unknown document. Permissions that a deny policy removes still count as
+ * granted.
  */
 export function evaluateGcpEntitlements(
   exported: GcpExport,
