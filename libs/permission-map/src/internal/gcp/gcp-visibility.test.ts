@@ -59,3 +59,23 @@ describe('gcpPermissionVisibility of service account credentials', () => {
     expect(gcpPermissionVisibility(permission)).toBe('data-event');
   });
 });
+
+// "Compute Engine audit logging" (https://cloud.google.com/compute/docs/logging/audit-logging):
+// read-only methods such as get, list and aggregated list write Data Access logs, and
+// instances.getSerialPortOutput writes a DATA_READ log because it reads data from the VM.
+describe('gcpPermissionVisibility of compound read verbs', () => {
+  it.each([
+    'compute.instances.getEffectiveFirewalls',
+    'compute.instances.getGuestAttributes',
+    'compute.instances.listReferrers',
+    'compute.instances.listEffectiveTags',
+  ])('classifies %s as admin read', (permission) => {
+    expect(classifyGcpPermission(permission)).toBe('ADMIN_READ');
+    expect(gcpPermissionVisibility(permission)).toBe('data-event');
+  });
+
+  it('classifies serial port output as data read', () => {
+    expect(classifyGcpPermission('compute.instances.getSerialPortOutput')).toBe('DATA_READ');
+    expect(gcpPermissionVisibility('compute.instances.getSerialPortOutput')).toBe('data-event');
+  });
+});

@@ -35,6 +35,11 @@ const READ_VERBS: ReadonlySet<string> = new Set([
   'usetoverify',
 ]);
 
+// Compound read verbs (`getEffectiveFirewalls`, `listReferrers`) name read-only methods, and
+// Compute Engine writes those to Data Access logs like get and list ("Compute Engine audit
+// logging", https://cloud.google.com/compute/docs/logging/audit-logging).
+const READ_VERB_PREFIX = /^(get|list)/;
+
 // ADMIN_READ permissions whose verb is not in READ_VERBS. The Service Account Credentials
 // methods GenerateAccessToken, GenerateIdToken, SignBlob and SignJwt check them, so only
 // Data Access logs record their use ("Service Account Credentials audit logging",
@@ -63,6 +68,8 @@ const DATA_PERMISSION_PREFIXES: readonly string[] = [
   'spanner.databases.read',
   'spanner.databases.select',
   'spanner.databases.write',
+  // Compute Engine logs the serial port output as DATA_READ, because it is data from the VM.
+  'compute.instances.getserialportoutput',
 ];
 
 // Cloud Audit Logs, "Data Access audit logs": disabled by default for every service except
@@ -83,7 +90,8 @@ const LOG_TYPE_BY_LOG_NAME: Readonly<Record<string, GcpAuditLogType>> = {
 export function classifyGcpPermission(permission: string): GcpAuditLogType {
   const canonical = permission.trim().toLowerCase();
   const verb = canonical.split('.').pop() ?? '';
-  const read = READ_VERBS.has(verb) || ADMIN_READ_PERMISSIONS.has(canonical);
+  const read =
+    READ_VERBS.has(verb) || READ_VERB_PREFIX.test(verb) || ADMIN_READ_PERMISSIONS.has(canonical);
   if (DATA_PERMISSION_PREFIXES.some((prefix) => canonical.startsWith(prefix))) {
     return read ? 'DATA_READ' : 'DATA_WRITE';
   }
