@@ -220,8 +220,9 @@ function analyzePrincipal(
   // The read patterns of Azure wildcards count in the unobservable share once per wildcard.
   let wildcardReads: AzureWildcardReads = { reads: [], wildcards: 0 };
   if (provider === 'azure') {
-    unmatchedGrants.push(...unusedOperationsOfPatterns(matched, granted, uses, context));
-    wildcardReads = azureWildcardReads(granted);
+    const expanded = unusedOperationsOfPatterns(matched, granted, uses, context);
+    unmatchedGrants.push(...expanded);
+    wildcardReads = azureWildcardReads(granted, new Set(expanded.map((grant) => grant.permission)));
     unmatchedGrants.push(...wildcardReads.reads);
   }
 

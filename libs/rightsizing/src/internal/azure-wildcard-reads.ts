@@ -36,7 +36,8 @@ function mayExcludeReads(excluded: string): boolean {
  * Derives the read parts of the Azure control-plane wildcard grants, used or not. The
  * Activity Log records no read (GET) operations, so the reads a wildcard grants are
  * unobservable and a least-privilege role must keep them. A read pattern that another grant
- * ending in `/read` already covers is skipped.
+ * ending in `/read` already covers, or that names one of the `expanded` operations (the
+ * catalog operations of used wildcards), is skipped.
  *
  * NOTE: a wildcard whose `notActions` may remove reads (`microsoft.keyvault/*\/read`) gives
  * no read pattern, because the pattern would grant the excluded reads. Its reads are then
@@ -44,12 +45,14 @@ function mayExcludeReads(excluded: string): boolean {
  */
 export function azureWildcardReads(
   granted: ReadonlyMap<string, GrantedPermission>,
+  expanded: ReadonlySet<string>,
 ): AzureWildcardReads {
   const readGrants = [...granted.values()].filter(
     (grant) => !grant.data_action && grant.permission.endsWith('/read'),
   );
   const covered = (pattern: string): boolean =>
     granted.has(pattern) ||
+    expanded.has(pattern) ||
     readGrants.some((grant) => matchesAzurePattern(grant.permission, pattern));
 
   const reads = new Map<string, GrantedPermission>();
