@@ -417,8 +417,11 @@ describe('analyzeRightsizing on a resource-scoped assignment', () => {
   });
 });
 
-// "Azure custom roles", custom role properties: `Name` has at most 128 characters
-// (http://www.webkkk.net/MicrosoftDocs/azure-docs/commit/d8e9b73a7cf113b9e21bfb75b74328b02ace644e).
+// "Azure custom roles", custom role properties: `Name` had at most 128 characters
+// (http://www.webkkk.net/MicrosoftDocs/azure-docs/commit/d8e9b73a7cf113b9e21bfb75b74328b02ace644e)
+// and has at most 512 since June 2022
+// (http://www.webkkk.net/MicrosoftDocs/azure-docs/commit/050a60f61ceb020c81943426b83ead0785d335b8).
+// The recommendation keeps within the older limit, so it is valid under both.
 describe('analyzeRightsizing on a long principal name', () => {
   it('keeps custom role name within limit', () => {
     const longName = `${'deployment-automation-'.repeat(4)}service@contoso.example`;

@@ -63,7 +63,8 @@ function customRole(
   }
   const name = context.principal.principal_name || context.principal.principal_id;
   return {
-    // A custom role's Name has at most 128 characters ("Azure custom roles", properties).
+    // "Azure custom roles", properties: a Name has at most 512 characters today and had at
+    // most 128 before 2022, so a name cut at 128 is valid under both.
     Name: `Least privilege for ${name}`.slice(0, 128),
     IsCustom: true,
     Description: `Operations ${name} used in the analysis window, and granted operations whose use the logs cannot show.`,
