@@ -309,6 +309,21 @@ describe('mapAwsCall', () => {
     expect(Object.isFrozen(second.permissions)).toBe(true);
   });
 
+  it('caches request rule mappings per action list', () => {
+    // GetObject needs s3:GetObjectVersion with a versionId and s3:GetObject without one
+    // (Amazon S3 API Reference, GetObject), in any order of records.
+    const call = (requestParameters: unknown) =>
+      mapAwsCall({ eventSource: 's3.amazonaws.com', eventName: 'GetObject', requestParameters });
+    const plain = { bucketName: 'b', key: 'k' };
+    const versioned = { bucketName: 'b', key: 'k', versionId: '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY' };
+    for (let round = 0; round < 3; round++) {
+      expect(call(plain).permissions).toEqual(['s3:GetObject']);
+      expect(call(versioned).permissions).toEqual(['s3:GetObjectVersion']);
+    }
+    expect(call(plain)).toBe(call({ ...plain }));
+    expect(Object.isFrozen(call(versioned).permissions)).toBe(true);
+  });
+
   it('reads request parameters on every call', () => {
     const withProfile = mapAwsCall({
       eventSource: 'ec2.amazonaws.com',

@@ -188,30 +188,35 @@ function withExtraPermissions(
   request: Record<string, unknown> | undefined,
 ): AwsCallMapping {
   if (mapping.status !== 'mapped') return mapping;
-  const uses = [...mapping.uses];
+  let found: string[] | undefined;
   for (const rule of rules) {
-    for (const action of rule(request)) {
-      const entry = lookupAwsAction(action);
-      if (entry === undefined) {
-        const context = {
-          source: mapping.source,
-          operation: mapping.operation,
-          service: mapping.service,
-          category: mapping.category,
-        };
-        return unmapped(
-          context,
-          `extra permission rule names ${action}, which the AWS catalog lacks`,
-        );
-      }
-      if (uses.some((use) => use.action === entry.action)) continue;
-      uses.push({
-        action: entry.action,
-        accessLevel: entry.accessLevel,
-        visibility: awsPermissionVisibility(entry.action),
-        extra: true,
-      });
+    const actions = rule(request);
+    if (actions.length > 0) (found ??= []).push(...actions);
+  }
+  // Most records show none, and then the cached mapping is returned without a copy.
+  if (found === undefined) return mapping;
+  const uses = [...mapping.uses];
+  for (const action of found) {
+    const entry = lookupAwsAction(action);
+    if (entry === undefined) {
+      const context = {
+        source: mapping.source,
+        operation: mapping.operation,
+        service: mapping.service,
+        category: mapping.category,
+      };
+      return unmapped(
+        context,
+        `extra permission rule names ${action}, which the AWS catalog lacks`,
+      );
     }
+    if (uses.some((use) => use.action === entry.action)) continue;
+    uses.push({
+      action: entry.action,
+      accessLevel: entry.accessLevel,
+      visibility: awsPermissionVisibility(entry.action),
+      extra: true,
+    });
   }
   if (uses.length === mapping.uses.length) return mapping;
   return { ...mapping, uses, permissions: uses.map((use) => use.action) };
@@ -229,7 +234,7 @@ function withExtraPermissions(
  * show, such as `ec2:CreateTags` for tags on create) follow the call's own actions with
  * `extra: true`. Throws `CIEM_PERMISSION_MAP_CATALOG_UNAVAILABLE` (ConfigError) when the
  * catalog package cannot be read. The result is frozen, because it is cached and shared,
- * unless a request rule decided it or its request showed extra permissions.
+ * unless its request showed extra permissions.
  */
 export function mapAwsCall(call: AwsCallInput): AwsCallMapping {
   const eventSource = text(call.eventSource);
@@ -252,7 +257,25 @@ function mapCachedCall(
   entry: CacheEntry,
   requestParameters: unknown,
 ): AwsCallMapping {
-  if (entry.kind === 'request') return mapCallFields(input, requestParameters);
+  if (entry.kind === 'request') {
+    // The request decides the mapping only through the actions its rule returns, so
+    // mappings are cached by those actions.
+    const resolution = resolveActions(entry.service, entry.names, asRecord(requestParameters));
+    const outcome =
+      resolution === undefined
+        ? ''
+        : 'unresolved' in resolution
+          ? `unresolved\u0000${resolution.unresolved}`
+          : resolution.actions.join('\u0000');
+    const known = entry.byOutcome?.get(outcome);
+    if (known !== undefined) return known;
+    const mapping = mapCallFields(input, requestParameters);
+    if (entry.byOutcome === undefined || entry.byOutcome.size >= MAX_OUTCOMES_PER_CALL) {
+      return mapping;
+    }
+    entry.byOutcome.set(outcome, freezeMapping(mapping));
+    return mapping;
+  }
 
   let variant: 'plain' | 'passRole' = 'plain';
   if (entry.kind === 'pass-role') {
@@ -275,15 +298,21 @@ interface CallFields {
 }
 
 /**
- * What the cache keeps for one set of {@link CallFields}. A call with a request rule reads
- * its request parameters in ways the cache cannot key, so it is mapped every time. A call
- * with a pass-role rule depends on them only through whether it passes a role, so it has
- * one mapping with `iam:PassRole` and one without. Any other call has one mapping.
- * `extraRules` are the extra permission rules of the call, applied to every record after
- * the cached mapping, since they read its request parameters.
+ * What the cache keeps for one set of {@link CallFields}. A call with a request rule has one
+ * mapping per list of actions its rule returns (`byOutcome`, absent when the call may also
+ * pass a role, which the list does not show). A call with a pass-role rule depends on its
+ * request only through whether it passes a role, so it has one mapping with `iam:PassRole`
+ * and one without. Any other call has one mapping. `extraRules` are the extra permission
+ * rules of the call, applied to every record after the cached mapping, since they read its
+ * request parameters.
  */
 type CacheEntry = { readonly extraRules: readonly ExtraPermissionRule[] } & (
-  | { kind: 'request' }
+  | {
+      kind: 'request';
+      service: string;
+      names: readonly string[];
+      byOutcome?: Map<string, AwsCallMapping>;
+    }
   | { kind: 'fixed'; plain?: AwsCallMapping; passRole?: undefined }
   | {
       kind: 'pass-role';
@@ -295,6 +324,12 @@ type CacheEntry = { readonly extraRules: readonly ExtraPermissionRule[] } & (
 
 /** Largest number of calls kept; the cache is emptied when it is full. */
 const MAX_CACHED_MAPPINGS = 10_000;
+
+/**
+ * Largest number of action lists cached for one call with a request rule. DynamoDB
+ * transactions combine a few actions, so real calls have a handful; more are mapped anew.
+ */
+const MAX_OUTCOMES_PER_CALL = 32;
 
 /**
  * Cache entries by call, because the same few hundred calls recur in record after record:
@@ -348,7 +383,13 @@ function cacheEntryOf(fields: CallFields): CacheEntry {
     `${service}:${name}`.toLowerCase(),
   );
   const extraRules = extraRulesOf(service, keys);
-  if (keys.some((key) => REQUEST_RULES.has(key))) return { kind: 'request', extraRules };
+  if (keys.some((key) => REQUEST_RULES.has(key))) {
+    const names = [...new Set([fields.eventName, stripVersionSuffix(fields.eventName)])];
+    const passes = keys.some((key) => PASS_ROLE_CALLS.has(key));
+    return passes
+      ? { kind: 'request', service, names, extraRules }
+      : { kind: 'request', service, names, extraRules, byOutcome: new Map() };
+  }
   if (keys.some((key) => PASS_ROLE_CALLS.has(key))) return { kind: 'pass-role', keys, extraRules };
   return { kind: 'fixed', extraRules };
 }

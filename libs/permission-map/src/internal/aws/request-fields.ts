@@ -24,9 +24,15 @@ export function requestField(request: Record<string, unknown> | undefined, name:
   if (request === undefined) return undefined;
   let value = Object.hasOwn(request, name) ? request[name] : undefined;
   if (value === undefined) {
+    // Only keys of the same length can match, so most are never lower-cased.
     const lowered = name.toLowerCase();
-    const key = Object.keys(request).find((candidate) => candidate.toLowerCase() === lowered);
-    value = key === undefined ? undefined : request[key];
+    for (const key in request) {
+      if (key.length !== name.length || !Object.hasOwn(request, key)) continue;
+      if (key.toLowerCase() === lowered) {
+        value = request[key];
+        break;
+      }
+    }
   }
   return isPresent(value) ? value : undefined;
 }
