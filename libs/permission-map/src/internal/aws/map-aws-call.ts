@@ -159,15 +159,38 @@ function resolveActions(
 // targets[].roleArn, so a role may sit two or three levels down.
 const MAX_ROLE_FIELD_DEPTH = 4;
 
-// Returns true when `value` has one of the lower-cased field `names` at any depth up to
-// MAX_ROLE_FIELD_DEPTH, in any case, with a value other than null or ''.
-function hasRoleField(value: unknown, names: readonly string[], depth: number): boolean {
+/** Role field names of a pass-role call, lower-cased, with their lengths for a quick test. */
+interface RoleFieldNames {
+  readonly names: ReadonlySet<string>;
+  readonly lengths: ReadonlySet<number>;
+}
+
+const ROLE_FIELD_NAMES = new Map<string, RoleFieldNames>();
+
+/** Returns the role field names of the pass-role call `key`, built on first use. */
+function roleFieldNamesOf(key: string, fields: readonly string[]): RoleFieldNames {
+  let known = ROLE_FIELD_NAMES.get(key);
+  if (known === undefined) {
+    const names = new Set(fields.map((name) => name.toLowerCase()));
+    known = { names, lengths: new Set([...names].map((name) => name.length)) };
+    ROLE_FIELD_NAMES.set(key, known);
+  }
+  return known;
+}
+
+// Returns true when `value` has one of the role field names at any depth up to
+// MAX_ROLE_FIELD_DEPTH, in any case, with a value other than null or ''. Only keys of a
+// listed length are lower-cased.
+function hasRoleField(value: unknown, fields: RoleFieldNames, depth: number): boolean {
   if (depth > MAX_ROLE_FIELD_DEPTH || value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some((item) => hasRoleField(item, names, depth + 1));
-  for (const [field, fieldValue] of Object.entries(value)) {
+  if (Array.isArray(value)) return value.some((item) => hasRoleField(item, fields, depth + 1));
+  const record = value as Record<string, unknown>;
+  for (const field in record) {
+    if (!Object.hasOwn(record, field)) continue;
+    const fieldValue = record[field];
     if (fieldValue === null || fieldValue === undefined || fieldValue === '') continue;
-    if (names.includes(field.toLowerCase())) return true;
-    if (hasRoleField(fieldValue, names, depth + 1)) return true;
+    if (fields.lengths.has(field.length) && fields.names.has(field.toLowerCase())) return true;
+    if (hasRoleField(fieldValue, fields, depth + 1)) return true;
   }
   return false;
 }
@@ -176,8 +199,7 @@ function passesRole(key: string, request: Record<string, unknown> | undefined): 
   const fields = PASS_ROLE_CALLS.get(key);
   if (fields === undefined) return false;
   if (fields === 'always') return true;
-  const names = fields.map((name) => name.toLowerCase());
-  return hasRoleField(request, names, 0);
+  return hasRoleField(request, roleFieldNamesOf(key, fields), 0);
 }
 
 // Appends the permissions that the extra permission rules find in the request to a mapped
