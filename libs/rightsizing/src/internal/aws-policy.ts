@@ -239,45 +239,53 @@ export function recommendAwsPolicy(
   removes: string[],
 ): Recommendation {
   const drafts = new Map<string, StatementDraft>();
+  const kept = new Map<string, StatementDraft>();
   const unrestated: string[] = [];
-  const conditionFor = (granted: GrantedPermission): string | undefined => {
-    const condition = conditionOf(granted);
+  const overflowing: string[] = [];
+  /** Adds the statements of one permission, its limited resources under its Condition. */
+  const place = (
+    target: Map<string, StatementDraft>,
+    granted: GrantedPermission,
+    parts: ReadonlyArray<{ resources: string[]; limited: boolean }>,
+    condition: string | undefined,
+    sid?: string,
+  ): void => {
+    for (const part of parts) {
+      addTo(target, part.resources, granted.permission, {
+        ...(sid === undefined ? {} : { sid }),
+        condition: part.limited ? condition : undefined,
+      });
+    }
+  };
+  /** Returns the Condition to restate, noting the permission when its limit cannot be. */
+  const restatable = (
+    granted: GrantedPermission,
+    parts: ReadonlyArray<{ limited: boolean }>,
+    condition: string | 'unresolved' | undefined,
+  ): string | undefined => {
     if (condition !== 'unresolved') return condition;
-    unrestated.push(granted.permission);
+    if (parts.some((part) => part.limited)) unrestated.push(granted.permission);
     return undefined;
   };
-  const overflowing: string[] = [];
+
   for (const entry of context.used) {
     const granted = entry.granted;
-    let resources = observedResources(entry) ?? granted.resources;
-    // Splitting a policy moves whole statements, so one action's ARNs must fit in one policy.
-    const parts = splitByCondition(granted, resources);
+    let parts = splitByCondition(granted, observedResources(entry) ?? granted.resources);
     const restated = conditionOf(granted);
+    const condition = restated === 'unresolved' ? undefined : restated;
+    // Splitting a policy moves whole statements, so one action's ARNs must fit in one policy.
     const fits = parts.every((part) =>
-      fitsOnePolicy(
-        granted.permission,
-        part.resources,
-        part.limited && restated !== 'unresolved' ? restated : undefined,
-      ),
+      fitsOnePolicy(granted.permission, part.resources, part.limited ? condition : undefined),
     );
     if (!fits) {
       overflowing.push(granted.permission);
-      resources = granted.resources;
+      parts = splitByCondition(granted, granted.resources);
     }
-    for (const part of fits ? parts : splitByCondition(granted, resources)) {
-      addTo(drafts, part.resources, granted.permission, {
-        condition: part.limited ? conditionFor(granted) : undefined,
-      });
-    }
+    place(drafts, granted, parts, restatable(granted, parts, restated));
   }
-  const kept = new Map<string, StatementDraft>();
   for (const grant of context.unobservable) {
-    for (const part of splitByCondition(grant, grant.resources)) {
-      addTo(kept, part.resources, grant.permission, {
-        sid: KEPT_UNOBSERVABLE_SID,
-        condition: part.limited ? conditionFor(grant) : undefined,
-      });
-    }
+    const parts = splitByCondition(grant, grant.resources);
+    place(kept, grant, parts, restatable(grant, parts, conditionOf(grant)), KEPT_UNOBSERVABLE_SID);
   }
   let index = 0;
   for (const draft of kept.values()) {
