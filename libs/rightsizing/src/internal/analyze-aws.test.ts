@@ -384,60 +384,10 @@ describe('recommendAwsPolicy with nothing to keep', () => {
 });
 
 describe('recommendAwsPolicy resources', () => {
-  // The usage names the bucket as well as the object. The grant covers only objects, so the
-  // replacement must not name the bucket for s3:GetObject.
-  it('keeps only resources the grant covers', () => {
-    const reader = `arn:aws:iam::${AWS_ACCOUNT}:user/reader`;
-    const [result] = analyzeRightsizing(
-      {
-        principals: evaluate([
-          {
-            source: 'reader.json',
-            value: awsAuthorizationDetails([
-              awsUser('reader', {
-                read: {
-                  Version: '2012-10-17',
-                  Statement: [
-                    {
-                      Effect: 'Allow',
-                      Action: ['s3:GetObject', 's3:PutObject'],
-                      Resource: 'arn:aws:s3:::data/*',
-                    },
-                  ],
-                },
-              }),
-            ]),
-          },
-        ]),
-        usage: [
-          usageRow('aws', AWS_ACCOUNT, reader, 's3:GetObject', {
-            resources: ['arn:aws:s3:::data', 'arn:aws:s3:::data/a.txt'],
-            visibility: 'data-event',
-          }),
-        ],
-      },
-      { windowEnd: WINDOW_END },
-    );
-    expect((result?.recommendation.document as IamPolicyJson).Statement).toEqual([
-      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::data/a.txt' },
-    ]);
-  });
+  const READER = `arn:aws:iam::${AWS_ACCOUNT}:user/reader`;
 
-  it('lists no more resources than fit', () => {
-    const reader = `arn:aws:iam::${AWS_ACCOUNT}:user/reader`;
-    // Ten days of reads, each day of 19 objects: the ARNs alone exceed the size limit.
-    const objects = Array.from(
-      { length: 190 },
-      (_, index) =>
-        `arn:aws:s3:::data/reports/2026/daily-report-${String(index).padStart(4, '0')}.csv`,
-    );
-    const usage = Array.from({ length: 10 }, (_, day) =>
-      usageRow('aws', AWS_ACCOUNT, reader, 's3:GetObject', {
-        daysAgo: day + 1,
-        resources: objects.slice(day * 19, day * 19 + 19),
-        visibility: 'data-event',
-      }),
-    );
+  /** Analyzes user `reader`, allowed s3:GetObject and s3:PutObject on `data/*`, with `usage`. */
+  function analyzeReader(usage: Parameters<typeof analyzeRightsizing>[0]['usage']) {
     const [result] = analyzeRightsizing(
       {
         principals: evaluate([
@@ -463,7 +413,40 @@ describe('recommendAwsPolicy resources', () => {
       },
       { windowEnd: WINDOW_END },
     );
+    return result;
+  }
+
+  // The usage names the bucket as well as the object. The grant covers only objects, so the
+  // replacement must not name the bucket for s3:GetObject.
+  it('keeps only resources the grant covers', () => {
+    const result = analyzeReader([
+      usageRow('aws', AWS_ACCOUNT, READER, 's3:GetObject', {
+        resources: ['arn:aws:s3:::data', 'arn:aws:s3:::data/a.txt'],
+        visibility: 'data-event',
+      }),
+    ]);
+    expect((result?.recommendation.document as IamPolicyJson).Statement).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::data/a.txt' },
+    ]);
+  });
+
+  it('lists no more resources than fit', () => {
+    // Ten days of reads, each day of 19 objects: the ARNs alone exceed the size limit.
+    const objects = Array.from(
+      { length: 190 },
+      (_, index) =>
+        `arn:aws:s3:::data/reports/2026/daily-report-${String(index).padStart(4, '0')}.csv`,
+    );
+    const usage = Array.from({ length: 10 }, (_, day) =>
+      usageRow('aws', AWS_ACCOUNT, READER, 's3:GetObject', {
+        daysAgo: day + 1,
+        resources: objects.slice(day * 19, day * 19 + 19),
+        visibility: 'data-event',
+      }),
+    );
+    const result = analyzeReader(usage);
     expect(JSON.stringify(objects).length).toBeGreaterThan(AWS_MANAGED_POLICY_MAX_CHARS);
+
     const documents = [
       result?.recommendation.document,
       ...(result?.recommendation.additional_documents ?? []),
@@ -471,6 +454,7 @@ describe('recommendAwsPolicy resources', () => {
     for (const document of documents) {
       expect(policySize(document)).toBeLessThanOrEqual(AWS_MANAGED_POLICY_MAX_CHARS);
     }
+
     const grants = evaluateAwsPolicies(documents as unknown as Record<string, unknown>[]);
     for (const object of objects) {
       expect(grants.get('s3:GetObject')?.some((pattern) => arnMatches(pattern, object))).toBe(true);
@@ -480,37 +464,12 @@ describe('recommendAwsPolicy resources', () => {
   });
 
   it('falls back to granted resources', () => {
-    const reader = `arn:aws:iam::${AWS_ACCOUNT}:user/reader`;
-    const [result] = analyzeRightsizing(
-      {
-        principals: evaluate([
-          {
-            source: 'reader.json',
-            value: awsAuthorizationDetails([
-              awsUser('reader', {
-                read: {
-                  Version: '2012-10-17',
-                  Statement: [
-                    {
-                      Effect: 'Allow',
-                      Action: ['s3:GetObject', 's3:PutObject'],
-                      Resource: 'arn:aws:s3:::data/*',
-                    },
-                  ],
-                },
-              }),
-            ]),
-          },
-        ]),
-        usage: [
-          usageRow('aws', AWS_ACCOUNT, reader, 's3:GetObject', {
-            resources: ['arn:aws:s3:::data'],
-            visibility: 'data-event',
-          }),
-        ],
-      },
-      { windowEnd: WINDOW_END },
-    );
+    const result = analyzeReader([
+      usageRow('aws', AWS_ACCOUNT, READER, 's3:GetObject', {
+        resources: ['arn:aws:s3:::data'],
+        visibility: 'data-event',
+      }),
+    ]);
     expect((result?.recommendation.document as IamPolicyJson).Statement).toEqual([
       { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::data/*' },
     ]);
