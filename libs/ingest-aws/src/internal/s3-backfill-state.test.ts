@@ -6,7 +6,7 @@ const prefix = 'AWSLogs/';
 const east = '111122223333/CloudTrail/us-east-1/';
 const west = '111122223333/CloudTrail/us-west-2/';
 
-/** A CloudTrail key under `prefix`: the stream, the day directory and a file name. */
+/** Builds a CloudTrail key under `prefix` from the stream, the day folder and a file name. */
 function key(stream: string, day: string, name: string): string {
   return `${prefix}${stream}${day}/${name}`;
 }

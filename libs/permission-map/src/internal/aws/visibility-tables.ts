@@ -8,8 +8,8 @@
  * "Data events supported by AWS CloudTrail"
  * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-events.html). It
  * names resource types, not API operations, so each entry also names the page that lists the
- * operations or is marked as the safe side: right-sizing never recommends removing an
- * unobservable permission, so calling an action unobservable when it may be logged only
+ * operations or is marked as the safe side. Right-sizing never recommends removing an
+ * unobservable permission. So calling an action unobservable when it may be logged only
  * keeps it, while calling it logged when it is not would report a needed permission unused.
  */
 

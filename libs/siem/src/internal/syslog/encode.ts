@@ -77,7 +77,7 @@ function renderSyslogMessage(alert: Alert, config: SyslogEncoding, truncated: bo
  *
  * A message is at most `maxMessageBytes` octets, because a receiver may cut a longer one
  * anywhere, even inside an escape sequence. A longer alert has its description, then its
- * title, rule name and principal cut (see `renderTruncated`); each cut value ends with `...`
+ * title, rule name and principal cut (see `renderTruncated`). Each cut value ends with `...`
  * and the structured data gets `truncated="true"`. Throws `CIEM_SIEM_DELIVERY_REJECTED` when
  * even that does not fit.
  */
