@@ -100,9 +100,11 @@ function isAborted(signal: AbortSignal | undefined): boolean {
  * whose size and modification time both equal the recorded ones, and reads whole a new
  * file or a changed one (appended to, rewritten or touched), publishing its earlier records
  * again. A file the run stopped in (a failure or an abort) is not recorded, so the next run
- * reads it whole again. Downstream deduplicates the repeated records by event id. NOTE: a
- * file rewritten with the same size and the same modification time is taken as unchanged
- * and not read.
+ * reads it whole again. The records of done files are saved about every second and when
+ * the run ends, so after a killed process the next run also reads again the files done in
+ * about the second before. Downstream deduplicates the repeated records by event id.
+ * NOTE: a file rewritten with the same size and the same modification time is taken as
+ * unchanged and not read.
  *
  * Throws `ConfigError` `CIEM_INGEST_INPUT_NOT_FOUND` before publishing anything when an
  * input matches no file, the file system's error when a file cannot be read, the checkpoint
@@ -124,39 +126,46 @@ export async function backfillFiles(options: BackfillFilesOptions): Promise<Back
     deadLettered: 0,
   };
 
-  for (const file of files) {
-    if (signal?.aborted === true) break;
-    if (isCloudTrailDigest(file)) {
-      logger?.debug({ file }, 'CloudTrail digest file skipped');
-      report.skippedFiles += 1;
-      continue;
+  try {
+    for (const file of files) {
+      if (signal?.aborted === true) break;
+      if (isCloudTrailDigest(file)) {
+        logger?.debug({ file }, 'CloudTrail digest file skipped');
+        report.skippedFiles += 1;
+        continue;
+      }
+      const version = progress === undefined ? undefined : await fileVersionOf(file);
+      if (version !== undefined && (await progress?.isDone(file, version)) === true) {
+        logger?.debug({ file }, 'backfill file unchanged since it was published; skipped');
+        report.unchangedFiles += 1;
+        continue;
+      }
+      const result = await ingestRecords({
+        records: readRecords(file, {
+          name: file,
+          provider: options.provider ?? publisher.provider,
+          ...(options.maxRecordBytes === undefined
+            ? {}
+            : { maxRecordBytes: options.maxRecordBytes }),
+        }),
+        source: `file:${file}`,
+        publisher,
+        ...(signal === undefined ? {} : { signal }),
+      });
+      report.files += 1;
+      report.records += result.records;
+      report.bytes += result.bytes;
+      report.deadLettered += result.deadLettered;
+      logger?.debug(
+        { file, records: result.records, dead_lettered: result.deadLettered },
+        'backfill file published',
+      );
+      // An abort can cut the file short, so it is recorded only when the run was not aborted.
+      if (version !== undefined && !isAborted(signal)) await progress?.markDone(file, version);
     }
-    const version = progress === undefined ? undefined : await fileVersionOf(file);
-    if (version !== undefined && (await progress?.isDone(file, version)) === true) {
-      logger?.debug({ file }, 'backfill file unchanged since it was published; skipped');
-      report.unchangedFiles += 1;
-      continue;
-    }
-    const result = await ingestRecords({
-      records: readRecords(file, {
-        name: file,
-        provider: options.provider ?? publisher.provider,
-        ...(options.maxRecordBytes === undefined ? {} : { maxRecordBytes: options.maxRecordBytes }),
-      }),
-      source: `file:${file}`,
-      publisher,
-      ...(signal === undefined ? {} : { signal }),
-    });
-    report.files += 1;
-    report.records += result.records;
-    report.bytes += result.bytes;
-    report.deadLettered += result.deadLettered;
-    logger?.debug(
-      { file, records: result.records, dead_lettered: result.deadLettered },
-      'backfill file published',
-    );
-    // An abort can cut the file short, so it is recorded only when the run was not aborted.
-    if (version !== undefined && !isAborted(signal)) await progress?.markDone(file, version);
+  } finally {
+    // Saved after a failure too: every file recorded was acknowledged in full.
+    await progress?.flush();
   }
   return report;
 }

@@ -48,10 +48,18 @@ export async function fileVersionOf(file: string): Promise<FileVersion> {
  */
 export class FileBackfillProgress {
   private readonly folders = new Map<string, Promise<FolderCheckpoint>>();
+  /** Folders with files recorded since their checkpoint was last saved. */
+  private readonly unsaved = new Set<string>();
+  private savedAt = Date.now();
 
+  /**
+   * Saves at most every `saveIntervalMs` milliseconds, because a folder's checkpoint is
+   * rewritten whole and saving it after each of thousands of files would write it each time.
+   */
   constructor(
     private readonly store: CheckpointStore,
     private readonly topic: string,
+    private readonly saveIntervalMs = 1000,
   ) {}
 
   /** Returns true when `file` (an absolute path) was published in full as `version`. */
@@ -61,12 +69,25 @@ export class FileBackfillProgress {
     return done !== undefined && done.size === version.size && done.mtimeMs === version.mtimeMs;
   }
 
-  /** Records that every record of `file`, read as `version`, was acknowledged, and saves it. */
+  /**
+   * Records that every record of `file`, read as `version`, was acknowledged, and saves the
+   * recorded folders when the save interval has passed.
+   */
   async markDone(file: string, version: FileVersion): Promise<void> {
     const folder = path.dirname(file);
     const checkpoint = await this.folderOf(folder);
     checkpoint.files[path.basename(file)] = version;
-    await this.store.save(this.keyOf(folder), checkpoint);
+    this.unsaved.add(folder);
+    if (Date.now() - this.savedAt >= this.saveIntervalMs) await this.flush();
+  }
+
+  /** Saves the checkpoint of every folder with files recorded since its last save. */
+  async flush(): Promise<void> {
+    this.savedAt = Date.now();
+    for (const folder of [...this.unsaved]) {
+      this.unsaved.delete(folder);
+      await this.store.save(this.keyOf(folder), await this.folderOf(folder));
+    }
   }
 
   private keyOf(folder: string): string {
