@@ -45,6 +45,16 @@ describe('ingest-aws config', () => {
     ]);
   });
 
+  it('reads the late-delivery window of S3 backfills, 2 days unless set', () => {
+    expect(load({}).backfillLateDeliveryDays).toBe(2);
+    expect(
+      load({ CIEM_INGEST_AWS_BACKFILL_LATE_DELIVERY_DAYS: '30' }).backfillLateDeliveryDays,
+    ).toBe(30);
+    expect(() => load({ CIEM_INGEST_AWS_BACKFILL_LATE_DELIVERY_DAYS: '-1' })).toThrow(
+      'CIEM_INGEST_AWS_BACKFILL_LATE_DELIVERY_DAYS: expected a whole number of days from 0 to 366',
+    );
+  });
+
   it('reads the region from AWS_REGION', () => {
     const values = loadConfig(ingestAwsSchema, { env: { AWS_REGION: 'ap-south-1' } }).values;
     expect(values.region).toBe('ap-south-1');

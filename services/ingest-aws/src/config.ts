@@ -107,6 +107,15 @@ export const ingestAwsSchema = {
     description: 'S3 prefixes as `s3://bucket/prefix` read in `backfill` mode.',
     optional: true,
   }),
+  backfillLateDeliveryDays: setting.integer({
+    env: 'CIEM_INGEST_AWS_BACKFILL_LATE_DELIVERY_DAYS',
+    description:
+      'Days before the newest day of a CloudTrail stream whose S3 folders a backfill lists again for files delivered late; raise it after a bucket outage (CloudTrail retries delivery for up to 30 days).',
+    default: 2,
+    min: 0,
+    max: 366,
+    unit: 'days',
+  }),
 };
 
 /** The loaded configuration values of ingest-aws. */

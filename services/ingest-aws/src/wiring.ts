@@ -62,6 +62,7 @@ export function wireIngestAws(
       signal,
       logger,
       checkpoints,
+      lateDeliveryDays: values.backfillLateDeliveryDays,
     });
     return addReports(fromFiles, fromS3);
   };
