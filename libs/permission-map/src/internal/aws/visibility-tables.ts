@@ -130,6 +130,33 @@ export const AWS_DATA_EVENT_ACTIONS: readonly string[] = [
   'rds-data:CommitTransaction',
   'rds-data:ExecuteStatement',
   'rds-data:RollbackTransaction',
+  // AWS::SES::EmailIdentity, ConfigurationSet and Template. Amazon SES Developer Guide,
+  // "Logging Amazon SES API calls with AWS CloudTrail", "SES data events in CloudTrail":
+  // the send calls of the SES API and SES API v2. SendRawEmail is in the not-logged table.
+  'ses:SendEmail',
+  'ses:SendTemplatedEmail',
+  'ses:SendBulkTemplatedEmail',
+  'ses:SendBulkEmail',
+  // AWS::SMSVoice::Message and OriginationIdentity: "API activity on messages" and on
+  // origination identities.
+  // NOTE: the list is taken from the type names, not from a list of APIs, and keeps every
+  // send call on the safe side. Any other call on these types is still reported `logged`.
+  'sms-voice:SendTextMessage',
+  'sms-voice:SendVoiceMessage',
+  'sms-voice:SendMediaMessage',
+  'sms-voice:SendNotifyTextMessage',
+  'sms-voice:SendNotifyVoiceMessage',
+  'sms-voice:SendRcsMessage',
+  'sms-voice:SendDestinationNumberVerificationCode',
+  // AWS::StepFunctions::Activity: the calls of an activity worker, which polls for a task
+  // and reports on it with the task token. Safe side for the exact list, like the SMS
+  // entries.
+  // NOTE: AWS::StepFunctions::StateMachine is a data event type too, but the calls it
+  // covers are not named here, so they are reported `logged`.
+  'states:GetActivityTask',
+  'states:SendTaskSuccess',
+  'states:SendTaskFailure',
+  'states:SendTaskHeartbeat',
 ];
 
 /** Services whose every action is a data event: S3 Object Lambda access points. */
@@ -190,4 +217,12 @@ export const AWS_NOT_LOGGED_ACTIONS: readonly string[] = [
   'xray:GetSamplingStatisticSummaries',
   'sagemaker:InvokeEndpoint',
   'sagemaker:InvokeEndpointAsync',
+  // Amazon SES Developer Guide, "Logging Amazon SES API calls with AWS CloudTrail": "Email
+  // sending activity via SES SMTP Interface is not logged to CloudTrail events". SMTP
+  // credentials send with ses:SendRawEmail, so its use may leave no record at all, even
+  // though the SendRawEmail API call is a data event.
+  'ses:SendRawEmail',
+  // AWS Step Functions API Reference, StartSyncExecution: "This API action isn't logged in
+  // CloudTrail."
+  'states:StartSyncExecution',
 ];
