@@ -192,3 +192,119 @@ describe('extra permissions from request parameters', () => {
     expect(listed.permissions).not.toContain('secretsmanager:ListSecrets');
   });
 });
+
+describe('tags on create outside EC2', () => {
+  const callOf = (eventSource: string, eventName: string, requestParameters: unknown) => ({
+    eventVersion: '1.09',
+    userIdentity: {
+      type: 'AssumedRole',
+      principalId: 'AROAEXAMPLEID:deploy',
+      arn: 'arn:aws:sts::111122223333:assumed-role/deploy/deploy',
+      accountId: '111122223333',
+    },
+    eventTime: '2025-05-06T09:30:00Z',
+    eventSource,
+    eventName,
+    awsRegion: 'us-east-1',
+    requestParameters,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    eventCategory: 'Management',
+  });
+  const tags = [{ key: 'team', value: 'payments' }];
+
+  // Elastic Load Balancing User Guide, "ELB API permissions to tag resources during
+  // creation": "If tags are specified in the resource-creating action, additional
+  // authorization is required on the elasticloadbalancing:AddTags action".
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/tagging-resources-during-creation.html
+  it('adds AddTags for ELB creates', () => {
+    const requests: [string, Record<string, unknown>][] = [
+      ['CreateLoadBalancer', { name: 'web', type: 'application', subnets: ['subnet-0a1b2c3d'] }],
+      ['CreateTargetGroup', { name: 'web', protocol: 'HTTP', port: 80, vpcId: 'vpc-0a1b2c3d' }],
+      [
+        'CreateListener',
+        {
+          loadBalancerArn:
+            'arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/web/50dc6c495c0c9188',
+          protocol: 'HTTP',
+          port: 80,
+        },
+      ],
+      [
+        'CreateRule',
+        {
+          listenerArn:
+            'arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2',
+          priority: 10,
+        },
+      ],
+      ['CreateTrustStore', { name: 'clients', caCertificatesBundleS3Bucket: 'amzn-s3-demo-bucket' }],
+    ];
+    for (const [eventName, request] of requests) {
+      const source = 'elasticloadbalancing.amazonaws.com';
+      const tagged = mapAwsCall(callOf(source, eventName, { ...request, tags }));
+      expect(tagged.permissions, eventName).toEqual([
+        `elasticloadbalancing:${eventName}`,
+        'elasticloadbalancing:AddTags',
+      ]);
+      expect(extrasOf(tagged), eventName).toEqual(['elasticloadbalancing:AddTags']);
+      const untagged = mapAwsCall(callOf(source, eventName, request));
+      expect(untagged.permissions, eventName).toEqual([`elasticloadbalancing:${eventName}`]);
+    }
+  });
+
+  // Amazon ECS Developer Guide, "Grant permission to tag resources on creation": for
+  // CreateCapacityProvider, CreateCluster, CreateService, CreateTaskSet,
+  // RegisterContainerInstance, RegisterTaskDefinition, RunTask and StartTask, "If tags are
+  // specified in the resource-creating action, AWS performs additional authorization", and
+  // the policy needs ecs:TagResource.
+  // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html
+  it('adds TagResource for ECS creates', () => {
+    const requests: [string, Record<string, unknown>][] = [
+      ['CreateCapacityProvider', { name: 'spot' }],
+      ['CreateCluster', { clusterName: 'payments' }],
+      ['CreateService', { cluster: 'payments', serviceName: 'api', taskDefinition: 'api:7' }],
+      ['CreateTaskSet', { cluster: 'payments', service: 'api', taskDefinition: 'api:8' }],
+      ['RegisterContainerInstance', { cluster: 'payments' }],
+      ['RegisterTaskDefinition', { family: 'api', networkMode: 'awsvpc', cpu: '256' }],
+      ['RunTask', { cluster: 'payments', taskDefinition: 'api:7', count: 1 }],
+      [
+        'StartTask',
+        {
+          cluster: 'payments',
+          taskDefinition: 'api:7',
+          containerInstances: ['arn:aws:ecs:us-east-1:111122223333:container-instance/payments/1'],
+        },
+      ],
+    ];
+    for (const [eventName, request] of requests) {
+      const tagged = mapAwsCall(callOf('ecs.amazonaws.com', eventName, { ...request, tags }));
+      expect(tagged.permissions, eventName).toContain(`ecs:${eventName}`);
+      expect(extrasOf(tagged), eventName).toContain('ecs:TagResource');
+      const untagged = mapAwsCall(callOf('ecs.amazonaws.com', eventName, request));
+      expect(untagged.permissions, eventName).not.toContain('ecs:TagResource');
+    }
+  });
+
+  // IAM User Guide, "Pass session tags in AWS STS", "Permissions required to add session
+  // tags": "In addition to the action that matches the API operation, you must have the
+  // following permissions-only action in your policy: sts:TagSession", and "Passing session
+  // tags using GetFederationToken" passes them with the Tags parameter.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html
+  it('adds TagSession for GetFederationToken tags', () => {
+    const request = { name: 'my-fed-user', durationSeconds: 3600 };
+    const tagged = mapAwsCall(
+      callOf('sts.amazonaws.com', 'GetFederationToken', {
+        ...request,
+        tags: [
+          { key: 'Project', value: 'Automation' },
+          { key: 'Department', value: 'Engineering' },
+        ],
+      }),
+    );
+    expect(tagged.permissions).toEqual(['sts:GetFederationToken', 'sts:TagSession']);
+    expect(tagged.uses[1]?.visibility).toBe('not-logged');
+    const plain = mapAwsCall(callOf('sts.amazonaws.com', 'GetFederationToken', request));
+    expect(plain.permissions).toEqual(['sts:GetFederationToken']);
+  });
+});

@@ -1,4 +1,5 @@
 import { hasAnyField, requestField } from './request-fields.js';
+import { AWS_TAG_ON_CREATE_RULES } from './tag-on-create-rules.js';
 
 /**
  * A rule that returns the permissions a call needs besides its own actions, read from its
@@ -56,6 +57,13 @@ function assumeRoleExtras(request: Record<string, unknown> | undefined): string[
   return actions;
 }
 
+// IAM User Guide, "Pass session tags in AWS STS": GetFederationToken passes session tags
+// with its Tags parameter, which needs sts:TagSession like AssumeRole. It has no transitive
+// tags, because its credentials cannot assume a role.
+function federationTokenExtras(request: Record<string, unknown> | undefined): string[] {
+  return hasAnyField(request, ['tags']) ? ['sts:TagSession'] : [];
+}
+
 // AWS Secrets Manager API Reference, BatchGetSecretValue: "If you use filters, you must
 // also have secretsmanager:ListSecrets."
 function batchGetSecretValueExtras(request: Record<string, unknown> | undefined): string[] {
@@ -89,7 +97,9 @@ export const AWS_EXTRA_PERMISSION_RULES: Readonly<Record<string, ExtraPermission
   's3:DeleteObjects': bypassGovernanceExtras,
   's3:PutObjectRetention': bypassGovernanceExtras,
   'sts:AssumeRole': assumeRoleExtras,
+  'sts:GetFederationToken': federationTokenExtras,
   'secretsmanager:BatchGetSecretValue': batchGetSecretValueExtras,
+  ...AWS_TAG_ON_CREATE_RULES,
 };
 
 /** Extra permission rules that apply to every call of an IAM service prefix. */
