@@ -238,7 +238,10 @@ describe('tags on create outside EC2', () => {
           priority: 10,
         },
       ],
-      ['CreateTrustStore', { name: 'clients', caCertificatesBundleS3Bucket: 'amzn-s3-demo-bucket' }],
+      [
+        'CreateTrustStore',
+        { name: 'clients', caCertificatesBundleS3Bucket: 'amzn-s3-demo-bucket' },
+      ],
     ];
     for (const [eventName, request] of requests) {
       const source = 'elasticloadbalancing.amazonaws.com';
