@@ -90,6 +90,15 @@ export const AWS_ACTION_OVERRIDES: Readonly<Record<string, readonly string[]>> =
   'apigateway:ImportApi': ['apigateway:PUT'],
   'apigateway:ReimportApi': ['apigateway:PUT'],
   'apigateway:ImportDocumentationParts': ['apigateway:PUT'],
+  // The verb rule knows no Export or Reset: API Gateway V2 API Reference, ExportApi
+  // "GET /v2/apis/apiId/exports/specification" and ResetAuthorizersCache
+  // "DELETE /v2/apis/apiId/stages/stageName/cache/authorizers".
+  'apigateway:ExportApi': ['apigateway:GET'],
+  'apigateway:ResetAuthorizersCache': ['apigateway:DELETE'],
+  // Service Authorization Reference, "Actions, resources, and condition keys for Amazon API
+  // Gateway Management V2": "UpdateRoutingRule - Grants permission to update a routing rule
+  // using the PutRoutingRule API".
+  'apigateway:PutRoutingRule': ['apigateway:UpdateRoutingRule'],
 
   // AWS KMS API Reference, ReEncrypt, "Required permissions": both keys are checked.
   'kms:ReEncrypt': ['kms:ReEncryptFrom', 'kms:ReEncryptTo'],

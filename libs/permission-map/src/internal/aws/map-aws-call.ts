@@ -146,11 +146,13 @@ function resolveActions(
     }
     const override = OVERRIDES.get(key);
     if (override !== undefined) return { actions: override };
+    if (lookupAwsAction(key) !== undefined) return { actions: [key] };
+    // API Gateway calls without an action named for them (routing rules and portals have
+    // one) are authorized by their HTTP method.
     if (service === 'apigateway') {
       const action = apiGatewayActionOf(name);
       if (action !== undefined) return { actions: [action] };
     }
-    if (lookupAwsAction(key) !== undefined) return { actions: [key] };
   }
   return undefined;
 }

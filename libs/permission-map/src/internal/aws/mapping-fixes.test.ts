@@ -86,6 +86,85 @@ describe('mapAwsCall event names', () => {
   });
 });
 
+describe('mapAwsCall API Gateway actions', () => {
+  const apiGatewayCall = (eventName: string, requestParameters: Record<string, unknown>) => ({
+    eventVersion: '1.09',
+    userIdentity: {
+      type: 'IAMUser',
+      principalId: 'AIDAEXAMPLEID',
+      arn: 'arn:aws:iam::111122223333:user/api-admin',
+      accountId: '111122223333',
+    },
+    eventTime: '2025-06-03T14:20:00Z',
+    eventSource: 'apigateway.amazonaws.com',
+    eventName,
+    awsRegion: 'us-east-1',
+    requestParameters,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    eventCategory: 'Management',
+  });
+
+  // Service Authorization Reference, "Actions, resources, and condition keys for Amazon API
+  // Gateway Management V2": routing rules and portals have actions of their own
+  // (CreateRoutingRule, GetPortal, ...), not the HTTP-method actions, and "UpdateRoutingRule
+  // - Grants permission to update a routing rule using the PutRoutingRule API".
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonapigatewaymanagementv2.html
+  it('prefers actions named for the API', () => {
+    const routingRule = { domainName: 'api.example.com', routingRuleId: 'abc123' };
+    const portal = { portalId: 'p0123456789' };
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['CreateRoutingRule', { domainName: 'api.example.com', priority: 50 }, 'CreateRoutingRule'],
+      ['GetRoutingRule', routingRule, 'GetRoutingRule'],
+      ['DeleteRoutingRule', routingRule, 'DeleteRoutingRule'],
+      ['PutRoutingRule', { ...routingRule, priority: 40 }, 'UpdateRoutingRule'],
+      ['CreatePortal', { authorization: { none: {} } }, 'CreatePortal'],
+      ['GetPortal', portal, 'GetPortal'],
+      ['UpdatePortal', portal, 'UpdatePortal'],
+      ['DeletePortal', portal, 'DeletePortal'],
+      [
+        'PutPortalProductSharingPolicy',
+        { portalProductId: 'pp0123456789', policyDocument: '{}' },
+        'PutPortalProductSharingPolicy',
+      ],
+    ];
+    for (const [eventName, request, action] of cases) {
+      const mapping = mapAwsCall(apiGatewayCall(eventName, request));
+      expect(mapping.permissions, eventName).toEqual([`apigateway:${action}`]);
+    }
+  });
+
+  // API Gateway V2 API Reference, ExportApi ("GET /v2/apis/apiId/exports/specification") and
+  // ResetAuthorizersCache ("DELETE /v2/apis/apiId/stages/stageName/cache/authorizers"):
+  // their verbs are no HTTP method, so the route's method is the action.
+  it('maps ExportApi and ResetAuthorizersCache', () => {
+    const exported = mapAwsCall(
+      apiGatewayCall('ExportApi', {
+        apiId: 'a1b2c3d4e5',
+        specification: 'OAS30',
+        outputType: 'JSON',
+      }),
+    );
+    expect(exported.permissions).toEqual(['apigateway:GET']);
+    const reset = mapAwsCall(
+      apiGatewayCall('ResetAuthorizersCache', { apiId: 'a1b2c3d4e5', stageName: 'prod' }),
+    );
+    expect(reset.permissions).toEqual(['apigateway:DELETE']);
+  });
+
+  // API Gateway API Reference, CreateRestApi ("POST /restapis") and UpdateStage ("PATCH
+  // /restapis/restapi_id/stages/stage_name"): calls without an action of their own keep
+  // the method action.
+  it('keeps method actions for other calls', () => {
+    const created = mapAwsCall(apiGatewayCall('CreateRestApi', { name: 'orders' }));
+    expect(created.permissions).toEqual(['apigateway:POST']);
+    const updated = mapAwsCall(
+      apiGatewayCall('UpdateStage', { restApiId: 'a1b2c3d4e5', stageName: 'prod' }),
+    );
+    expect(updated.permissions).toEqual(['apigateway:PATCH']);
+  });
+});
+
 describe('mapAwsCall passed roles', () => {
   const passRoleOf = (eventSource: string, eventName: string, requestParameters: unknown) =>
     mapAwsCall({ eventSource, eventName, requestParameters }).uses.find(
