@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type AwsCallInput, mapAwsCall } from './map-aws-call.js';
+import { awsPermissionVisibility } from './visibility.js';
 
 // Returns the visibility of each permission a record exercised, by action.
 const visibilityByAction = (record: AwsCallInput) =>
@@ -89,24 +90,31 @@ describe('Amazon SES data events', () => {
 });
 
 describe('End User Messaging SMS data events', () => {
-  // CloudTrail User Guide, "Understanding CloudTrail events", table "Data events supported
-  // by AWS CloudTrail": AWS End User Messaging SMS logs "API activity on messages"
-  // (AWS::SMSVoice::Message) and on origination identities as data events.
-  // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-events.html
+  // AWS End User Messaging SMS User Guide, "Logging AWS End User Messaging SMS API calls
+  // using AWS CloudTrail": the data APIs of AWS::SMSVoice::OriginationIdentity are
+  // SendTextMessage, SendVoiceMessage and SendMediaMessage. The record follows the page's
+  // SendTextMessage example.
+  // https://docs.aws.amazon.com/sms-voice/latest/userguide/logging-using-cloudtrail.html
   const sendText = {
-    eventVersion: '1.09',
+    eventVersion: '1.10',
     userIdentity: sessionOf('111122223333'),
     eventTime: '2025-03-02T08:15:00Z',
     eventSource: 'sms-voice.amazonaws.com',
     eventName: 'SendTextMessage',
     awsRegion: 'us-east-1',
     requestParameters: {
-      destinationPhoneNumber: 'HIDDEN_DUE_TO_SECURITY_REASONS',
+      destinationPhoneNumber: '+12065550100',
       originationIdentity: 'phone-0123456789abcdef0123456789abcdef',
       messageBody: 'HIDDEN_DUE_TO_SECURITY_REASONS',
-      messageType: 'TRANSACTIONAL',
     },
     readOnly: false,
+    resources: [
+      {
+        accountId: '111122223333',
+        type: 'AWS::SMSVoice::OriginationIdentity',
+        ARN: 'arn:aws:sms-voice:us-east-1:111122223333:phone-number/phone-0123456789abcdef0123456789abcdef',
+      },
+    ],
     eventType: 'AwsApiCall',
     managementEvent: false,
     eventCategory: 'Data',
@@ -193,5 +201,160 @@ describe('Step Functions data events', () => {
       eventCategory: 'Management',
     };
     expect(visibilityByAction(record)).toEqual({ 'states:StartExecution': 'logged' });
+  });
+});
+
+describe('data APIs named by service guides', () => {
+  // Builds a data event record as the service guides show them: eventCategory Data,
+  // managementEvent false and the resource of the data event type.
+  const dataEventOf = (
+    eventSource: string,
+    eventName: string,
+    requestParameters: Record<string, unknown> | null,
+    resourceType: string,
+  ) => ({
+    eventVersion: '1.09',
+    userIdentity: sessionOf('111122223333'),
+    eventTime: '2025-07-01T12:00:00Z',
+    eventSource,
+    eventName,
+    awsRegion: 'us-east-1',
+    requestParameters,
+    readOnly: false,
+    resources: [{ accountId: '111122223333', type: resourceType }],
+    eventType: 'AwsApiCall',
+    managementEvent: false,
+    eventCategory: 'Data',
+  });
+
+  const expectDataEvents = (
+    eventSource: string,
+    service: string,
+    eventNames: readonly string[],
+    resourceType: string,
+  ) => {
+    for (const eventName of eventNames) {
+      const record = dataEventOf(eventSource, eventName, {}, resourceType);
+      expect(visibilityByAction(record), eventName).toEqual({
+        [`${service}:${eventName}`]: 'data-event',
+      });
+    }
+  };
+
+  // AWS X-Ray Developer Guide, "Logging X-Ray API calls with AWS CloudTrail": the data APIs
+  // of AWS::XRay::Trace are PutTraceSegments, GetTraceSummaries, GetTraceGraph,
+  // GetServiceGraph, BatchGetTraces, GetTimeSeriesServiceStatistics, PutTelemetryRecords and
+  // GetSamplingTargets.
+  // https://docs.aws.amazon.com/xray/latest/devguide/xray-api-cloudtrail.html
+  it('marks X-Ray trace reads and telemetry', () => {
+    const names = [
+      'GetTraceSummaries',
+      'GetTraceGraph',
+      'GetServiceGraph',
+      'BatchGetTraces',
+      'GetTimeSeriesServiceStatistics',
+      'PutTelemetryRecords',
+      'GetSamplingTargets',
+    ];
+    expectDataEvents('xray.amazonaws.com', 'xray', names, 'AWS::XRay::Trace');
+  });
+
+  // Amazon SageMaker AI Developer Guide, "Log Amazon SageMaker AI API calls using AWS
+  // CloudTrail": the data APIs of AWS::SageMaker::Endpoint are InvokeEndpoint,
+  // InvokeEndpointAsync and InvokeEndpointWithResponseStream.
+  // https://docs.aws.amazon.com/sagemaker/latest/dg/logging-using-cloudtrail.html
+  it('marks SageMaker endpoint invocations', () => {
+    const names = ['InvokeEndpoint', 'InvokeEndpointAsync', 'InvokeEndpointWithResponseStream'];
+    expectDataEvents('sagemaker.amazonaws.com', 'sagemaker', names, 'AWS::SageMaker::Endpoint');
+  });
+
+  // Amazon SWF Developer Guide, "Recording API calls with AWS CloudTrail": the workflow and
+  // task calls on a domain are data events of AWS::SWF::Domain, and RespondDecisionTaskCompleted
+  // adds one data event per decision (ScheduleActivityTask, CompleteWorkflowExecution, ...).
+  // https://docs.aws.amazon.com/amazonswf/latest/developerguide/ct-logging.html
+  it('marks SWF workflow, task and decision calls', () => {
+    const names = [
+      'StartWorkflowExecution',
+      'SignalWorkflowExecution',
+      'PollForDecisionTask',
+      'PollForActivityTask',
+      'RespondActivityTaskCompleted',
+      'RespondDecisionTaskCompleted',
+      'ScheduleActivityTask',
+      'CompleteWorkflowExecution',
+    ];
+    expectDataEvents('swf.amazonaws.com', 'swf', names, 'AWS::SWF::Domain');
+    // The same page lists RegisterDomain among the management events.
+    const register = {
+      ...dataEventOf('swf.amazonaws.com', 'RegisterDomain', { name: 'orders' }, ''),
+      resources: undefined,
+      managementEvent: true,
+      eventCategory: 'Management',
+    };
+    expect(visibilityByAction(register)).toEqual({ 'swf:RegisterDomain': 'logged' });
+  });
+
+  // AWS IoT SiteWise User Guide, "Logging AWS IoT SiteWise API calls with AWS CloudTrail": the
+  // property value reads and writes of AWS::IoTSiteWise::Asset and TimeSeries, and
+  // InvokeAssistant on AWS::SitewiseAssistant::Conversation.
+  // https://docs.aws.amazon.com/iot-sitewise/latest/userguide/logging-using-cloudtrail.html
+  it('marks IoT SiteWise property data calls', () => {
+    const names = [
+      'BatchPutAssetPropertyValue',
+      'GetAssetPropertyValue',
+      'GetAssetPropertyValueHistory',
+      'BatchGetAssetPropertyAggregates',
+      'InvokeAssistant',
+    ];
+    expectDataEvents('iotsitewise.amazonaws.com', 'iotsitewise', names, 'AWS::IoTSiteWise::Asset');
+  });
+
+  // Amazon GameLift Streams Developer Guide, "Logging Amazon GameLift Streams API calls using
+  // AWS CloudTrail": stream session and stream URL calls are data events of
+  // AWS::GameLiftStreams::Application and StreamGroup.
+  // https://docs.aws.amazon.com/gameliftstreams/latest/developerguide/logging-using-cloudtrail.html
+  it('marks GameLift Streams session calls', () => {
+    const names = ['StartStreamSession', 'GetStreamSession', 'CreateStreamUrl', 'ListStreamUrls'];
+    const source = 'gameliftstreams.amazonaws.com';
+    expectDataEvents(source, 'gameliftstreams', names, 'AWS::GameLiftStreams::StreamGroup');
+  });
+
+  // AWS Deadline Cloud User Guide, "Logging Deadline Cloud API calls using AWS CloudTrail":
+  // job, step, task, session and worker calls are data events of the AWS::Deadline types.
+  // https://docs.aws.amazon.com/deadline-cloud/latest/userguide/logging-using-cloudtrail.html
+  it('marks Deadline Cloud job calls', () => {
+    const names = ['CreateJob', 'GetJob', 'ListJobs', 'UpdateTask', 'SearchWorkers', 'GetWorker'];
+    expectDataEvents('deadline.amazonaws.com', 'deadline', names, 'AWS::Deadline::Job');
+  });
+
+  // AWS End User Messaging Social User Guide, "Logging AWS End User Messaging Social API
+  // calls using AWS CloudTrail": the data APIs of AWS::SocialMessaging::PhoneNumberId.
+  // https://docs.aws.amazon.com/social-messaging/latest/userguide/logging-using-cloudtrail.html
+  it('marks WhatsApp message calls', () => {
+    const names = [
+      'SendWhatsAppMessage',
+      'PostWhatsAppMessageMedia',
+      'GetWhatsAppMessageMedia',
+      'DeleteWhatsAppMessageMedia',
+    ];
+    const type = 'AWS::SocialMessaging::PhoneNumberId';
+    expectDataEvents('social-messaging.amazonaws.com', 'social-messaging', names, type);
+  });
+
+  // Amazon Location Service Developer Guide, "Logging and monitoring with AWS CloudTrail":
+  // AWS::GeoMaps::Provider, GeoPlaces::Provider and GeoRoutes::Provider cover the whole
+  // GeoMaps, GeoPlaces and GeoRoutes APIs; the page's example is a Geocode data event.
+  // https://docs.aws.amazon.com/location/latest/developerguide/logging-using-cloudtrail.html
+  it('marks Location Service provider APIs', () => {
+    const geocode = dataEventOf(
+      'geo-places.amazonaws.com',
+      'Geocode',
+      { Query: '***', Filter: { IncludeCountries: ['USA'] } },
+      'AWS::GeoPlaces::Provider',
+    );
+    expect(visibilityByAction(geocode)).toEqual({ 'geo-places:Geocode': 'data-event' });
+    expect(awsPermissionVisibility('geo-routes:CalculateRoutes')).toBe('data-event');
+    expect(awsPermissionVisibility('geo-maps:GetTile')).toBe('data-event');
+    expect(awsPermissionVisibility('geo:CreateTracker')).toBe('logged');
   });
 });

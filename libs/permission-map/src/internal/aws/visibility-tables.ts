@@ -88,8 +88,17 @@ export const AWS_DATA_EVENT_ACTIONS: readonly string[] = [
   // AWS::KinesisFirehose::DeliveryStream: the record writes.
   'firehose:PutRecord',
   'firehose:PutRecordBatch',
-  // AWS::XRay::Trace: the segment upload.
+  // AWS::XRay::Trace. AWS X-Ray Developer Guide, "Logging X-Ray API calls with AWS
+  // CloudTrail": the segment and telemetry uploads, the trace and service graph reads and
+  // GetSamplingTargets.
   'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingTargets',
+  'xray:GetTraceSummaries',
+  'xray:GetTraceGraph',
+  'xray:GetServiceGraph',
+  'xray:BatchGetTraces',
+  'xray:GetTimeSeriesServiceStatistics',
   // AWS::Events::EventBus: sending events to a bus.
   'events:PutEvents',
   // AWS::AppConfig::Configuration: the table names "calls to StartConfigurationSession and
@@ -112,8 +121,15 @@ export const AWS_DATA_EVENT_ACTIONS: readonly string[] = [
   'sagemaker:GetRecord',
   'sagemaker:DeleteRecord',
   'sagemaker:BatchGetRecord',
-  // AWS::SageMaker::Endpoint: "InvokeEndpointWithResponseStream activity on endpoints".
+  // AWS::SageMaker::Endpoint and Job. Amazon SageMaker AI Developer Guide, "Log Amazon
+  // SageMaker AI API calls using AWS CloudTrail": the endpoint invocations, and
+  // CompleteRollout, Sample and SampleWithResponseStream on jobs.
+  'sagemaker:InvokeEndpoint',
+  'sagemaker:InvokeEndpointAsync',
   'sagemaker:InvokeEndpointWithResponseStream',
+  'sagemaker:CompleteRollout',
+  'sagemaker:Sample',
+  'sagemaker:SampleWithResponseStream',
   // AWS::KinesisVideo::Stream: "such as calls to GetMedia and PutMedia".
   'kinesisvideo:GetMedia',
   'kinesisvideo:PutMedia',
@@ -137,30 +153,139 @@ export const AWS_DATA_EVENT_ACTIONS: readonly string[] = [
   'ses:SendTemplatedEmail',
   'ses:SendBulkTemplatedEmail',
   'ses:SendBulkEmail',
-  // AWS::SMSVoice::Message and OriginationIdentity: "API activity on messages" and on
-  // origination identities.
-  // NOTE: the list is taken from the type names, not from a list of APIs, and keeps every
-  // send call on the safe side. Any other call on these types is still reported `logged`.
+  // AWS::SMSVoice::OriginationIdentity. AWS End User Messaging SMS User Guide, "Logging AWS
+  // End User Messaging SMS API calls using AWS CloudTrail": SendTextMessage,
+  // SendVoiceMessage and SendMediaMessage. The other send calls and CarrierLookup are listed
+  // on the safe side, because the CloudTrail table also names message, notify configuration
+  // and carrier lookup types whose APIs the guide does not list.
   'sms-voice:SendTextMessage',
   'sms-voice:SendVoiceMessage',
   'sms-voice:SendMediaMessage',
+  'sms-voice:CarrierLookup',
   'sms-voice:SendNotifyTextMessage',
   'sms-voice:SendNotifyVoiceMessage',
   'sms-voice:SendRcsMessage',
   'sms-voice:SendDestinationNumberVerificationCode',
   // AWS::StepFunctions::Activity: the calls of an activity worker, which polls for a task
-  // and reports on it with the task token. Safe side for the exact list, like the SMS
-  // entries.
+  // and reports on it with the task token. Safe side for the exact list.
   // NOTE: AWS::StepFunctions::StateMachine is a data event type too, but the calls it
   // covers are not named here, so they are reported `logged`.
   'states:GetActivityTask',
   'states:SendTaskSuccess',
   'states:SendTaskFailure',
   'states:SendTaskHeartbeat',
+  // AWS::SWF::Domain. Amazon SWF Developer Guide, "Recording API calls with AWS CloudTrail":
+  // the workflow and task calls, and one data event per decision of
+  // RespondDecisionTaskCompleted, which the decision's own action authorizes.
+  'swf:CountClosedWorkflowExecutions',
+  'swf:CountOpenWorkflowExecutions',
+  'swf:DescribeWorkflowExecution',
+  'swf:ListClosedWorkflowExecutions',
+  'swf:ListOpenWorkflowExecutions',
+  'swf:GetWorkflowExecutionHistory',
+  'swf:RequestCancelWorkflowExecution',
+  'swf:SignalWorkflowExecution',
+  'swf:StartWorkflowExecution',
+  'swf:TerminateWorkflowExecution',
+  'swf:CountPendingActivityTasks',
+  'swf:PollForDecisionTask',
+  'swf:PollForActivityTask',
+  'swf:RecordActivityTaskHeartbeat',
+  'swf:RespondActivityTaskCanceled',
+  'swf:RespondActivityTaskCompleted',
+  'swf:RespondActivityTaskFailed',
+  'swf:RespondDecisionTaskCompleted',
+  'swf:CancelTimer',
+  'swf:CancelWorkflowExecution',
+  'swf:CompleteWorkflowExecution',
+  'swf:ContinueAsNewWorkflowExecution',
+  'swf:FailWorkflowExecution',
+  'swf:RecordMarker',
+  'swf:RequestCancelActivityTask',
+  'swf:RequestCancelExternalWorkflowExecution',
+  'swf:ScheduleActivityTask',
+  'swf:SignalExternalWorkflowExecution',
+  'swf:StartChildWorkflowExecution',
+  'swf:StartTimer',
+  // AWS::IoTSiteWise::Asset and TimeSeries, and AWS::SitewiseAssistant::Conversation. AWS
+  // IoT SiteWise User Guide, "Logging AWS IoT SiteWise API calls with AWS CloudTrail".
+  'iotsitewise:BatchPutAssetPropertyValue',
+  'iotsitewise:GetAssetPropertyValue',
+  'iotsitewise:GetAssetPropertyValueHistory',
+  'iotsitewise:GetAssetPropertyAggregates',
+  'iotsitewise:GetInterpolatedAssetPropertyValues',
+  'iotsitewise:BatchGetAssetPropertyValue',
+  'iotsitewise:BatchGetAssetPropertyValueHistory',
+  'iotsitewise:BatchGetAssetPropertyAggregates',
+  'iotsitewise:InvokeAssistant',
+  // AWS::GreengrassV2::ComponentVersion. AWS IoT Greengrass Developer Guide, "Logging AWS
+  // IoT Greengrass V2 API calls with AWS CloudTrail". The other data APIs it names for
+  // certificates, deployments and things have no IAM action of the same name.
+  'greengrass:ResolveComponentCandidates',
+  // AWS::GameLiftStreams::Application and StreamGroup. Amazon GameLift Streams Developer
+  // Guide, "Logging Amazon GameLift Streams API calls using AWS CloudTrail".
+  'gameliftstreams:CreateStreamSessionAdminShell',
+  'gameliftstreams:CreateStreamSessionConnection',
+  'gameliftstreams:CreateStreamUrl',
+  'gameliftstreams:ExportStreamSessionFiles',
+  'gameliftstreams:GetStreamSession',
+  'gameliftstreams:GetStreamUrl',
+  'gameliftstreams:ListStreamSessions',
+  'gameliftstreams:ListStreamSessionsByAccount',
+  'gameliftstreams:ListStreamUrls',
+  'gameliftstreams:RevokeStreamUrl',
+  'gameliftstreams:StartStreamSession',
+  'gameliftstreams:TerminateStreamSession',
+  // AWS::Deadline::Fleet, Queue, Worker and Job. AWS Deadline Cloud User Guide, "Logging
+  // Deadline Cloud API calls using AWS CloudTrail".
+  'deadline:SearchWorkers',
+  'deadline:SearchJobs',
+  'deadline:GetWorker',
+  'deadline:ListSessionsForWorker',
+  'deadline:UpdateWorkerSchedule',
+  'deadline:BatchGetJobEntity',
+  'deadline:ListWorkers',
+  'deadline:ListStepConsumers',
+  'deadline:UpdateTask',
+  'deadline:ListJobs',
+  'deadline:GetStep',
+  'deadline:ListSteps',
+  'deadline:GetJob',
+  'deadline:GetTask',
+  'deadline:GetSession',
+  'deadline:ListSessions',
+  'deadline:CreateJob',
+  'deadline:ListSessionActions',
+  'deadline:ListTasks',
+  'deadline:CopyJobTemplate',
+  'deadline:UpdateSession',
+  'deadline:UpdateStep',
+  'deadline:UpdateJob',
+  'deadline:ListJobParameterDefinitions',
+  'deadline:GetSessionAction',
+  'deadline:ListStepDependencies',
+  'deadline:SearchTasks',
+  'deadline:SearchSteps',
+  // AWS::SocialMessaging::PhoneNumberId. AWS End User Messaging Social User Guide, "Logging
+  // AWS End User Messaging Social API calls using AWS CloudTrail".
+  'social-messaging:SendWhatsAppMessage',
+  'social-messaging:PostWhatsAppMessageMedia',
+  'social-messaging:GetWhatsAppMessageMedia',
+  'social-messaging:DeleteWhatsAppMessageMedia',
 ];
 
-/** Services whose every action is a data event: S3 Object Lambda access points. */
-export const AWS_DATA_EVENT_SERVICES: readonly string[] = ['s3-object-lambda'];
+/**
+ * Services whose every action is a data event: S3 Object Lambda access points, and the
+ * Amazon Location Service Maps, Places and Routes APIs (AWS::GeoMaps::Provider,
+ * GeoPlaces::Provider and GeoRoutes::Provider; Amazon Location Service Developer Guide,
+ * "Logging and monitoring with AWS CloudTrail").
+ */
+export const AWS_DATA_EVENT_SERVICES: readonly string[] = [
+  's3-object-lambda',
+  'geo-maps',
+  'geo-places',
+  'geo-routes',
+];
 
 /** Services whose object-level actions (resource type `object`) are data events. */
 export const AWS_OBJECT_LEVEL_SERVICES: readonly string[] = ['s3', 's3-outposts'];
@@ -207,16 +332,12 @@ export const AWS_NOT_LOGGED_ACTIONS: readonly string[] = [
   'iot:Receive',
   'iot:RetainPublish',
   // Safe side for calls of the same agents or runtimes whose data event types the table
-  // does not name: the Session Manager data channel, the X-Ray daemon's telemetry and
-  // sampling calls, and SageMaker endpoint invocations other than the streaming one.
+  // does not name: the Session Manager data channel and the X-Ray daemon's sampling calls
+  // other than GetSamplingTargets.
   'ssmmessages:CreateDataChannel',
   'ssmmessages:OpenDataChannel',
-  'xray:PutTelemetryRecords',
   'xray:GetSamplingRules',
-  'xray:GetSamplingTargets',
   'xray:GetSamplingStatisticSummaries',
-  'sagemaker:InvokeEndpoint',
-  'sagemaker:InvokeEndpointAsync',
   // Amazon SES Developer Guide, "Logging Amazon SES API calls with AWS CloudTrail": "Email
   // sending activity via SES SMTP Interface is not logged to CloudTrail events". SMTP
   // credentials send with ses:SendRawEmail, so its use may leave no record at all, even
