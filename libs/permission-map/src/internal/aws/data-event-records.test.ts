@@ -341,6 +341,25 @@ describe('data APIs named by service guides', () => {
     expectDataEvents('social-messaging.amazonaws.com', 'social-messaging', names, type);
   });
 
+  // AWS Systems Manager User Guide, "Logging AWS Systems Manager API calls with AWS
+  // CloudTrail": the data API of AWS::SSM::ManagedNode is RequestManagedInstanceRoleToken,
+  // which SSM Agent calls for the node's credentials.
+  // https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-cloudtrail-logs.html
+  it('marks the managed node credential request', () => {
+    const names = ['RequestManagedInstanceRoleToken'];
+    expectDataEvents('ssm.amazonaws.com', 'ssm', names, 'AWS::SSM::ManagedNode');
+  });
+
+  // Amazon Bedrock User Guide, "Monitor Amazon Bedrock API calls using CloudTrail": Bedrock
+  // logs GetAsyncInvoke as a data event, while InvokeModel and Converse stay management
+  // events.
+  // https://docs.aws.amazon.com/bedrock/latest/userguide/logging-using-cloudtrail.html
+  it('marks Bedrock GetAsyncInvoke only', () => {
+    expectDataEvents('bedrock.amazonaws.com', 'bedrock', ['GetAsyncInvoke'], 'AWS::Bedrock::Model');
+    expect(awsPermissionVisibility('bedrock:InvokeModel')).toBe('logged');
+    expect(awsPermissionVisibility('bedrock:ListAsyncInvokes')).toBe('logged');
+  });
+
   // Amazon Location Service Developer Guide, "Logging and monitoring with AWS CloudTrail":
   // AWS::GeoMaps::Provider, GeoPlaces::Provider and GeoRoutes::Provider cover the whole
   // GeoMaps, GeoPlaces and GeoRoutes APIs; the page's example is a Geocode data event.

@@ -68,6 +68,10 @@ export const AWS_DATA_EVENT_ACTIONS: readonly string[] = [
   'bedrock:InvokeFlow',
   'bedrock:ApplyGuardrail',
   'bedrock:RenderPrompt',
+  // Amazon Bedrock User Guide, "Monitor Amazon Bedrock API calls using CloudTrail":
+  // GetAsyncInvoke is a data event of AWS::Bedrock::Model, while InvokeModel, Converse and
+  // ListAsyncInvokes are management events.
+  'bedrock:GetAsyncInvoke',
   // AWS::EC2::InstanceConnectEndpoint: the tunnel an EC2 Instance Connect endpoint opens.
   'ec2-instance-connect:OpenTunnel',
   // AWS::Cognito::IdentityPool: the identity and credential calls on an identity pool, as
@@ -114,6 +118,9 @@ export const AWS_DATA_EVENT_ACTIONS: readonly string[] = [
   // AWS::SSMMessages::ControlChannel: the Systems Manager agent's control channel.
   'ssmmessages:CreateControlChannel',
   'ssmmessages:OpenControlChannel',
+  // AWS::SSM::ManagedNode. AWS Systems Manager User Guide, "Logging AWS Systems Manager API
+  // calls with AWS CloudTrail": SSM Agent's request for the node's credentials.
+  'ssm:RequestManagedInstanceRoleToken',
   // AWS::S3Express::Object: directory bucket access goes through CreateSession.
   's3express:CreateSession',
   // AWS::SageMaker::FeatureGroup: Feature Store runtime record calls.
