@@ -241,7 +241,7 @@ describe('data APIs named by service guides', () => {
     }
   };
 
-  // AWS X-Ray Developer Guide, "Logging X-Ray API calls with AWS CloudTrail": the data APIs
+  // AWS X-Ray Developer Guide, data event table of its CloudTrail page: the data APIs
   // of AWS::XRay::Trace are PutTraceSegments, GetTraceSummaries, GetTraceGraph,
   // GetServiceGraph, BatchGetTraces, GetTimeSeriesServiceStatistics, PutTelemetryRecords and
   // GetSamplingTargets.
@@ -259,16 +259,15 @@ describe('data APIs named by service guides', () => {
     expectDataEvents('xray.amazonaws.com', 'xray', names, 'AWS::XRay::Trace');
   });
 
-  // Amazon SageMaker AI Developer Guide, "Log Amazon SageMaker AI API calls using AWS
-  // CloudTrail": the data APIs of AWS::SageMaker::Endpoint are InvokeEndpoint,
-  // InvokeEndpointAsync and InvokeEndpointWithResponseStream.
-  // https://docs.aws.amazon.com/sagemaker/latest/dg/logging-using-cloudtrail.html
+  // Amazon SageMaker AI Developer Guide, table "Data APIs logged to CloudTrail": the data
+  // APIs of AWS::SageMaker::Endpoint are InvokeEndpoint, InvokeEndpointAsync and
+  // InvokeEndpointWithResponseStream.
   it('marks SageMaker endpoint invocations', () => {
     const names = ['InvokeEndpoint', 'InvokeEndpointAsync', 'InvokeEndpointWithResponseStream'];
     expectDataEvents('sagemaker.amazonaws.com', 'sagemaker', names, 'AWS::SageMaker::Endpoint');
   });
 
-  // Amazon SWF Developer Guide, "Recording API calls with AWS CloudTrail": the workflow and
+  // Amazon SWF Developer Guide, data event table of its CloudTrail page: the workflow and
   // task calls on a domain are data events of AWS::SWF::Domain, and RespondDecisionTaskCompleted
   // adds one data event per decision (ScheduleActivityTask, CompleteWorkflowExecution, ...).
   // https://docs.aws.amazon.com/amazonswf/latest/developerguide/ct-logging.html
@@ -294,7 +293,7 @@ describe('data APIs named by service guides', () => {
     expect(visibilityByAction(register)).toEqual({ 'swf:RegisterDomain': 'logged' });
   });
 
-  // AWS IoT SiteWise User Guide, "Logging AWS IoT SiteWise API calls with AWS CloudTrail": the
+  // AWS IoT SiteWise User Guide, "AWS IoT SiteWise data events in CloudTrail": the
   // property value reads and writes of AWS::IoTSiteWise::Asset and TimeSeries, and
   // InvokeAssistant on AWS::SitewiseAssistant::Conversation.
   // https://docs.aws.amazon.com/iot-sitewise/latest/userguide/logging-using-cloudtrail.html
@@ -309,8 +308,7 @@ describe('data APIs named by service guides', () => {
     expectDataEvents('iotsitewise.amazonaws.com', 'iotsitewise', names, 'AWS::IoTSiteWise::Asset');
   });
 
-  // Amazon GameLift Streams Developer Guide, "Logging Amazon GameLift Streams API calls using
-  // AWS CloudTrail": stream session and stream URL calls are data events of
+  // Amazon GameLift Streams Developer Guide, data event table of its CloudTrail page: stream session and stream URL calls are data events of
   // AWS::GameLiftStreams::Application and StreamGroup.
   // https://docs.aws.amazon.com/gameliftstreams/latest/developerguide/logging-using-cloudtrail.html
   it('marks GameLift Streams session calls', () => {
@@ -319,16 +317,15 @@ describe('data APIs named by service guides', () => {
     expectDataEvents(source, 'gameliftstreams', names, 'AWS::GameLiftStreams::StreamGroup');
   });
 
-  // AWS Deadline Cloud User Guide, "Logging Deadline Cloud API calls using AWS CloudTrail":
-  // job, step, task, session and worker calls are data events of the AWS::Deadline types.
+  // AWS Deadline Cloud User Guide, data event table of its CloudTrail page: job, step, task, session and worker calls are data events of the AWS::Deadline types.
   // https://docs.aws.amazon.com/deadline-cloud/latest/userguide/logging-using-cloudtrail.html
   it('marks Deadline Cloud job calls', () => {
     const names = ['CreateJob', 'GetJob', 'ListJobs', 'UpdateTask', 'SearchWorkers', 'GetWorker'];
     expectDataEvents('deadline.amazonaws.com', 'deadline', names, 'AWS::Deadline::Job');
   });
 
-  // AWS End User Messaging Social User Guide, "Logging AWS End User Messaging Social API
-  // calls using AWS CloudTrail": the data APIs of AWS::SocialMessaging::PhoneNumberId.
+  // AWS End User Messaging Social User Guide, data event table of its CloudTrail page: the
+  // data APIs of AWS::SocialMessaging::PhoneNumberId.
   // https://docs.aws.amazon.com/social-messaging/latest/userguide/logging-using-cloudtrail.html
   it('marks WhatsApp message calls', () => {
     const names = [
@@ -341,8 +338,7 @@ describe('data APIs named by service guides', () => {
     expectDataEvents('social-messaging.amazonaws.com', 'social-messaging', names, type);
   });
 
-  // AWS Systems Manager User Guide, "Logging AWS Systems Manager API calls with AWS
-  // CloudTrail": the data API of AWS::SSM::ManagedNode is RequestManagedInstanceRoleToken,
+  // AWS Systems Manager User Guide, data event table of its CloudTrail page: the data API of AWS::SSM::ManagedNode is RequestManagedInstanceRoleToken,
   // which SSM Agent calls for the node's credentials.
   // https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-cloudtrail-logs.html
   it('marks the managed node credential request', () => {
@@ -350,7 +346,7 @@ describe('data APIs named by service guides', () => {
     expectDataEvents('ssm.amazonaws.com', 'ssm', names, 'AWS::SSM::ManagedNode');
   });
 
-  // Amazon Bedrock User Guide, "Monitor Amazon Bedrock API calls using CloudTrail": Bedrock
+  // Amazon Bedrock User Guide, "Amazon Bedrock data events in CloudTrail": Bedrock
   // logs GetAsyncInvoke as a data event, while InvokeModel and Converse stay management
   // events.
   // https://docs.aws.amazon.com/bedrock/latest/userguide/logging-using-cloudtrail.html
@@ -360,10 +356,9 @@ describe('data APIs named by service guides', () => {
     expect(awsPermissionVisibility('bedrock:ListAsyncInvokes')).toBe('logged');
   });
 
-  // Amazon Location Service Developer Guide, "Logging and monitoring with AWS CloudTrail":
+  // Amazon Location Service Developer Guide, data event table of its CloudTrail page:
   // AWS::GeoMaps::Provider, GeoPlaces::Provider and GeoRoutes::Provider cover the whole
-  // GeoMaps, GeoPlaces and GeoRoutes APIs; the page's example is a Geocode data event.
-  // https://docs.aws.amazon.com/location/latest/developerguide/logging-using-cloudtrail.html
+  // GeoMaps, GeoPlaces and GeoRoutes APIs. The page's example is a Geocode data event.
   it('marks Location Service provider APIs', () => {
     const geocode = dataEventOf(
       'geo-places.amazonaws.com',

@@ -68,8 +68,7 @@ export const AWS_DATA_EVENT_ACTIONS: readonly string[] = [
   'bedrock:InvokeFlow',
   'bedrock:ApplyGuardrail',
   'bedrock:RenderPrompt',
-  // Amazon Bedrock User Guide, "Monitor Amazon Bedrock API calls using CloudTrail":
-  // GetAsyncInvoke is a data event of AWS::Bedrock::Model, while InvokeModel, Converse and
+  // Amazon Bedrock User Guide, "Amazon Bedrock data events in CloudTrail": GetAsyncInvoke is a data event of AWS::Bedrock::Model, while InvokeModel, Converse and
   // ListAsyncInvokes are management events.
   'bedrock:GetAsyncInvoke',
   // AWS::EC2::InstanceConnectEndpoint: the tunnel an EC2 Instance Connect endpoint opens.
@@ -92,9 +91,9 @@ export const AWS_DATA_EVENT_ACTIONS: readonly string[] = [
   // AWS::KinesisFirehose::DeliveryStream: the record writes.
   'firehose:PutRecord',
   'firehose:PutRecordBatch',
-  // AWS::XRay::Trace. AWS X-Ray Developer Guide, "Logging X-Ray API calls with AWS
-  // CloudTrail": the segment and telemetry uploads, the trace and service graph reads and
-  // GetSamplingTargets.
+  // AWS::XRay::Trace. AWS X-Ray Developer Guide, data event table of its CloudTrail page
+  // (xray-api-cloudtrail.html): the segment and telemetry uploads, the trace and service
+  // graph reads and GetSamplingTargets.
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
   'xray:GetSamplingTargets',
@@ -118,8 +117,9 @@ export const AWS_DATA_EVENT_ACTIONS: readonly string[] = [
   // AWS::SSMMessages::ControlChannel: the Systems Manager agent's control channel.
   'ssmmessages:CreateControlChannel',
   'ssmmessages:OpenControlChannel',
-  // AWS::SSM::ManagedNode. AWS Systems Manager User Guide, "Logging AWS Systems Manager API
-  // calls with AWS CloudTrail": SSM Agent's request for the node's credentials.
+  // AWS::SSM::ManagedNode. AWS Systems Manager User Guide, data event table of its
+  // CloudTrail page (monitoring-cloudtrail-logs.html): SSM Agent's request for the node's
+  // credentials.
   'ssm:RequestManagedInstanceRoleToken',
   // AWS::S3Express::Object: directory bucket access goes through CreateSession.
   's3express:CreateSession',
@@ -128,9 +128,9 @@ export const AWS_DATA_EVENT_ACTIONS: readonly string[] = [
   'sagemaker:GetRecord',
   'sagemaker:DeleteRecord',
   'sagemaker:BatchGetRecord',
-  // AWS::SageMaker::Endpoint and Job. Amazon SageMaker AI Developer Guide, "Log Amazon
-  // SageMaker AI API calls using AWS CloudTrail": the endpoint invocations, and
-  // CompleteRollout, Sample and SampleWithResponseStream on jobs.
+  // AWS::SageMaker::Endpoint and Job. Amazon SageMaker AI Developer Guide, table "Data APIs
+  // logged to CloudTrail": the endpoint invocations, and CompleteRollout, Sample and
+  // SampleWithResponseStream on jobs.
   'sagemaker:InvokeEndpoint',
   'sagemaker:InvokeEndpointAsync',
   'sagemaker:InvokeEndpointWithResponseStream',
@@ -181,8 +181,8 @@ export const AWS_DATA_EVENT_ACTIONS: readonly string[] = [
   'states:SendTaskSuccess',
   'states:SendTaskFailure',
   'states:SendTaskHeartbeat',
-  // AWS::SWF::Domain. Amazon SWF Developer Guide, "Recording API calls with AWS CloudTrail":
-  // the workflow and task calls, and one data event per decision of
+  // AWS::SWF::Domain. Amazon SWF Developer Guide, data event table of its CloudTrail page
+  // (ct-logging.html): the workflow and task calls, and one data event per decision of
   // RespondDecisionTaskCompleted, which the decision's own action authorizes.
   'swf:CountClosedWorkflowExecutions',
   'swf:CountOpenWorkflowExecutions',
@@ -215,7 +215,7 @@ export const AWS_DATA_EVENT_ACTIONS: readonly string[] = [
   'swf:StartChildWorkflowExecution',
   'swf:StartTimer',
   // AWS::IoTSiteWise::Asset and TimeSeries, and AWS::SitewiseAssistant::Conversation. AWS
-  // IoT SiteWise User Guide, "Logging AWS IoT SiteWise API calls with AWS CloudTrail".
+  // IoT SiteWise User Guide, "AWS IoT SiteWise data events in CloudTrail".
   'iotsitewise:BatchPutAssetPropertyValue',
   'iotsitewise:GetAssetPropertyValue',
   'iotsitewise:GetAssetPropertyValueHistory',
@@ -225,12 +225,12 @@ export const AWS_DATA_EVENT_ACTIONS: readonly string[] = [
   'iotsitewise:BatchGetAssetPropertyValueHistory',
   'iotsitewise:BatchGetAssetPropertyAggregates',
   'iotsitewise:InvokeAssistant',
-  // AWS::GreengrassV2::ComponentVersion. AWS IoT Greengrass Developer Guide, "Logging AWS
-  // IoT Greengrass V2 API calls with AWS CloudTrail". The other data APIs it names for
+  // AWS::GreengrassV2::ComponentVersion. AWS IoT Greengrass V2 Developer Guide, data event
+  // table of its CloudTrail page (logging-using-cloudtrail.html). The other data APIs it names for
   // certificates, deployments and things have no IAM action of the same name.
   'greengrass:ResolveComponentCandidates',
   // AWS::GameLiftStreams::Application and StreamGroup. Amazon GameLift Streams Developer
-  // Guide, "Logging Amazon GameLift Streams API calls using AWS CloudTrail".
+  // Guide, data event table of its CloudTrail page (logging-using-cloudtrail.html).
   'gameliftstreams:CreateStreamSessionAdminShell',
   'gameliftstreams:CreateStreamSessionConnection',
   'gameliftstreams:CreateStreamUrl',
@@ -243,8 +243,8 @@ export const AWS_DATA_EVENT_ACTIONS: readonly string[] = [
   'gameliftstreams:RevokeStreamUrl',
   'gameliftstreams:StartStreamSession',
   'gameliftstreams:TerminateStreamSession',
-  // AWS::Deadline::Fleet, Queue, Worker and Job. AWS Deadline Cloud User Guide, "Logging
-  // Deadline Cloud API calls using AWS CloudTrail".
+  // AWS::Deadline::Fleet, Queue, Worker and Job. AWS Deadline Cloud User Guide, data event
+  // table of its CloudTrail page (logging-using-cloudtrail.html).
   'deadline:SearchWorkers',
   'deadline:SearchJobs',
   'deadline:GetWorker',
@@ -273,8 +273,8 @@ export const AWS_DATA_EVENT_ACTIONS: readonly string[] = [
   'deadline:ListStepDependencies',
   'deadline:SearchTasks',
   'deadline:SearchSteps',
-  // AWS::SocialMessaging::PhoneNumberId. AWS End User Messaging Social User Guide, "Logging
-  // AWS End User Messaging Social API calls using AWS CloudTrail".
+  // AWS::SocialMessaging::PhoneNumberId. AWS End User Messaging Social User Guide, data
+  // event table of its CloudTrail page (logging-using-cloudtrail.html).
   'social-messaging:SendWhatsAppMessage',
   'social-messaging:PostWhatsAppMessageMedia',
   'social-messaging:GetWhatsAppMessageMedia',
@@ -283,9 +283,9 @@ export const AWS_DATA_EVENT_ACTIONS: readonly string[] = [
 
 /**
  * Services whose every action is a data event: S3 Object Lambda access points, and the
- * Amazon Location Service Maps, Places and Routes APIs (AWS::GeoMaps::Provider,
- * GeoPlaces::Provider and GeoRoutes::Provider; Amazon Location Service Developer Guide,
- * "Logging and monitoring with AWS CloudTrail").
+ * Amazon Location Service Maps, Places and Routes APIs. The Amazon Location Service
+ * Developer Guide's data event table gives the whole GeoMaps, GeoPlaces and GeoRoutes API
+ * as the data APIs of AWS::GeoMaps::Provider, GeoPlaces::Provider and GeoRoutes::Provider.
  */
 export const AWS_DATA_EVENT_SERVICES: readonly string[] = [
   's3-object-lambda',
