@@ -308,8 +308,9 @@ describe('data APIs named by service guides', () => {
     expectDataEvents('iotsitewise.amazonaws.com', 'iotsitewise', names, 'AWS::IoTSiteWise::Asset');
   });
 
-  // Amazon GameLift Streams Developer Guide, data event table of its CloudTrail page: stream session and stream URL calls are data events of
-  // AWS::GameLiftStreams::Application and StreamGroup.
+  // Amazon GameLift Streams Developer Guide, data event table of its CloudTrail page: stream
+  // session and stream URL calls are data events of AWS::GameLiftStreams::Application and
+  // StreamGroup.
   // https://docs.aws.amazon.com/gameliftstreams/latest/developerguide/logging-using-cloudtrail.html
   it('marks GameLift Streams session calls', () => {
     const names = ['StartStreamSession', 'GetStreamSession', 'CreateStreamUrl', 'ListStreamUrls'];
@@ -317,7 +318,8 @@ describe('data APIs named by service guides', () => {
     expectDataEvents(source, 'gameliftstreams', names, 'AWS::GameLiftStreams::StreamGroup');
   });
 
-  // AWS Deadline Cloud User Guide, data event table of its CloudTrail page: job, step, task, session and worker calls are data events of the AWS::Deadline types.
+  // AWS Deadline Cloud User Guide, data event table of its CloudTrail page: job, step, task,
+  // session and worker calls are data events of the AWS::Deadline types.
   // https://docs.aws.amazon.com/deadline-cloud/latest/userguide/logging-using-cloudtrail.html
   it('marks Deadline Cloud job calls', () => {
     const names = ['CreateJob', 'GetJob', 'ListJobs', 'UpdateTask', 'SearchWorkers', 'GetWorker'];
@@ -338,8 +340,9 @@ describe('data APIs named by service guides', () => {
     expectDataEvents('social-messaging.amazonaws.com', 'social-messaging', names, type);
   });
 
-  // AWS Systems Manager User Guide, data event table of its CloudTrail page: the data API of AWS::SSM::ManagedNode is RequestManagedInstanceRoleToken,
-  // which SSM Agent calls for the node's credentials.
+  // AWS Systems Manager User Guide, data event table of its CloudTrail page: the data API of
+  // AWS::SSM::ManagedNode is RequestManagedInstanceRoleToken, which SSM Agent calls for the
+  // node's credentials.
   // https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-cloudtrail-logs.html
   it('marks the managed node credential request', () => {
     const names = ['RequestManagedInstanceRoleToken'];

@@ -68,8 +68,9 @@ export const AWS_DATA_EVENT_ACTIONS: readonly string[] = [
   'bedrock:InvokeFlow',
   'bedrock:ApplyGuardrail',
   'bedrock:RenderPrompt',
-  // Amazon Bedrock User Guide, "Amazon Bedrock data events in CloudTrail": GetAsyncInvoke is a data event of AWS::Bedrock::Model, while InvokeModel, Converse and
-  // ListAsyncInvokes are management events.
+  // Amazon Bedrock User Guide, "Amazon Bedrock data events in CloudTrail": GetAsyncInvoke is
+  // a data event of AWS::Bedrock::Model, while InvokeModel, Converse and ListAsyncInvokes
+  // are management events.
   'bedrock:GetAsyncInvoke',
   // AWS::EC2::InstanceConnectEndpoint: the tunnel an EC2 Instance Connect endpoint opens.
   'ec2-instance-connect:OpenTunnel',
@@ -226,8 +227,8 @@ export const AWS_DATA_EVENT_ACTIONS: readonly string[] = [
   'iotsitewise:BatchGetAssetPropertyAggregates',
   'iotsitewise:InvokeAssistant',
   // AWS::GreengrassV2::ComponentVersion. AWS IoT Greengrass V2 Developer Guide, data event
-  // table of its CloudTrail page (logging-using-cloudtrail.html). The other data APIs it names for
-  // certificates, deployments and things have no IAM action of the same name.
+  // table of its CloudTrail page (logging-using-cloudtrail.html). The other data APIs it
+  // names for certificates, deployments and things have no IAM action of the same name.
   'greengrass:ResolveComponentCandidates',
   // AWS::GameLiftStreams::Application and StreamGroup. Amazon GameLift Streams Developer
   // Guide, data event table of its CloudTrail page (logging-using-cloudtrail.html).
