@@ -42,8 +42,8 @@ export function stripVersionSuffix(eventName: string): string {
 // Amazon API Gateway Developer Guide, "Control access for managing an API": the management
 // API is authorized by HTTP method (`apigateway:GET`, `apigateway:POST`, ...). The
 // operation's leading verb gives the method of its REST route. The mapping applies this rule
-// only to calls the catalog has no action of the same name for, and overrides the imports,
-// exports and resets whose route uses another method.
+// only to calls the catalog has no action of the same name for. `action-overrides.ts` maps
+// the imports whose route uses PUT, and the exports and resets whose verb this table lacks.
 // NOTE: TagResource is PUT in the REST API (`PUT /tags/resource_arn`) but POST in the V2 API
 // (`POST /v2/tags/resource-arn`). Both log the same event name, so a V2 tagging call is
 // reported as `apigateway:PUT`.
