@@ -20,7 +20,12 @@ export {
 } from './internal/routing.js';
 export type { RouteRule } from './internal/routing.js';
 export {
-  OCSF_ACTIVITY_CREATE,
+  OCSF_FINDING_ACTIVITIES,
+  OCSF_FINDING_STATUS_NEW,
+  findingActivityOf,
+} from './internal/ocsf/activity.js';
+export type { OcsfFindingActivity } from './internal/ocsf/activity.js';
+export {
   OCSF_CATEGORY_UID,
   OCSF_CLASS_UID,
   OCSF_SEVERITY_IDS,

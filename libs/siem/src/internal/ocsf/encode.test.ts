@@ -9,9 +9,6 @@ describe('encodeOcsfFinding', () => {
     const finding = encodeOcsfFinding(makeAlert(), product);
     expect(finding.class_uid).toBe(2004);
     expect(finding.category_uid).toBe(2);
-    expect(finding.activity_id).toBe(1);
-    // type_uid is class_uid × 100 + activity_id.
-    expect(finding.type_uid).toBe(200401);
   });
 
   it('maps severities to severity_id', () => {
@@ -23,7 +20,7 @@ describe('encodeOcsfFinding', () => {
   });
 
   it('fills finding_info from the alert', () => {
-    const finding = encodeOcsfFinding(makeAlert(), product);
+    const finding = encodeOcsfFinding(makeAlert({ event_count: 1 }), product);
     expect(finding.finding_info).toEqual({
       uid: '0123456789abcdef0123456789abcdef',
       title: 'alice stopped CloudTrail logging',
@@ -86,5 +83,54 @@ describe('encodeOcsfFinding', () => {
     expect(finding.actor).toEqual({
       user: { uid: 'arn:aws:iam::111122223333:user/alice', type_id: 3, type: 'System' },
     });
+  });
+});
+
+// Expected ids: OCSF 1.3.0 Finding class (events/findings/finding.json in ocsf/ocsf-schema,
+// shown for Detection Finding at schema.ocsf.io/1.3.0/classes/detection_finding):
+// activity_id 1 Create "a finding was created", 2 Update "a finding was updated",
+// 3 Close; status_id 1 New "the Finding is new and yet to be reviewed". The base event
+// defines type_uid as class_uid × 100 + activity_id and type_name as
+// "<class name>: <activity name>".
+describe('encodeOcsfFinding lifecycle', () => {
+  it('creates a finding from one event', () => {
+    const finding = encodeOcsfFinding(makeAlert({ event_count: 1 }), product);
+    expect(finding.activity_id).toBe(1);
+    expect(finding.activity_name).toBe('Create');
+    expect(finding.type_uid).toBe(200401);
+    expect(finding.type_name).toBe('Detection Finding: Create');
+    expect(finding.status_id).toBe(1);
+    expect(finding.status).toBe('New');
+  });
+
+  it('updates a finding with more events', () => {
+    // The detector emits the same alert_id again with a higher event_count while its
+    // window is open, so a version with 2 events adds evidence to an existing finding.
+    const finding = encodeOcsfFinding(makeAlert({ event_count: 2 }), product);
+    expect(finding.activity_id).toBe(2);
+    expect(finding.activity_name).toBe('Update');
+    expect(finding.type_uid).toBe(200402);
+    expect(finding.type_name).toBe('Detection Finding: Update');
+    expect(finding.status_id).toBe(1);
+    expect(finding.status).toBe('New');
+  });
+
+  it('dates an update as modified', () => {
+    // finding_info.created_time is when the finding was created; an update version only
+    // knows when it was itself produced, which is finding_info.modified_time.
+    const info = encodeOcsfFinding(makeAlert({ event_count: 5 }), product).finding_info as Record<
+      string,
+      unknown
+    >;
+    expect(info.modified_time).toBe(Date.UTC(2026, 0, 2, 3, 15));
+    expect(info).not.toHaveProperty('created_time');
+  });
+
+  it('keeps the finding uid across versions', () => {
+    const first = encodeOcsfFinding(makeAlert({ event_count: 1 }), product);
+    const later = encodeOcsfFinding(makeAlert({ event_count: 7 }), product);
+    expect((later.finding_info as Record<string, unknown>).uid).toBe(
+      (first.finding_info as Record<string, unknown>).uid,
+    );
   });
 });

@@ -1,5 +1,6 @@
 import type { Alert } from '@ciem/events';
 import { idempotencyKeyOf } from '../idempotency.js';
+import { OCSF_FINDING_STATUS_NEW, findingActivityOf } from './activity.js';
 
 /**
  * Version of the OCSF schema the findings target: Detection Finding (uid 2004) in the
@@ -8,8 +9,7 @@ import { idempotencyKeyOf } from '../idempotency.js';
 export const OCSF_VERSION = '1.3.0';
 export const OCSF_CLASS_UID = 2004;
 export const OCSF_CATEGORY_UID = 2;
-/** `activity_id` 1 is Create: the finding was created (or updated with a new version). */
-export const OCSF_ACTIVITY_CREATE = 1;
+const OCSF_CLASS_NAME = 'Detection Finding';
 
 /** OCSF `severity_id` per alert severity: 1 Informational, 2 Low, 3 Medium, 4 High, 5 Critical. */
 export const OCSF_SEVERITY_IDS: Readonly<Record<string, number>> = Object.freeze({
@@ -67,9 +67,18 @@ function attacksOf(techniques: readonly string[]): Array<Record<string, unknown>
 /**
  * Maps an alert to an OCSF Detection Finding. `finding_info.uid` is the `alert_id` (the same
  * finding across updates) and `metadata.uid` the idempotency key of this version.
+ * `activity_id` is Create for an alert's first version and Update for later ones (see
+ * `findingActivityOf`), and `type_uid` is class_uid × 100 + activity_id. `time` is the
+ * alert's `created_at`, when the detector produced this version. It is
+ * `finding_info.created_time` for a Create and `finding_info.modified_time` for an Update.
  * `unmapped` keeps the detector's `details` and the ids OCSF has no field for.
  */
 export function encodeOcsfFinding(alert: Alert, product: OcsfProduct): OcsfDetectionFinding {
+  const activity = findingActivityOf(alert);
+  const versionTime =
+    activity.name === 'Create'
+      ? { created_time: alert.created_at }
+      : { modified_time: alert.created_at };
   const severityId = OCSF_SEVERITY_IDS[alert.severity] ?? 0;
   const userType = userTypeIds[alert.principal_type] ?? { id: 99, name: alert.principal_type };
   const evidences: Array<Record<string, unknown>> = [];
@@ -80,17 +89,19 @@ export function encodeOcsfFinding(alert: Alert, product: OcsfProduct): OcsfDetec
 
   return {
     class_uid: OCSF_CLASS_UID,
-    class_name: 'Detection Finding',
+    class_name: OCSF_CLASS_NAME,
     category_uid: OCSF_CATEGORY_UID,
     category_name: 'Findings',
-    activity_id: OCSF_ACTIVITY_CREATE,
-    activity_name: 'Create',
-    type_uid: OCSF_CLASS_UID * 100 + OCSF_ACTIVITY_CREATE,
-    type_name: 'Detection Finding: Create',
+    activity_id: activity.id,
+    activity_name: activity.name,
+    type_uid: OCSF_CLASS_UID * 100 + activity.id,
+    type_name: `${OCSF_CLASS_NAME}: ${activity.name}`,
     severity_id: severityId,
     severity: ocsfSeverityNames[severityId],
-    status_id: 1,
-    status: 'New',
+    // NOTE: every version is New, because acknowledgements stay in the API's ClickHouse
+    // tables and the forwarder never learns an alert's triage state.
+    status_id: OCSF_FINDING_STATUS_NEW.id,
+    status: OCSF_FINDING_STATUS_NEW.name,
     time: alert.created_at,
     count: alert.event_count,
     message: alert.title,
@@ -101,7 +112,7 @@ export function encodeOcsfFinding(alert: Alert, product: OcsfProduct): OcsfDetec
       types: [alert.rule_name],
       first_seen_time: alert.first_seen,
       last_seen_time: alert.last_seen,
-      created_time: alert.created_at,
+      ...versionTime,
       analytic: { name: alert.rule_name, uid: alert.rule_id, type_id: 1, type: 'Rule' },
     },
     attacks: attacksOf(alert.mitre_techniques),
