@@ -16,9 +16,21 @@ describe('encodeHecEvents', () => {
     expect(events[0]).not.toHaveProperty('index');
   });
 
-  it('writes time in epoch seconds', () => {
+  it('writes created_at as time', () => {
+    // Splunk "Format events for HTTP Event Collector": `time` is the event time in epoch
+    // seconds, `<sec>.<ms>`. The event is this alert version, which the detector produced
+    // at created_at (2026-01-02T03:15:00.000Z), the time syslog TIMESTAMP and OCSF `time`
+    // carry too. last_seen (03:14:05.006) is the latest matching cloud event, not the alert.
     const [event] = splitConcatenatedJson(encodeHecEvents([makeAlert()], metadata, product));
-    expect(event?.time).toBe(Date.UTC(2026, 0, 2, 3, 14, 5, 6) / 1000);
+    expect(event?.time).toBe(1767323700);
+  });
+
+  it('keeps milliseconds in time', () => {
+    const createdAt = Date.UTC(2026, 0, 2, 3, 15, 0, 250);
+    const [event] = splitConcatenatedJson(
+      encodeHecEvents([makeAlert({ created_at: createdAt })], metadata, product),
+    );
+    expect(event?.time).toBe(1767323700.25);
   });
 
   it('carries the idempotency key', () => {

@@ -5,8 +5,10 @@ import type { HecSinkConfig } from './config.js';
 
 /**
  * Encodes alerts as one HEC request body: JSON event objects concatenated without a
- * separator, as `/services/collector/event` accepts them. `time` is the alert's `last_seen`
- * in epoch seconds with milliseconds.
+ * separator, as `/services/collector/event` accepts them. `time`, which Splunk indexes as
+ * the event's `_time`, is the alert's `created_at` in epoch seconds with milliseconds: the
+ * event is this alert version, produced then, as in syslog TIMESTAMP and OCSF `time`. The
+ * cloud activity's span stays in the payload (`first_seen` and `last_seen`).
  */
 export function encodeHecEvents(
   alerts: readonly Alert[],
@@ -16,7 +18,7 @@ export function encodeHecEvents(
   return alerts
     .map((alert) =>
       JSON.stringify({
-        time: alert.last_seen / 1000,
+        time: alert.created_at / 1000,
         host: config.host,
         source: config.source,
         sourcetype: config.sourcetype,
