@@ -1,6 +1,8 @@
 import net from 'node:net';
 import type { Alert } from '@ciem/events';
 import { idempotencyKeyOf } from '../idempotency.js';
+import { CEF_HEADER_MAX_LENGTHS, limitCefExtension, limitCefValue } from './cef-limits.js';
+import type { CefHeaderField } from './cef-limits.js';
 
 /** CEF severity 0–10 per alert severity, where 0–3 is Low, 4–6 Medium, 7–8 High and 9–10 Very-High. */
 export const CEF_SEVERITIES: Readonly<Record<string, number>> = Object.freeze({
@@ -41,23 +43,32 @@ export interface CefDevice {
   version: string;
 }
 
+/** Cuts a header value to the field's maximum length, then escapes it. */
+function headerValue(field: CefHeaderField, value: string): string {
+  return escapeCefHeader(limitCefValue(value, CEF_HEADER_MAX_LENGTHS[field]));
+}
+
 /**
  * Encodes an alert as one CEF line:
  * `CEF:0|Vendor|Product|Version|rule_id|title|severity|key=value ...`. Extension keys are
  * CEF dictionary names (rt, start, end, cnt, suid, suser, src, msg, externalId, cat) and
- * labelled custom strings cs1–cs6 for the fields CEF has no key for.
+ * labelled custom strings cs1–cs6 for the fields CEF has no key for. A header field or
+ * extension value longer than the maximum length the CEF standard gives it (see
+ * `cef-limits.ts`) is cut before it is escaped and ends with `...`.
  */
 export function encodeCef(alert: Alert, device: CefDevice): string {
   const header = [
     'CEF:0',
-    escapeCefHeader(device.vendor),
-    escapeCefHeader(device.product),
-    escapeCefHeader(device.version),
-    escapeCefHeader(alert.rule_id),
-    escapeCefHeader(alert.title),
+    headerValue('deviceVendor', device.vendor),
+    headerValue('deviceProduct', device.product),
+    headerValue('deviceVersion', device.version),
+    headerValue('deviceEventClassId', alert.rule_id),
+    headerValue('name', alert.title),
     String(CEF_SEVERITIES[alert.severity] ?? 5),
   ];
   const extension: Array<[string, string]> = [
+    // NOTE: CEF allows 40 characters in externalId, so a key whose count has eight digits
+    // or more is cut, and two such versions of one alert share an externalId.
     ['externalId', idempotencyKeyOf(alert)],
     ['rt', String(alert.created_at)],
     ['start', String(alert.first_seen)],
@@ -86,6 +97,8 @@ export function encodeCef(alert: Alert, device: CefDevice): string {
     ['cs6Label', 'severity'],
     ['cs6', alert.severity],
   );
-  const pairs = extension.map(([key, value]) => `${key}=${escapeCefExtension(value)}`);
+  const pairs = extension.map(
+    ([key, value]) => `${key}=${escapeCefExtension(limitCefExtension(key, value))}`,
+  );
   return `${header.join('|')}|${pairs.join(' ')}`;
 }

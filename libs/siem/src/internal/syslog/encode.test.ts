@@ -139,7 +139,9 @@ describe('encodeSyslogMessage size limit', () => {
   });
 
   it('cuts a long description to fit', () => {
-    const description = `start ${'a=b\\c|d]e"\n'.repeat(5_000)}`;
+    // `=`, `\` and the line break of the repeated part take two characters once escaped, so
+    // even the 1023 characters CEF allows in msg do not fit in 2048 octets with the rest.
+    const description = `start ${'=\\\n|]"'.repeat(5_000)}`;
     const message = encodeSyslogMessage(makeAlert({ description }), limited);
     expect(Buffer.byteLength(message, 'utf8')).toBeLessThanOrEqual(2048);
     const parsed = parseSyslogMessage(message);
@@ -151,7 +153,8 @@ describe('encodeSyslogMessage size limit', () => {
     const msg = cef.extension.get('msg')!;
     expect(msg.endsWith('...')).toBe(true);
     expect(description.startsWith(msg.slice(0, -3))).toBe(true);
-    expect(msg.length).toBeGreaterThan(1000);
+    expect(msg.length).toBeGreaterThan(500);
+    expect(msg.length).toBeLessThan(1023);
     // The fields after msg are still there.
     expect(cef.extension.get('cs6')).toBe('high');
   });

@@ -19,7 +19,7 @@ const TRUNCATABLE_FIELDS = [
  * Returns the first `length` UTF-16 code units of `value` followed by the marker, one unit
  * shorter when the cut would split a surrogate pair.
  */
-function cutText(value: string, length: number): string {
+export function cutText(value: string, length: number): string {
   let end = length;
   const last = value.charCodeAt(end - 1);
   if (end > 0 && last >= 0xd800 && last <= 0xdbff) end -= 1;
