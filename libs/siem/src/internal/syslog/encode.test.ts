@@ -60,6 +60,34 @@ describe('encodeSyslogMessage header', () => {
   });
 });
 
+describe('encodeSyslogMessage body encoding', () => {
+  // RFC 5424 section 6.4: MSG is MSG-ANY (octets not starting with a BOM) or MSG-UTF8 (the
+  // BOM EF BB BF, then UTF-8). The ArcSight CEF standard ("Header Information", "Character
+  // Encoding") puts "CEF:Version|" right after the syslog prefix and has the whole message
+  // UTF-8 encoded, so a CEF body is sent as MSG-ANY: UTF-8 text without a BOM.
+  const alert = makeAlert({
+    principal_name: 'zoë',
+    title: 'zoë stopped CloudTrail logging',
+    description: 'StopLogging was called on trail ログ.',
+  });
+
+  it('starts the CEF body without BOM', () => {
+    const octets = Buffer.from(encodeSyslogMessage(alert, config), 'utf8');
+    const structuredDataEnd = octets.indexOf('"] ') + 3;
+    expect(octets.subarray(structuredDataEnd, structuredDataEnd + 4).toString('ascii')).toBe(
+      'CEF:',
+    );
+    expect(octets.includes(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(false);
+  });
+
+  it('writes non-ASCII text as UTF-8', () => {
+    const octets = Buffer.from(encodeSyslogMessage(alert, config), 'utf8');
+    // "ë" is C3 AB and "ロ" is E3 83 AD in UTF-8 (RFC 3629).
+    expect(octets.includes(Buffer.from([0x7a, 0x6f, 0xc3, 0xab]))).toBe(true);
+    expect(octets.includes(Buffer.from([0xe3, 0x83, 0xad]))).toBe(true);
+  });
+});
+
 describe('headerField', () => {
   it('returns nil for empty values', () => {
     expect(headerField('', 48)).toBe('-');
@@ -157,6 +185,14 @@ describe('encodeSyslogMessage size limit', () => {
     expect(msg.length).toBeLessThan(1023);
     // The fields after msg are still there.
     expect(cef.extension.get('cs6')).toBe('high');
+  });
+
+  it('fills the limit with multibyte text', () => {
+    // "ロ" takes three octets, so the longest prefix that fits leaves at most two unused.
+    const message = encodeSyslogMessage(makeAlert({ description: 'ロ'.repeat(2_000) }), limited);
+    expect(Buffer.byteLength(message, 'utf8')).toBeLessThanOrEqual(2048);
+    expect(Buffer.byteLength(message, 'utf8')).toBeGreaterThanOrEqual(2046);
+    expect(message).not.toContain('\uFFFD');
   });
 
   it('keeps surrogate pairs whole', () => {

@@ -72,8 +72,11 @@ function renderSyslogMessage(alert: Alert, config: SyslogEncoding, truncated: bo
 /**
  * Encodes an alert as one RFC 5424 message:
  * `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [ciem@32473 alertId=".." ..] CEF:0|...`.
- * TIMESTAMP is the alert's `created_at` in UTC with milliseconds. The message has no BOM,
- * because CEF parsers read the body from its first character.
+ * TIMESTAMP is the alert's `created_at` in UTC with milliseconds. The CEF body is UTF-8
+ * without a BOM. RFC 5424 section 6.4 would mark UTF-8 with a leading BOM (MSG-UTF8), but
+ * the ArcSight CEF standard puts `CEF:Version|` right after the syslog prefix, and CEF
+ * parsers read the body from its first character. The body is therefore MSG-ANY, which the
+ * RFC allows, and its UTF-8 encoding is the one the CEF standard requires.
  *
  * A message is at most `maxMessageBytes` octets, because a receiver may cut a longer one
  * anywhere, even inside an escape sequence. A longer alert has its description, then its
