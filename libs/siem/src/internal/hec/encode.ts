@@ -6,9 +6,10 @@ import type { HecSinkConfig } from './config.js';
 /**
  * Encodes alerts as one HEC request body: JSON event objects concatenated without a
  * separator, as `/services/collector/event` accepts them. `time`, which Splunk indexes as
- * the event's `_time`, is the alert's `created_at` in epoch seconds with milliseconds: the
- * event is this alert version, produced then, as in syslog TIMESTAMP and OCSF `time`. The
- * cloud activity's span stays in the payload (`first_seen` and `last_seen`).
+ * the event's `_time`, is the alert's `created_at` in epoch seconds with milliseconds,
+ * because the event is the alert version the detector produced then. Syslog TIMESTAMP and
+ * OCSF `time` carry the same time. The span of the cloud activity stays in the payload
+ * (`first_seen` and `last_seen`).
  */
 export function encodeHecEvents(
   alerts: readonly Alert[],

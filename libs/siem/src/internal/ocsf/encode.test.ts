@@ -86,12 +86,11 @@ describe('encodeOcsfFinding', () => {
   });
 });
 
-// Expected ids: OCSF 1.3.0 Finding class (events/findings/finding.json in ocsf/ocsf-schema,
-// shown for Detection Finding at schema.ocsf.io/1.3.0/classes/detection_finding):
-// activity_id 1 Create "a finding was created", 2 Update "a finding was updated",
-// 3 Close; status_id 1 New "the Finding is new and yet to be reviewed". The base event
-// defines type_uid as class_uid × 100 + activity_id and type_name as
-// "<class name>: <activity name>".
+// The expected ids come from the OCSF Finding class (events/findings/finding.json in
+// ocsf/ocsf-schema, which Detection Finding 1.3.0 extends). Its activity_id values are
+// 1 Create "a finding was created", 2 Update "a finding was updated" and 3 Close, and
+// status_id 1 is New, "the Finding is new and yet to be reviewed". The base event defines
+// type_uid as class_uid × 100 + activity_id and type_name as "<class name>: <activity name>".
 describe('encodeOcsfFinding lifecycle', () => {
   it('creates a finding from one event', () => {
     const finding = encodeOcsfFinding(makeAlert({ event_count: 1 }), product);
@@ -116,8 +115,8 @@ describe('encodeOcsfFinding lifecycle', () => {
   });
 
   it('dates an update as modified', () => {
-    // finding_info.created_time is when the finding was created; an update version only
-    // knows when it was itself produced, which is finding_info.modified_time.
+    // finding_info.created_time is when the finding was created. An update version carries
+    // only the time it was itself produced, which is finding_info.modified_time.
     const info = encodeOcsfFinding(makeAlert({ event_count: 5 }), product).finding_info as Record<
       string,
       unknown

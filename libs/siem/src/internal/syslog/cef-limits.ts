@@ -46,9 +46,8 @@ export const CEF_EXTENSION_MAX_LENGTHS: Readonly<Record<string, number>> = Objec
  * surrogate pair is kept whole or dropped whole.
  *
  * NOTE: the standard does not name the unit of its lengths. They are counted here in UTF-16
- * code units (JavaScript and Java string length), which is never less than the count of
- * characters, but a receiver that stores UTF-8 bytes in a column of that size may still cut
- * a value with multi-byte characters.
+ * code units (the string length of JavaScript and Java), never fewer than the characters. A
+ * receiver that stores UTF-8 bytes in a column of that size may still cut multibyte text.
  */
 export function limitCefValue(value: string, maxLength: number): string {
   if (value.length <= maxLength) return value;
