@@ -16,9 +16,21 @@ export const CEF_HEADER_MAX_LENGTHS = Object.freeze({
 export type CefHeaderField = keyof typeof CEF_HEADER_MAX_LENGTHS;
 
 /**
+ * Extension keys the encoder writes whose dictionary entry gives a type instead of a length:
+ * timestamps, the event count (Integer) and IPv4 and IPv6 addresses.
+ */
+export const CEF_TYPED_EXTENSION_KEYS: readonly string[] = Object.freeze([
+  'rt',
+  'start',
+  'end',
+  'cnt',
+  'src',
+  'c6a2',
+]);
+
+/**
  * Maximum lengths of the string keys the encoder writes, from the Extension Dictionary of
- * the same standard. Timestamps (`rt`, `start`, `end`), the count (`cnt`) and the addresses
- * (`src`, `c6a2`) have a type instead of a length, so they are not listed.
+ * the same standard. The keys in `CEF_TYPED_EXTENSION_KEYS` are not listed.
  */
 export const CEF_EXTENSION_MAX_LENGTHS: Readonly<Record<string, number>> = Object.freeze({
   externalId: 40,

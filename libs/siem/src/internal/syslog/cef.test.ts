@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeAlert } from '../../testing/alerts.js';
+import { CEF_EXTENSION_MAX_LENGTHS, CEF_TYPED_EXTENSION_KEYS } from './cef-limits.js';
 import { encodeCef, escapeCefExtension, escapeCefHeader } from './cef.js';
 
 const device = { vendor: 'CIEM', product: 'CIEM Platform', version: '0.1.0' };
@@ -179,6 +180,23 @@ describe('encodeCef length limits', () => {
   it('cuts header escapes whole', () => {
     const line = encodeCef(makeAlert({ title: '|'.repeat(600) }), device);
     expect(line).toContain(`|${'\\|'.repeat(509)}...|8|`);
+  });
+
+  it('lists a limit for every key', () => {
+    // A key added to the encoder needs its dictionary length, or a place among the typed keys.
+    for (const source of ['203.0.113.7', '2001:db8::1']) {
+      const line = encodeCef(makeAlert({ source_ips: [source] }), device);
+      const extension = line
+        .split(/(?<!\\)\|/)
+        .slice(7)
+        .join('|');
+      const keys = [...extension.matchAll(/(?:^| )([A-Za-z0-9]+)=/g)].map((match) => match[1]!);
+      expect(keys.length).toBeGreaterThan(20);
+      for (const key of keys) {
+        const known = key in CEF_EXTENSION_MAX_LENGTHS || CEF_TYPED_EXTENSION_KEYS.includes(key);
+        expect(known, key).toBe(true);
+      }
+    }
   });
 
   it('keeps surrogate pairs whole', () => {
