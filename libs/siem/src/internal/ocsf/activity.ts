@@ -15,8 +15,8 @@ export type OcsfFindingActivity =
   (typeof OCSF_FINDING_ACTIVITIES)[keyof typeof OCSF_FINDING_ACTIVITIES];
 
 /**
- * Finding `status_id` 1 (New): "the Finding is new and yet to be reviewed". OCSF 1.3.0 also
- * has 2 In Progress, 3 Suppressed and 4 Resolved for the triage state.
+ * Finding `status_id` 1 (New): "the Finding is new and yet to be reviewed". The Finding class
+ * also defines 2 In Progress, 3 Suppressed and 4 Resolved for the triage state.
  */
 export const OCSF_FINDING_STATUS_NEW = Object.freeze({ id: 1, name: 'New' } as const);
 

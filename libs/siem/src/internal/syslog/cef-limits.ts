@@ -53,9 +53,9 @@ export const CEF_EXTENSION_MAX_LENGTHS: Readonly<Record<string, number>> = Objec
 });
 
 /**
- * Returns `value` cut to at most `maxLength` characters, ending with `...` when cut. The
- * value must not be escaped yet, so that the cut never splits an escape sequence, and a
- * surrogate pair is kept whole or dropped whole.
+ * Returns `value` cut to at most `maxLength` UTF-16 code units, ending with `...` when
+ * cut. The value must not be escaped yet, so that the cut never splits an escape sequence,
+ * and a surrogate pair is kept whole or dropped whole.
  *
  * NOTE: the standard does not name the unit of its lengths. They are counted here in UTF-16
  * code units (the string length of JavaScript and Java), never fewer than the characters. A
@@ -66,7 +66,7 @@ export function limitCefValue(value: string, maxLength: number): string {
   return cutText(value, maxLength - TRUNCATION_MARKER.length);
 }
 
-/** Returns an extension value cut to its key's maximum length; unlisted keys stay whole. */
+/** Returns an extension value cut to its key's maximum length. Unlisted keys stay whole. */
 export function limitCefExtension(key: string, value: string): string {
   const maxLength = CEF_EXTENSION_MAX_LENGTHS[key];
   return maxLength === undefined ? value : limitCefValue(value, maxLength);
