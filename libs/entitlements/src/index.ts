@@ -127,6 +127,7 @@ export type {
   GcpPolicy,
   GcpRoleDefinition,
 } from './internal/gcp/gcp-export.js';
+export type { GcpCustomRolesSupportLevel } from './internal/gcp/gcp-permissions.js';
 export { parseGcpMember } from './internal/gcp/gcp-members.js';
 export type { GcpMember } from './internal/gcp/gcp-members.js';
 export {

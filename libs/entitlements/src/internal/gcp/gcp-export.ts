@@ -1,6 +1,12 @@
 import type { ExportDocument, ExportProblem } from '../snapshot/export-documents.js';
 import { ExportProblemCode, recordPosition } from '../snapshot/export-documents.js';
 import { parseGcpMember } from './gcp-members.js';
+import type { GcpCustomRolesSupportLevel } from './gcp-permissions.js';
+import {
+  isGcpPermissionRecord,
+  isGcpPermissionsResponse,
+  supportLevelOf,
+} from './gcp-permissions.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -58,6 +64,11 @@ export interface GcpExport {
   readonly projectNumbers: Map<string, string>;
   /** Group member id (`group:x@example.com`) to its direct members' ids. */
   readonly groupMembers: Map<string, Set<string>>;
+  /**
+   * Permission name to its custom role support level, from `queryTestablePermissions`
+   * records; empty when the export has none.
+   */
+  readonly permissionSupport: Map<string, GcpCustomRolesSupportLevel>;
   readonly problems: ExportProblem[];
 }
 
@@ -84,6 +95,7 @@ export function emptyGcpExport(): GcpExport {
     parents: new Map(),
     projectNumbers: new Map(),
     groupMembers: new Map(),
+    permissionSupport: new Map(),
     problems: [],
   };
 }
@@ -99,6 +111,9 @@ export function emptyGcpExport(): GcpExport {
  * - role definitions (`gcloud iam roles describe` / `list` output) and Cloud Asset
  *   Inventory `iam.googleapis.com/Role` resource assets;
  * - Cloud Asset Inventory resource assets, for `resource.parent` and project numbers;
+ * - IAM `Permission` records with their `customRolesSupportLevel`, as
+ *   `permissions.queryTestablePermissions` responses or `gcloud iam list-testable-permissions`
+ *   output;
  * - group members as `{ "group:g@example.com": ["user:a@example.com", ...] }` or
  *   `{ "group": "g@example.com", "members": [...] }`.
  */
@@ -151,6 +166,21 @@ function readRecord(
   }
   if (typeof record.name === 'string' && Array.isArray(record.includedPermissions)) {
     addRole(record, into);
+    return;
+  }
+  if (isGcpPermissionsResponse(record)) {
+    record.permissions.forEach((permission, permissionIndex) =>
+      addPermissionSupport(
+        document,
+        `${position}.permissions[${permissionIndex}]`,
+        permission,
+        into,
+      ),
+    );
+    return;
+  }
+  if (isGcpPermissionRecord(record)) {
+    addPermissionSupport(document, position, record, into);
     return;
   }
   const resource = record.resource;
@@ -252,6 +282,27 @@ function addRole(record: JsonObject, into: GcpExport): void {
       (permission): permission is string => typeof permission === 'string',
     ),
   });
+}
+
+function addPermissionSupport(
+  document: ExportDocument,
+  position: string,
+  permission: unknown,
+  into: GcpExport,
+): void {
+  if (!isObject(permission) || typeof permission.name !== 'string') return;
+  const level = supportLevelOf(permission);
+  if (level === undefined) {
+    into.problems.push({
+      code: ExportProblemCode.invalidRecord,
+      source: document.source,
+      record: position,
+      field: 'customRolesSupportLevel',
+      message: `${document.source} ${position} permission ${permission.name} has customRolesSupportLevel ${JSON.stringify(permission.customRolesSupportLevel).slice(0, 40)}: expected SUPPORTED, TESTING or NOT_SUPPORTED; its support level is left unknown`,
+    });
+    return;
+  }
+  into.permissionSupport.set(permission.name, level);
 }
 
 function readResourceAsset(

@@ -9,6 +9,7 @@ import { readAzureExports } from '../azure/azure-export.js';
 import type { GcpEvaluationStats } from '../gcp/gcp-entitlements.js';
 import { evaluateGcpEntitlements } from '../gcp/gcp-entitlements.js';
 import { readGcpExports } from '../gcp/gcp-export.js';
+import { isGcpPermissionRecord, isGcpPermissionsResponse } from '../gcp/gcp-permissions.js';
 import type { CompactPrincipalEntitlements } from '../model/compact-entitlements.js';
 import type { EntitlementProvider } from '../model/entitlements.js';
 import { PermissionSetCache, PermissionTable } from '../model/permission-set.js';
@@ -45,7 +46,7 @@ const AZURE_KEYS = [
 
 /**
  * Tells which provider an export document comes from by its fields: AWS
- * GetAccountAuthorizationDetails pages, GCP asset, policy, role or group records, Azure
+ * GetAccountAuthorizationDetails pages, GCP asset, policy, role, permission or group records, Azure
  * RBAC records. Arrays and REST pages are judged by their first object. Returns
  * `undefined` when nothing matches.
  */
@@ -55,7 +56,9 @@ export function detectExportProvider(value: unknown): EntitlementProvider | unde
     sample = sample.value;
   }
   if (isObject(sample) && isObject(sample.responses)) return 'azure';
+  if (isGcpPermissionsResponse(sample)) return 'gcp';
   if (Array.isArray(sample)) sample = sample.find(isObject);
+  if (isGcpPermissionRecord(sample)) return 'gcp';
   if (!isObject(sample)) return undefined;
   const keys = Object.keys(sample);
   if (keys.some((key) => AWS_KEYS.includes(key))) return 'aws';
