@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import {
   evaluateExportDocuments,
   parseExportText,
+  readGcpExports,
   toPrincipalEntitlements,
   type ExportDocument,
   type PrincipalEntitlements,
@@ -110,7 +111,24 @@ const PREDEFINED_ROLES = [
   ]),
 ];
 
-type Handler = (request: IncomingMessage, url: URL, response: ServerResponse) => void;
+// A `permissions.queryTestablePermissions` response body (IAM v1 `QueryTestablePermissionsResponse`)
+// for the scope. The default level SUPPORTED is left out, as the API's JSON leaves out enum
+// defaults ("Create and manage custom roles", https://cloud.google.com/iam/docs/creating-custom-roles:
+// permissions without a `customRolesSupportLevel` field are fully supported). The TESTING entry
+// is the example of that page; the NOT_SUPPORTED level is set on a permission of this estate
+// for the test.
+const TESTABLE_PERMISSIONS = (
+  JSON.parse(readFileSync(path.join(fixtures, 'testable-permissions.response.json'), 'utf8')) as {
+    permissions: unknown[];
+  }
+).permissions;
+
+type Handler = (
+  request: IncomingMessage,
+  url: URL,
+  response: ServerResponse,
+  body: Record<string, unknown>,
+) => void;
 
 /** Sends a JSON body with a status and optional headers. */
 function reply(response: ServerResponse, status: number, body: unknown, headers = {}): void {
@@ -131,10 +149,20 @@ function paged(response: ServerResponse, url: URL, field: string, items: unknown
   });
 }
 
-/** Routes of a healthy estate: two policy pages, one project page, two role pages. */
-const estate: Handler = (_request, url, response) => {
+/**
+ * Routes of a healthy estate: two policy pages, one project page, two role pages and two
+ * pages of testable permissions, whose page token travels in the POST body.
+ */
+const estate: Handler = (request, url, response, body) => {
   const route = url.pathname;
-  if (route === '/v1/organizations/100/assets') {
+  if (route === '/v1/permissions:queryTestablePermissions' && request.method === 'POST') {
+    const offset = Number(body.pageToken ?? '0');
+    const next = offset + 4;
+    reply(response, 200, {
+      permissions: TESTABLE_PERMISSIONS.slice(offset, next),
+      ...(next < TESTABLE_PERMISSIONS.length ? { nextPageToken: String(next) } : {}),
+    });
+  } else if (route === '/v1/organizations/100/assets') {
     if (url.searchParams.get('contentType') === 'IAM_POLICY') {
       paged(response, url, 'assets', POLICY_ASSETS, 3);
     } else {
@@ -169,16 +197,29 @@ describe('collectGcpIamPolicies', () => {
   let server: Server;
   let endpoint: string;
   let handler: Handler = estate;
-  const requests: { path: string; authorization: string | undefined }[] = [];
+  const requests: {
+    path: string;
+    method: string | undefined;
+    authorization: string | undefined;
+    body: Record<string, unknown>;
+  }[] = [];
 
   beforeAll(async () => {
     server = createServer((request, response) => {
-      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-      requests.push({
-        path: `${url.pathname}${url.search}`,
-        authorization: request.headers.authorization,
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+        const text = Buffer.concat(chunks).toString('utf8');
+        const body = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+        requests.push({
+          path: `${url.pathname}${url.search}`,
+          method: request.method,
+          authorization: request.headers.authorization,
+          body,
+        });
+        handler(request, url, response, body);
       });
-      handler(request, url, response);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -214,9 +255,19 @@ describe('collectGcpIamPolicies', () => {
       '/v1/organizations/100/assets ',
       '/v1/roles ',
       '/v1/roles 1',
+      '/v1/permissions:queryTestablePermissions ',
+      '/v1/permissions:queryTestablePermissions ',
       '/v1/organizations/100/roles ',
       '/v1/projects/shop/roles ',
     ]);
+    expect(requests[5]).toMatchObject({
+      method: 'POST',
+      body: {
+        fullResourceName: '//cloudresourcemanager.googleapis.com/organizations/100',
+        pageSize: 1000,
+      },
+    });
+    expect(requests[6]?.body.pageToken).toBe('4');
     expect(paths[0]?.searchParams.get('contentType')).toBe('IAM_POLICY');
     expect(paths[2]?.searchParams.get('assetTypes')).toBe(
       'cloudresourcemanager.googleapis.com/Project',
@@ -229,6 +280,8 @@ describe('collectGcpIamPolicies', () => {
       'gcp/projects#page-1',
       'gcp/roles#page-1',
       'gcp/roles#page-2',
+      'gcp/testable-permissions#page-1',
+      'gcp/testable-permissions#page-2',
       'gcp/organizations/100/roles#page-1',
       'gcp/projects/shop/roles#page-1',
     ]);
@@ -240,6 +293,7 @@ describe('collectGcpIamPolicies', () => {
       'iam-policies.export.ndjson',
       'projects.export.ndjson',
       'roles.export.json',
+      'testable-permissions.response.json',
     ].flatMap(
       (name) => parseExportText(name, readFileSync(path.join(fixtures, name), 'utf8')).documents,
     );
@@ -260,6 +314,26 @@ describe('collectGcpIamPolicies', () => {
     expect(permissionsOf('serviceAccount:ci@shop.iam.gserviceaccount.com')).toEqual([
       'run.services.update',
     ]);
+  });
+
+  it('records custom role support levels', async () => {
+    const documents = await collect();
+    const fromApi = readGcpExports(documents);
+    const fromFile = readGcpExports(
+      parseExportText(
+        'testable-permissions.response.json',
+        readFileSync(path.join(fixtures, 'testable-permissions.response.json'), 'utf8'),
+      ).documents,
+    );
+    for (const exported of [fromApi, fromFile]) {
+      expect(exported.problems).toEqual([]);
+      expect(exported.permissionSupport.get('appengine.applications.disable')).toBe('TESTING');
+      expect(exported.permissionSupport.get('storage.objects.delete')).toBe('NOT_SUPPORTED');
+      // No field means SUPPORTED, also for a permission whose API is disabled.
+      expect(exported.permissionSupport.get('storage.objects.get')).toBe('SUPPORTED');
+      expect(exported.permissionSupport.get('storage.objects.list')).toBe('SUPPORTED');
+      expect(exported.permissionSupport.size).toBe(7);
+    }
   });
 
   it('maps 403 to access denied', async () => {
@@ -289,7 +363,7 @@ describe('collectGcpIamPolicies', () => {
 
   it('waits Retry-After after 429', async () => {
     let throttled = false;
-    handler = (request, url, response) => {
+    handler = (request, url, response, body) => {
       if (!throttled) {
         throttled = true;
         reply(
@@ -300,7 +374,7 @@ describe('collectGcpIamPolicies', () => {
         );
         return;
       }
-      estate(request, url, response);
+      estate(request, url, response, body);
     };
     const retries: number[] = [];
     const started = performance.now();
@@ -309,7 +383,7 @@ describe('collectGcpIamPolicies', () => {
     });
     expect(performance.now() - started).toBeGreaterThanOrEqual(990);
     expect(retries).toEqual([1_000]);
-    expect(documents).toHaveLength(7);
+    expect(documents).toHaveLength(9);
   });
 
   it('raises a retriable error after repeated 500', async () => {

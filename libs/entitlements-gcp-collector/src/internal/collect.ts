@@ -13,6 +13,10 @@
  * - IAM v1 `roles.list` with `view=FULL` gives the predefined roles, and
  *   `{organizations|projects}/{id}/roles` the custom roles of every parent that a binding
  *   names, each with `includedPermissions`.
+ * - IAM v1 `permissions.queryTestablePermissions` (`POST /v1/permissions:queryTestablePermissions`
+ *   with `fullResourceName` of the scope) gives the permissions usable in the scope with their
+ *   `customRolesSupportLevel`, so a recommended custom role can leave out those that custom
+ *   roles do not support. The pages are kept as the API returns their `permissions` items.
  *
  * Every listing follows `nextPageToken` until it is empty. Checked against the REST
  * reference pages of both APIs (v1); there is no emulator, so the tests use a local server.
@@ -130,6 +134,17 @@ export async function collectGcpIamPolicies(options: CollectGcpOptions): Promise
     query: { view: 'FULL', pageSize },
     itemsField: 'roles',
   });
+  await listPages(listing, {
+    request: 'permissions.queryTestablePermissions',
+    source: `${source}/testable-permissions`,
+    url: `${iamRoot}/v1/permissions:queryTestablePermissions`,
+    query: {},
+    body: {
+      fullResourceName: `//cloudresourcemanager.googleapis.com/${scope}`,
+      pageSize: Number(pageSize),
+    },
+    itemsField: 'permissions',
+  });
   for (const parent of customRoleParents(policies)) {
     await listPages(listing, {
       request: `${parent.split('/')[0]}.roles.list`,
@@ -153,7 +168,9 @@ interface ListRequest {
   readonly source: string;
   readonly url: string;
   readonly query: Record<string, string>;
-  /** Field of the response that holds the page's items: `assets` or `roles`. */
+  /** JSON body of a POST listing, which takes `pageToken` in the body instead of the query. */
+  readonly body?: Readonly<Record<string, unknown>>;
+  /** Field of the response that holds the page's items: `assets`, `roles` or `permissions`. */
   readonly itemsField: string;
 }
 
@@ -165,9 +182,15 @@ async function listPages(listing: Listing, list: ListRequest): Promise<unknown[]
   do {
     if (page >= listing.maxPages) throw tooManyPagesError(list.request, listing.maxPages);
     page += 1;
-    const query = new URLSearchParams(list.query);
-    if (pageToken !== undefined) query.set('pageToken', pageToken);
-    const body = await getJson(list.request, `${list.url}?${query}`, listing.context);
+    let body: unknown;
+    if (list.body === undefined) {
+      const query = new URLSearchParams(list.query);
+      if (pageToken !== undefined) query.set('pageToken', pageToken);
+      body = await getJson(list.request, `${list.url}?${query}`, listing.context);
+    } else {
+      const requestBody = pageToken === undefined ? list.body : { ...list.body, pageToken };
+      body = await getJson(list.request, list.url, listing.context, requestBody);
+    }
     const response = isObject(body) ? body : {};
     const pageItems = response[list.itemsField];
     if (Array.isArray(pageItems) && pageItems.length > 0) {

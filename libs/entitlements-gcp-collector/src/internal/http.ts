@@ -78,16 +78,18 @@ async function accessToken(credentials: GcpAccessTokenProvider): Promise<string>
 }
 
 /**
- * GETs `url` and returns its parsed JSON body. `request` names the API method in errors
- * (`assets.list`). Throws `CIEM_ENTITLEMENTS_GCP_COLLECT_ACCESS_DENIED`,
- * `CIEM_ENTITLEMENTS_GCP_COLLECT_REJECTED`, `CIEM_ENTITLEMENTS_GCP_COLLECT_CREDENTIALS_FAILED`
- * (ConfigError) or `CIEM_ENTITLEMENTS_GCP_COLLECT_FAILED` (DependencyError, retriable), and
- * rethrows the abort reason when `abortSignal` fires.
+ * GETs `url`, or POSTs `body` as JSON to it when a body is given, and returns the parsed JSON
+ * response. `request` names the API method in errors (`assets.list`). Throws
+ * `CIEM_ENTITLEMENTS_GCP_COLLECT_ACCESS_DENIED`, `CIEM_ENTITLEMENTS_GCP_COLLECT_REJECTED`,
+ * `CIEM_ENTITLEMENTS_GCP_COLLECT_CREDENTIALS_FAILED` (ConfigError) or
+ * `CIEM_ENTITLEMENTS_GCP_COLLECT_FAILED` (DependencyError, retriable), and rethrows the abort
+ * reason when `abortSignal` fires. Both methods used are reads, so a POST is retried too.
  */
 export async function getJson(
   request: string,
   url: string,
   context: GcpRequestContext,
+  body?: Readonly<Record<string, unknown>>,
 ): Promise<unknown> {
   const maxAttempts = Math.max(1, context.retry?.maxAttempts ?? 4);
   const baseDelayMs = context.retry?.baseDelayMs ?? 1_000;
@@ -97,19 +99,26 @@ export async function getJson(
     let failure: DependencyError;
     let retryAfter: number | undefined;
     try {
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+      };
+      if (body !== undefined) headers['content-type'] = 'application/json';
       const response = await fetch(url, {
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+        method: body === undefined ? 'GET' : 'POST',
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         ...(context.abortSignal === undefined ? {} : { signal: context.abortSignal }),
       });
-      const body = await response.text();
+      const text = await response.text();
       if (response.ok) {
         try {
-          return JSON.parse(body) as unknown;
+          return JSON.parse(text) as unknown;
         } catch (error) {
           failure = requestFailedError(request, url, error);
         }
       } else {
-        const error = statusError(request, url, response.status, body);
+        const error = statusError(request, url, response.status, text);
         if (!RETRIABLE_STATUS.has(response.status)) throw error;
         failure = error as DependencyError;
         retryAfter = retryAfterMs(response.headers.get('retry-after'), Date.now());
