@@ -10,6 +10,7 @@ export {
   DEFAULT_MAX_EXTRA_PERMISSIONS,
   azureOperationsFromExports,
   candidateRolesFromExports,
+  gcpCustomRoleSupportFromExports,
 } from './internal/candidate-roles.js';
 export {
   classifyRisk,

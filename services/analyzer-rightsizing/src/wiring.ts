@@ -111,6 +111,9 @@ export function wireRightsizing(config: RightsizingConfig, telemetry: Rightsizin
       'analysis inputs read',
     );
 
+    // NOTE: entitlement snapshots carry no candidate roles and no GCP custom role support
+    // levels, so GCP custom roles here are not checked for NOT_SUPPORTED permissions; each
+    // GCP recommendation notes that.
     const results = analyzeRightsizing(
       { principals, usage },
       {

@@ -6,6 +6,7 @@ import {
   azureOperationsFromExports,
   describeWindow,
   candidateRolesFromExports,
+  gcpCustomRoleSupportFromExports,
   summarizeRightsizing,
   topByScore,
 } from '@ciem/rightsizing';
@@ -112,6 +113,7 @@ export async function runRightsizingStep(
 
   const accountTeams = options.accountTeams;
   const azureOperations = azureOperationsFromExports(exports.documents);
+  const gcpCustomRoleSupport = gcpCustomRoleSupportFromExports(exports.documents);
   // One millisecond after the last event, because the window end is exclusive.
   const lastEvent = lastEventTime(options.usage);
   const windowEnd = options.windowEnd ?? (lastEvent === undefined ? options.now : lastEvent + 1);
@@ -127,6 +129,7 @@ export async function runRightsizingStep(
       ...(accountTeams === undefined ? {} : { ownership: { accountTeams } }),
       candidateRoles: candidateRolesFromExports(exports.documents),
       ...(azureOperations === undefined ? {} : { azureOperations }),
+      ...(gcpCustomRoleSupport === undefined ? {} : { gcpCustomRoleSupport }),
     },
   );
 

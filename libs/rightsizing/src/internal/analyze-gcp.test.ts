@@ -1,7 +1,7 @@
 import type { ExportDocument } from '@ciem/entitlements';
 import { describe, expect, it } from 'vitest';
 import { analyzeRightsizing } from './analyze.js';
-import { candidateRolesFromExports } from './candidate-roles.js';
+import { candidateRolesFromExports, gcpCustomRoleSupportFromExports } from './candidate-roles.js';
 import { GCP_PROJECT, WINDOW_END, evaluate, usageRow } from './testing/fixtures.js';
 import type { GcpCustomRoleJson, GcpRoleSetJson, RightsizingResult } from './types.js';
 
@@ -222,5 +222,214 @@ describe('GCP data access log types', () => {
     });
     // Listing objects is DATA_READ like the logged read, so its absence is observable.
     expect(result?.unused.map((entry) => entry.permission)).toContain('storage.objects.list');
+  });
+});
+
+// "Roles and permissions" (https://cloud.google.com/iam/docs/roles-overview): a binding grants
+// the permissions the role definition includes, so without the definition they are unknown.
+// "Cloud Audit Logs" (https://cloud.google.com/logging/docs/audit#data-access): Data Access
+// logs are off by default, so whether an unknown permission's use is logged is unknown too.
+// The role can be neither called unused nor removed.
+describe('GCP binding of a role the export does not define', () => {
+  const mixed = `serviceAccount:mixed@${GCP_PROJECT}.iam.gserviceaccount.com`;
+  const exports = projectExports([
+    { role: 'roles/storage.objectViewer', members: [mixed] },
+    { role: 'roles/compute.instanceAdmin', members: [mixed] },
+    { role: 'roles/legacyThing', members: [mixed] },
+  ]);
+  // The object read is explained by roles/storage.objectViewer, so no use is left for
+  // roles/legacyThing.
+  const [result] = analyzeRightsizing(
+    {
+      principals: evaluate(exports, ['CIEM_ENTITLEMENTS_UNKNOWN_ROLE']),
+      usage: [
+        usageRow('gcp', GCP_PROJECT, mixed, 'storage.objects.get', { visibility: 'data-event' }),
+        usageRow('gcp', GCP_PROJECT, mixed, 'compute.instances.start'),
+      ],
+    },
+    { windowEnd: WINDOW_END, candidateRoles: candidateRolesFromExports(exports) },
+  );
+
+  it('reports role as not assessable', () => {
+    expect(result?.unused.map((entry) => entry.permission)).not.toContain('roles/legacyThing');
+    expect(result?.unobservable).toContainEqual({
+      permission: 'roles/legacyThing',
+      reason: 'role-not-defined',
+    });
+  });
+
+  it('keeps role out of removals', () => {
+    expect(result?.recommendation.removes).not.toContain('roles/legacyThing');
+    for (const alternative of result?.recommendation.alternatives ?? []) {
+      expect(alternative.extra_permissions).not.toContain('roles/legacyThing');
+    }
+  });
+
+  it('keeps role name out of custom role', () => {
+    const documents = [
+      result?.recommendation.document,
+      ...(result?.recommendation.alternatives ?? []).map((alternative) => alternative.document),
+    ];
+    for (const document of documents) {
+      if (document !== null && document !== undefined && 'includedPermissions' in document) {
+        expect(document.includedPermissions).not.toContain('roles/legacyThing');
+      }
+    }
+  });
+
+  it('notes why role is kept', () => {
+    const notes = result?.recommendation.notes ?? [];
+    expect(notes.some((note) => note.includes('roles/legacyThing'))).toBe(true);
+  });
+});
+
+// IAM v1 `Permission.CustomRolesSupportLevel` (https://cloud.google.com/iam/docs/reference/rest/v1/permissions/queryTestablePermissions):
+// a NOT_SUPPORTED permission is not supported for custom role use, so a custom role that
+// includes it cannot be created. TESTING means the permission is still being tested for custom
+// role use, and "Create and manage custom roles"
+// (https://cloud.google.com/iam/docs/creating-custom-roles) lists the permissions available
+// for custom roles with `customRolesSupportLevel!=NOT_SUPPORTED`, which includes TESTING. A
+// permission without the field is SUPPORTED. The levels below are set for the test.
+describe('GCP custom role support levels', () => {
+  const app = `serviceAccount:support@${GCP_PROJECT}.iam.gserviceaccount.com`;
+  const publisher = `serviceAccount:publisher@${GCP_PROJECT}.iam.gserviceaccount.com`;
+  const testablePermissions = {
+    permissions: [
+      { name: 'compute.instances.list', title: 'List instances', stage: 'GA' },
+      {
+        name: 'compute.instances.start',
+        title: 'Start instance',
+        stage: 'GA',
+        customRolesSupportLevel: 'TESTING',
+      },
+      {
+        name: 'storage.objects.get',
+        title: 'Get object',
+        stage: 'GA',
+        customRolesSupportLevel: 'NOT_SUPPORTED',
+      },
+      {
+        name: 'pubsub.topics.publish',
+        title: 'Publish to topic',
+        stage: 'GA',
+        customRolesSupportLevel: 'NOT_SUPPORTED',
+      },
+      { name: 'storage.buckets.create', title: 'Create bucket', stage: 'GA' },
+    ],
+  };
+  const exports: ExportDocument[] = [
+    ...projectExports([
+      { role: 'roles/storage.admin', members: [app] },
+      { role: 'roles/compute.instanceAdmin', members: [app] },
+      { role: `projects/${GCP_PROJECT}/roles/publisher`, members: [publisher] },
+      { role: 'roles/storage.admin', members: [publisher] },
+    ]),
+    {
+      source: 'custom-roles.json',
+      value: [
+        {
+          name: `projects/${GCP_PROJECT}/roles/publisher`,
+          title: 'Publisher',
+          stage: 'GA',
+          includedPermissions: ['pubsub.topics.publish'],
+        },
+      ],
+    },
+    { source: 'testable-permissions.json', value: testablePermissions },
+  ];
+  const usage = [
+    usageRow('gcp', GCP_PROJECT, app, 'storage.objects.get', { visibility: 'data-event' }),
+    usageRow('gcp', GCP_PROJECT, app, 'compute.instances.start'),
+    usageRow('gcp', GCP_PROJECT, publisher, 'pubsub.topics.publish', { visibility: 'data-event' }),
+    usageRow('gcp', GCP_PROJECT, publisher, 'storage.buckets.create'),
+    // Another principal's object write shows that DATA_WRITE logs are on for storage.
+    usageRow(
+      'gcp',
+      GCP_PROJECT,
+      `serviceAccount:uploader@${GCP_PROJECT}.iam.gserviceaccount.com`,
+      'storage.objects.create',
+      { visibility: 'data-event' },
+    ),
+  ];
+  const analyzeWith = (withLevels: boolean): RightsizingResult[] => {
+    const support = gcpCustomRoleSupportFromExports(exports);
+    return analyzeRightsizing(
+      { principals: evaluate(exports), usage },
+      {
+        windowEnd: WINDOW_END,
+        candidateRoles: candidateRolesFromExports(exports),
+        maxExtraPermissions: 0,
+        ...(withLevels && support !== undefined ? { gcpCustomRoleSupport: support } : {}),
+      },
+    );
+  };
+  const checked = analyzeWith(true);
+
+  it('leaves unsupported permission out', () => {
+    const result = resultOf(checked, app);
+    expect(result.recommendation.kind).toBe('gcp-custom-role');
+    expect((result.recommendation.document as GcpCustomRoleJson).includedPermissions).toEqual([
+      'compute.instances.list',
+      'compute.instances.start',
+    ]);
+  });
+
+  it('covers unsupported permission with predefined role', () => {
+    const result = resultOf(checked, app);
+    const expected: GcpRoleSetJson = {
+      roles: ['roles/storage.objectViewer'],
+      extra_permissions: 1,
+      approximate: true,
+    };
+    expect(result.recommendation.additional_documents).toEqual([expected]);
+    // roles/storage.objectViewer grants storage.objects.list again, so it is not removed.
+    expect(result.recommendation.removes).not.toContain('storage.objects.list');
+    expect(result.recommendation.removes).toContain('storage.objects.delete');
+    const notes = result.recommendation.notes ?? [];
+    expect(
+      notes.some(
+        (note) =>
+          note.includes('NOT_SUPPORTED') &&
+          note.includes('storage.objects.get') &&
+          note.includes('roles/storage.objectViewer'),
+      ),
+    ).toBe(true);
+  });
+
+  it('keeps testing permission with note', () => {
+    const result = resultOf(checked, app);
+    const notes = result.recommendation.notes ?? [];
+    expect(
+      notes.some((note) => note.includes('TESTING') && note.includes('compute.instances.start')),
+    ).toBe(true);
+  });
+
+  it('names unsupported permission without cover', () => {
+    const result = resultOf(checked, publisher);
+    const document = result.recommendation.document as GcpCustomRoleJson;
+    expect(document.includedPermissions).toEqual(['storage.buckets.create']);
+    expect(result.recommendation.additional_documents).toBeUndefined();
+    const notes = result.recommendation.notes ?? [];
+    expect(
+      notes.some(
+        (note) => note.includes('pubsub.topics.publish') && note.includes('no predefined role'),
+      ),
+    ).toBe(true);
+  });
+
+  it('says when levels are missing', () => {
+    const unchecked = resultOf(analyzeWith(false), app);
+    const alternative = unchecked.recommendation.alternatives?.[0];
+    const custom =
+      unchecked.recommendation.kind === 'gcp-custom-role'
+        ? unchecked.recommendation.document
+        : alternative?.document;
+    expect((custom as GcpCustomRoleJson).includedPermissions).toEqual([
+      'compute.instances.list',
+      'compute.instances.start',
+      'storage.objects.get',
+    ]);
+    const notes = unchecked.recommendation.notes ?? [];
+    expect(notes.some((note) => note.includes('customRolesSupportLevel'))).toBe(true);
   });
 });

@@ -256,6 +256,13 @@ function analyzePrincipal(
     grantedServices.add(info.service);
   }
   for (const grant of unmatchedGrants) {
+    if (provider === 'gcp' && grant.pattern) {
+      // A role without a definition in the export may hold permissions whose use is never
+      // logged, so no use in the window does not show that it is unused.
+      unobservable.push({ permission: grant.permission, reason: 'role-not-defined' });
+      unobservableGrants.push(grant);
+      continue;
+    }
     const info = classify(classifications, principal, grant, escalationPaths);
     grantedServices.add(info.service);
     if (info.visibility === 'not-logged') {

@@ -6,7 +6,7 @@ import {
   readAzureExports,
   readGcpExports,
 } from '@ciem/entitlements';
-import type { ExportDocument } from '@ciem/entitlements';
+import type { ExportDocument, GcpCustomRolesSupportLevel } from '@ciem/entitlements';
 import type { CandidateRole } from './types.js';
 
 /** Default of `RightsizingOptions.maxExtraPermissions`. */
@@ -55,6 +55,20 @@ export function candidateRolesFromExports(documents: Iterable<ExportDocument>): 
     }
   }
   return roles.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * Collects the custom role support level of each GCP permission from export documents
+ * (IAM `permissions.queryTestablePermissions` records, see `readGcpExports`). Returns
+ * `undefined` when the documents carry no support levels.
+ */
+export function gcpCustomRoleSupportFromExports(
+  documents: Iterable<ExportDocument>,
+): ReadonlyMap<string, GcpCustomRolesSupportLevel> | undefined {
+  const gcp = [...documents].filter((d) => detectExportProvider(d.value) === 'gcp');
+  if (gcp.length === 0) return undefined;
+  const support = readGcpExports(gcp).permissionSupport;
+  return support.size === 0 ? undefined : support;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { RecommendationContext } from './analyze.js';
 import { compareText } from './analyze.js';
 import { DEFAULT_MAX_EXTRA_PERMISSIONS, prepareRoles } from './candidate-roles.js';
 import type { PreparedRoles } from './candidate-roles.js';
+import { customRoleSupportNotes, splitByCustomRoleSupport } from './gcp-custom-role-support.js';
 import type {
   GcpCustomRoleJson,
   GcpRoleSetJson,
@@ -85,11 +86,67 @@ export function coverWithRoles(
   return { roles: chosen.sort(compareText), extras, granted };
 }
 
+/** A custom role with the predefined roles that grant what it cannot include. */
+interface CustomRoleOption {
+  document: GcpCustomRoleJson;
+  /** Predefined roles for the `NOT_SUPPORTED` permissions; absent when there are none. */
+  companion?: GcpRoleSetJson;
+  /** Permissions the companion roles grant beyond the needed ones, sorted. */
+  extras: string[];
+  /** Every permission the companion roles grant. */
+  granted: Set<string>;
+  notes: string[];
+}
+
+function customRoleOption(
+  context: RecommendationContext,
+  needed: ReadonlySet<string>,
+  roles: PreparedRoles,
+): CustomRoleOption {
+  const name = context.principal.principal_name || context.principal.principal_id;
+  const split = splitByCustomRoleSupport(needed, context.options.gcpCustomRoleSupport);
+  const document: GcpCustomRoleJson = {
+    title: `Least privilege for ${name}`.slice(0, 100),
+    description:
+      `Permissions ${name} used in the analysis window, and granted permissions whose use the logs cannot show.`.slice(
+        0,
+        256,
+      ),
+    stage: 'GA',
+    includedPermissions: split.included,
+  };
+  const notes = customRoleSupportNotes(split);
+  if (split.notSupported.length === 0) return { document, extras: [], granted: new Set(), notes };
+
+  const unsupported = split.notSupported.join(', ');
+  const cover = coverWithRoles(new Set(split.notSupported), roles);
+  if (cover === undefined) {
+    notes.push(
+      `These permissions have customRolesSupportLevel NOT_SUPPORTED, so the custom role leaves them out, and no predefined role of the export grants them all: ${unsupported}. Keep the bindings that grant them today, or find a predefined role that does.`,
+    );
+    return { document, extras: [], granted: new Set(), notes };
+  }
+  const extras = [...cover.granted].filter((permission) => !needed.has(permission));
+  notes.push(
+    `These permissions have customRolesSupportLevel NOT_SUPPORTED, so the custom role leaves them out: ${unsupported}. Grant them with the predefined roles ${cover.roles.join(', ')} together with the custom role.`,
+  );
+  return {
+    document,
+    companion: { roles: cover.roles, extra_permissions: extras.length, approximate: true },
+    extras: extras.sort(compareText),
+    granted: cover.granted,
+    notes,
+  };
+}
+
 /**
  * Builds the GCP recommendation: the predefined roles that cover the used and the granted
  * unobservable permissions (greedy set cover over the roles of the export), and a custom
- * role of exactly those permissions. The predefined set is preferred when it adds at most
- * `maxExtraPermissions` unused permissions; the other choice is reported as an alternative.
+ * role of exactly those permissions. A permission that custom roles do not support
+ * (`options.gcpCustomRoleSupport`) is left out of the custom role and covered by predefined
+ * roles given with it in `additional_documents`. The predefined set is preferred when it adds
+ * at most `maxExtraPermissions` unused permissions; the other choice is reported as an
+ * alternative. A role the export does not define is kept as it is, and a note names it.
  */
 export function recommendGcpRoles(
   context: RecommendationContext,
@@ -100,25 +157,34 @@ export function recommendGcpRoles(
     if (entry.granted.pattern) for (const use of entry.uses) needed.add(use.permission);
     else needed.add(entry.granted.permission);
   }
-  for (const grant of context.unobservable) needed.add(grant.permission);
+  const undefinedRoles: string[] = [];
+  for (const grant of context.unobservable) {
+    if (grant.pattern) undefinedRoles.push(grant.permission);
+    else needed.add(grant.permission);
+  }
 
-  const name = context.principal.principal_name || context.principal.principal_id;
-  // NOTE: permissions whose `customRolesSupportLevel` is NOT_SUPPORTED are not filtered out,
-  // because the exports carry no support levels. Creating such a custom role fails until
-  // those permissions are removed or granted through a predefined role.
-  const custom: GcpCustomRoleJson = {
-    title: `Least privilege for ${name}`.slice(0, 100),
-    description:
-      `Permissions ${name} used in the analysis window, and granted permissions whose use the logs cannot show.`.slice(
-        0,
-        256,
-      ),
-    stage: 'GA',
-    includedPermissions: [...needed].sort(compareText),
-  };
-  const cover = coverWithRoles(needed, prepareRoles(context.options.candidateRoles ?? []));
+  const roles = prepareRoles(context.options.candidateRoles ?? []);
+  const custom = customRoleOption(context, needed, roles);
+  const notes = [...custom.notes];
+  if (undefinedRoles.length > 0) {
+    notes.push(
+      `The export does not define ${undefinedRoles.sort(compareText).join(', ')}, so its permissions, and whether their use is logged, are unknown and it could not be assessed. Keep its binding next to the recommended roles, and export its definition (gcloud iam roles describe) to assess it.`,
+    );
+  }
+  const withNotes = (recommendation: Recommendation): Recommendation =>
+    notes.length === 0 ? recommendation : { ...recommendation, notes };
+  const customRemoves = removable.filter((permission) => !custom.granted.has(permission));
+  const companion =
+    custom.companion === undefined ? {} : { additional_documents: [custom.companion] };
+
+  const cover = coverWithRoles(needed, roles);
   if (cover === undefined) {
-    return { kind: 'gcp-custom-role', document: custom, removes: removable };
+    return withNotes({
+      kind: 'gcp-custom-role',
+      document: custom.document,
+      ...companion,
+      removes: customRemoves,
+    });
   }
 
   const roleSet: GcpRoleSetJson = {
@@ -130,25 +196,27 @@ export function recommendGcpRoles(
   if (cover.extras.length <= maxExtra) {
     const alternative: RecommendationAlternative = {
       kind: 'gcp-custom-role',
-      document: custom,
-      extra_permissions: [],
+      document: custom.document,
+      ...companion,
+      extra_permissions: custom.extras,
     };
-    return {
+    return withNotes({
       kind: 'gcp-predefined-roles',
       document: roleSet,
       removes: removable.filter((permission) => !cover.granted.has(permission)),
       alternatives: [alternative],
-    };
+    });
   }
   const alternative: RecommendationAlternative = {
     kind: 'gcp-predefined-roles',
     document: roleSet,
     extra_permissions: cover.extras,
   };
-  return {
+  return withNotes({
     kind: 'gcp-custom-role',
-    document: custom,
-    removes: removable,
+    document: custom.document,
+    ...companion,
+    removes: customRemoves,
     alternatives: [alternative],
-  };
+  });
 }

@@ -4,7 +4,7 @@
  * NormalizedEvent schema so a result joins with events and entitlements on `principal_id`.
  * Times are milliseconds since the Unix epoch (UTC).
  */
-import type { Finding } from '@ciem/entitlements';
+import type { Finding, GcpCustomRolesSupportLevel } from '@ciem/entitlements';
 
 /** Cloud provider of a result. */
 export type RightsizingProvider = 'aws' | 'azure' | 'gcp';
@@ -21,8 +21,15 @@ export type PrincipalStatus = 'active' | 'inactive' | 'never-used';
 export type PermissionRisk =
   'escalation' | 'permissions-management' | 'write' | 'read' | 'list' | 'tagging' | 'unknown';
 
-/** Reason the use of a granted permission cannot be seen in the usage data. */
-export type UnobservableReason = 'data-event-not-enabled' | 'not-logged';
+/**
+ * Reason the use of a granted permission cannot be seen in the usage data:
+ * - `not-logged`: the provider's logs never record the call;
+ * - `data-event-not-enabled`: the data-event log that would record it shows no event in the
+ *   account;
+ * - `role-not-defined`: not assessable, because the grant is a GCP role that the export does
+ *   not define, so its permissions, and whether their use is logged, are unknown.
+ */
+export type UnobservableReason = 'data-event-not-enabled' | 'not-logged' | 'role-not-defined';
 
 /** The time range the analysis compared grants with. */
 export interface AnalysisWindow {
@@ -157,15 +164,18 @@ export type RecommendationDocument =
 export interface RecommendationAlternative {
   kind: RecommendationKind;
   document: RecommendationDocument;
+  /** Documents to apply together with `document`, as in `Recommendation`. */
+  additional_documents?: RecommendationDocument[];
   /** Permissions the alternative grants that went unused in the window. */
   extra_permissions: string[];
 }
 
 /**
  * What to do with a principal. `removes` lists the granted, observable, unused permissions
- * the change takes away, sorted. When an AWS policy exceeds the managed-policy size limit
- * and cannot be compressed, `document` is the first part and `additional_documents` the
- * rest, and `notes` explains the split.
+ * the change takes away, sorted. `additional_documents` are applied together with
+ * `document`, and `notes` explains why: the rest of an AWS policy that exceeds the managed-policy
+ * size limit and cannot be compressed, or the GCP predefined roles that grant the permissions
+ * a GCP custom role cannot include.
  */
 export interface Recommendation {
   kind: RecommendationKind;
@@ -295,6 +305,12 @@ export interface RightsizingOptions {
   azureOperations?: { actions: readonly string[]; dataActions: readonly string[] };
   /** Azure built-in roles and GCP predefined roles to choose from. */
   candidateRoles?: readonly CandidateRole[];
+  /**
+   * GCP permission name to its custom role support level (see
+   * `gcpCustomRoleSupportFromExports`). Without it, the GCP custom role is not checked for
+   * permissions that custom roles do not support, and a note states that.
+   */
+  gcpCustomRoleSupport?: ReadonlyMap<string, GcpCustomRolesSupportLevel>;
   /**
    * Largest number of unused permissions an Azure built-in role or a GCP predefined role set
    * may add before a custom role of exactly the used permissions is preferred; default 10.
