@@ -170,7 +170,7 @@ interface ListRequest {
   readonly query: Record<string, string>;
   /** JSON body of a POST listing, which takes `pageToken` in the body instead of the query. */
   readonly body?: Readonly<Record<string, unknown>>;
-  /** Field of the response that holds the page's items: `assets`, `roles` or `permissions`. */
+  /** Field of the response that contains the page's items: `assets`, `roles` or `permissions`. */
   readonly itemsField: string;
 }
 
