@@ -508,3 +508,134 @@ describe('analyzeRightsizing on Azure Storage resource logs', () => {
     ]);
   });
 });
+
+// "Azure custom roles", custom role limits
+// (https://learn.microsoft.com/en-us/azure/role-based-access-control/custom-roles#custom-role-limits):
+// a custom role cannot set AssignableScopes to the root scope "/", can define only one
+// management group in AssignableScopes, and a custom role with DataActions cannot be
+// assigned at the management group scope. Built-in roles are assignable at every scope.
+describe('analyzeRightsizing on scopes a custom role cannot have', () => {
+  const OTHER_SUBSCRIPTION = '22222222-2222-2222-2222-222222222222';
+  const BLOBS = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs';
+  const managementGroup = (name: string): string =>
+    `/providers/Microsoft.Management/managementGroups/${name}`;
+  const vmOperator = roleDefinition(
+    'VM Operator Builtin',
+    'bbbbbbbb-0000-0000-0000-000000000010',
+    'BuiltInRole',
+    [
+      'Microsoft.Compute/virtualMachines/read',
+      'Microsoft.Compute/virtualMachines/start/action',
+      'Microsoft.Compute/virtualMachines/restart/action',
+    ],
+  ) as { id: string; roleName: string };
+  const blobOwner = roleDefinition(
+    'Blob Owner Builtin',
+    'bbbbbbbb-0000-0000-0000-000000000011',
+    'BuiltInRole',
+    ['Microsoft.Storage/storageAccounts/read', 'Microsoft.Storage/storageAccounts/delete'],
+    [`${BLOBS}/read`, `${BLOBS}/delete`],
+  ) as { id: string; roleName: string };
+
+  function assignedAt(
+    principal: string,
+    definition: { id: string; roleName: string },
+    scope: string,
+    index: number,
+  ): Record<string, unknown> {
+    const guid = `eeeeeeee-0000-0000-0000-00000000000${index}`;
+    return {
+      id: `${scope === '/' ? '' : scope}/providers/Microsoft.Authorization/roleAssignments/${guid}`,
+      name: guid,
+      principalId: principal,
+      principalName: `${principal}@contoso.example`,
+      principalType: 'User',
+      roleDefinitionId: definition.id,
+      roleDefinitionName: definition.roleName,
+      scope,
+      type: 'Microsoft.Authorization/roleAssignments',
+    };
+  }
+
+  function analyzeAssignments(
+    assignments: Record<string, unknown>[],
+    usage: ReturnType<typeof usageRow>[],
+  ): RightsizingResult {
+    const scoped: ExportDocument[] = [
+      { source: 'role-definitions.json', value: [vmOperator, blobOwner] },
+      { source: 'role-assignments.json', value: assignments },
+    ];
+    const [result] = analyzeRightsizing(
+      { principals: evaluate(scoped), usage },
+      { windowEnd: WINDOW_END },
+    );
+    if (result === undefined) throw new Error('no result');
+    return result;
+  }
+
+  it('replaces root scope with used subscription', () => {
+    const result = analyzeAssignments(
+      [assignedAt(OPS, vmOperator, '/', 1)],
+      [usageRow('azure', SUBSCRIPTION, OPS, 'microsoft.compute/virtualmachines/start/action')],
+    );
+    expect(result.recommendation.kind).toBe('azure-custom-role');
+    const document = result.recommendation.document as AzureRoleDefinitionJson;
+    expect(document.AssignableScopes).not.toContain('/');
+    expect(document.AssignableScopes).toEqual([`/subscriptions/${SUBSCRIPTION}`]);
+    const notes = result.recommendation.notes ?? [];
+    expect(notes.some((note) => note.includes('root scope'))).toBe(true);
+  });
+
+  it('drops management group for data actions', () => {
+    const blobResource = `/subscriptions/${OTHER_SUBSCRIPTION}/resourceGroups/data/providers/Microsoft.Storage/storageAccounts/sales/blobServices/default/containers/reports/blobs/q1.csv`;
+    const result = analyzeAssignments(
+      [assignedAt(APP, blobOwner, managementGroup('contoso-prod'), 1)],
+      [
+        usageRow('azure', OTHER_SUBSCRIPTION, APP, `${BLOBS}/read`.toLowerCase(), {
+          visibility: 'data-event',
+          resources: [blobResource],
+        }),
+      ],
+    );
+    expect(result.recommendation.kind).toBe('azure-custom-role');
+    const document = result.recommendation.document as AzureRoleDefinitionJson;
+    expect(document.DataActions).toContain(`${BLOBS}/read`.toLowerCase());
+    for (const scope of document.AssignableScopes) {
+      expect(scope.toLowerCase()).not.toContain(
+        '/providers/microsoft.management/managementgroups/',
+      );
+    }
+    expect(document.AssignableScopes).toEqual([`/subscriptions/${OTHER_SUBSCRIPTION}`]);
+    const notes = result.recommendation.notes ?? [];
+    expect(
+      notes.some((note) => note.includes('DataActions') && note.includes('management group')),
+    ).toBe(true);
+  });
+
+  it('keeps one management group at most', () => {
+    const result = analyzeAssignments(
+      [
+        assignedAt(OPS, vmOperator, managementGroup('contoso-prod'), 1),
+        assignedAt(OPS, vmOperator, managementGroup('contoso-dev'), 2),
+      ],
+      [usageRow('azure', SUBSCRIPTION, OPS, 'microsoft.compute/virtualmachines/start/action')],
+    );
+    const document = result.recommendation.document as AzureRoleDefinitionJson;
+    const groups = document.AssignableScopes.filter((scope) =>
+      scope.toLowerCase().startsWith('/providers/microsoft.management/managementgroups/'),
+    );
+    expect(groups.length).toBeLessThanOrEqual(1);
+    expect(document.AssignableScopes).toContain(`/subscriptions/${SUBSCRIPTION}`);
+    const notes = result.recommendation.notes ?? [];
+    expect(notes.some((note) => note.includes('one management group'))).toBe(true);
+  });
+
+  it('keeps one management group without data actions', () => {
+    const result = analyzeAssignments(
+      [assignedAt(OPS, vmOperator, managementGroup('contoso-prod'), 1)],
+      [usageRow('azure', SUBSCRIPTION, OPS, 'microsoft.compute/virtualmachines/start/action')],
+    );
+    const document = result.recommendation.document as AzureRoleDefinitionJson;
+    expect(document.AssignableScopes).toEqual([managementGroup('contoso-prod').toLowerCase()]);
+  });
+});

@@ -1,6 +1,7 @@
 import { azureScopeLevel } from '@ciem/entitlements';
 import type { RecommendationContext } from './analyze.js';
 import { compareText } from './analyze.js';
+import { validCustomRoleScopes } from './azure-assignable-scopes.js';
 import { DEFAULT_MAX_EXTRA_PERMISSIONS, azureRoleAllows, prepareRoles } from './candidate-roles.js';
 import type {
   AzureRoleDefinitionJson,
@@ -50,10 +51,8 @@ function assignableScopeOf(scope: string): string {
   return segments.slice(0, 3).join('/');
 }
 
-function customRole(
-  context: RecommendationContext,
-  kept: readonly KeptOperation[],
-): AzureRoleDefinitionJson {
+/** Collects the scopes of the grants that the recommended role replaces, as assignable scopes. */
+function grantScopes(context: RecommendationContext): string[] {
   const scopes = new Set<string>();
   for (const entry of context.used) {
     for (const scope of entry.granted.resources) scopes.add(assignableScopeOf(scope));
@@ -61,8 +60,45 @@ function customRole(
   for (const grant of context.unobservable) {
     for (const scope of grant.resources) scopes.add(assignableScopeOf(scope));
   }
+  return [...scopes].sort(compareText);
+}
+
+const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SUBSCRIPTION_OF_RESOURCE = /^\/subscriptions\/([^/]+)/i;
+
+/**
+ * Returns the subscriptions, lower-cased, where the principal used the kept operations: the
+ * usage rows' accounts, which are subscription ids for Azure, and the subscriptions of the
+ * resources they name.
+ */
+function usedSubscriptions(context: RecommendationContext): string[] {
+  const subscriptions = new Set<string>();
+  for (const entry of context.used) {
+    for (const use of entry.uses) {
+      for (const account of use.accounts) {
+        if (SUBSCRIPTION_ID.test(account)) subscriptions.add(account.toLowerCase());
+      }
+      for (const resource of use.resources) {
+        const id = SUBSCRIPTION_OF_RESOURCE.exec(resource)?.[1];
+        if (id !== undefined && SUBSCRIPTION_ID.test(id)) subscriptions.add(id.toLowerCase());
+      }
+    }
+  }
+  return [...subscriptions].sort(compareText);
+}
+
+function customRole(
+  context: RecommendationContext,
+  kept: readonly KeptOperation[],
+  scopes: readonly string[],
+): { document: AzureRoleDefinitionJson; notes: string[] } {
+  const valid = validCustomRoleScopes(
+    scopes,
+    kept.some((op) => op.data),
+    usedSubscriptions(context),
+  );
   const name = context.principal.principal_name || context.principal.principal_id;
-  return {
+  const document: AzureRoleDefinitionJson = {
     // "Azure custom roles", properties: a Name has at most 512 characters today and had at
     // most 128 before 2022, so a name cut at 128 is valid under both.
     Name: `Least privilege for ${name}`.slice(0, 128),
@@ -78,8 +114,9 @@ function customRole(
       .map((op) => op.operation)
       .sort(compareText),
     NotDataActions: [],
-    AssignableScopes: [...scopes].sort(compareText),
+    AssignableScopes: valid.scopes,
   };
+  return { document, notes: valid.notes };
 }
 
 function builtinRole(role: CandidateRole, scopes: readonly string[]): AzureRoleDefinitionJson {
@@ -108,7 +145,10 @@ export function recommendAzureRole(
   removable: string[],
 ): Recommendation {
   const kept = keptOperations(context);
-  const custom = customRole(context, kept);
+  const scopes = grantScopes(context);
+  const { document: custom, notes } = customRole(context, kept, scopes);
+  const withNotes = (recommendation: Recommendation): Recommendation =>
+    notes.length === 0 ? recommendation : { ...recommendation, notes };
   const roles = prepareRoles(context.options.candidateRoles ?? []);
 
   let best: { role: CandidateRole; extras: string[] } | undefined;
@@ -127,9 +167,10 @@ export function recommendAzureRole(
   }
 
   if (best === undefined) {
-    return { kind: 'azure-custom-role', document: custom, removes: removable };
+    return withNotes({ kind: 'azure-custom-role', document: custom, removes: removable });
   }
-  const builtin = builtinRole(best.role, custom.AssignableScopes);
+  // A built-in role is assignable at every scope, so it keeps the scopes of the grants.
+  const builtin = builtinRole(best.role, scopes);
   const customAlternative: RecommendationAlternative = {
     kind: 'azure-custom-role',
     document: custom,
@@ -148,17 +189,17 @@ export function recommendAzureRole(
         .filter((grant) => azureRoleAllows(role, grant.permission, grant.data_action))
         .map((grant) => grant.permission),
     );
-    return {
+    return withNotes({
       kind: 'azure-builtin-role',
       document: builtin,
       removes: removable.filter((permission) => !stillGranted.has(permission)),
       alternatives: [customAlternative],
-    };
+    });
   }
-  return {
+  return withNotes({
     kind: 'azure-custom-role',
     document: custom,
     removes: removable,
     alternatives: [builtinAlternative],
-  };
+  });
 }

@@ -11,6 +11,8 @@ export interface WindowUse {
   resources: Set<string>;
   /** The rows kept fewer resources than were touched, so `resources` may be incomplete. */
   resources_truncated: boolean;
+  /** Accounts (AWS account, Azure subscription, GCP project) of the rows, as they spell them. */
+  accounts: Set<string>;
 }
 
 /** Coverage of one account (AWS account, Azure subscription, GCP project) in the usage data. */
@@ -157,10 +159,12 @@ export function indexUsage(
         last_used: row.last_seen,
         resources: new Set(),
         resources_truncated: false,
+        accounts: new Set(),
       };
       byPermission.set(permissionKey, use);
     }
     use.count += row.allowed_count;
+    use.accounts.add(row.account_id);
     if (row.last_seen > use.last_used) use.last_used = row.last_seen;
     for (const resource of row.resources) use.resources.add(resource);
     if (row.resources.length >= maxResourcesPerPermission) use.resources_truncated = true;
