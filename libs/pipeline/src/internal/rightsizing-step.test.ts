@@ -90,4 +90,77 @@ describe('runEmbedded with grants', () => {
     expect(printed).toContain('remove the principal');
     expect(printed).toContain('remove 2: iam:CreateUser, iam:DeleteUser');
   });
+
+  // IAM v1 `Permission.CustomRolesSupportLevel`: a NOT_SUPPORTED permission cannot be in a
+  // custom role (https://cloud.google.com/iam/docs/reference/rest/v1/permissions/queryTestablePermissions).
+  // The level of compute.instances.create is set for the test.
+  it('passes GCP support levels from files', async () => {
+    const deployer = 'serviceAccount:deployer@demo-project.iam.gserviceaccount.com';
+    const policies = path.join(workDir, 'iam-policies.ndjson');
+    await writeFile(
+      policies,
+      `${JSON.stringify({
+        name: '//cloudresourcemanager.googleapis.com/projects/demo-project',
+        asset_type: 'cloudresourcemanager.googleapis.com/Project',
+        iam_policy: { bindings: [{ role: 'roles/compute.instanceAdmin', members: [deployer] }] },
+      })}\n`,
+    );
+    const roles = path.join(workDir, 'roles.json');
+    await writeFile(
+      roles,
+      JSON.stringify([
+        {
+          name: 'roles/compute.instanceAdmin',
+          title: 'Compute Instance Admin',
+          stage: 'GA',
+          includedPermissions: ['compute.instances.create', 'compute.instances.delete'],
+        },
+      ]),
+    );
+    const testable = path.join(workDir, 'testable-permissions.json');
+    await writeFile(
+      testable,
+      JSON.stringify({
+        permissions: [
+          {
+            name: 'compute.instances.create',
+            title: 'Create instance',
+            stage: 'GA',
+            customRolesSupportLevel: 'NOT_SUPPORTED',
+          },
+          { name: 'compute.instances.delete', title: 'Delete instance', stage: 'GA' },
+        ],
+      }),
+    );
+    const outputDir = path.join(workDir, 'out');
+    await runEmbedded({
+      inputs: [path.join(fixtures, 'gcp-audit.json')],
+      outputDir,
+      grants: [policies, roles, testable],
+      now: () => Date.UTC(2024, 4, 2),
+    });
+
+    const lines = (await readFile(path.join(outputDir, 'recommendations.ndjson'), 'utf8'))
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const result = lines.find((line) => line.principal_id === deployer) as
+      | {
+          recommendation: {
+            notes?: string[];
+            alternatives?: { kind: string; document: { includedPermissions?: string[] } }[];
+          };
+        }
+      | undefined;
+    const custom = result?.recommendation.alternatives?.find(
+      (alternative) => alternative.kind === 'gcp-custom-role',
+    );
+    expect(custom?.document.includedPermissions).toEqual([]);
+    const notes = result?.recommendation.notes ?? [];
+    expect(
+      notes.some(
+        (note) => note.includes('NOT_SUPPORTED') && note.includes('compute.instances.create'),
+      ),
+    ).toBe(true);
+  });
 });
