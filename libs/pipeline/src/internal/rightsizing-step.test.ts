@@ -159,7 +159,10 @@ describe('runEmbedded with grants', () => {
     const notes = result?.recommendation.notes ?? [];
     expect(
       notes.some(
-        (note) => note.includes('NOT_SUPPORTED') && note.includes('compute.instances.create'),
+        (note) =>
+          note.includes('NOT_SUPPORTED') &&
+          note.includes('compute.instances.create') &&
+          note.includes('create no custom role'),
       ),
     ).toBe(true);
   });

@@ -128,7 +128,9 @@ function customRoleOption(
   }
   const extras = [...cover.granted].filter((permission) => !needed.has(permission));
   notes.push(
-    `These permissions have customRolesSupportLevel NOT_SUPPORTED, so the custom role leaves them out: ${unsupported}. Grant them with the predefined roles ${cover.roles.join(', ')} together with the custom role.`,
+    split.included.length === 0
+      ? `These permissions have customRolesSupportLevel NOT_SUPPORTED, so the custom role leaves them out and has no permission left: ${unsupported}. Grant them with the predefined roles ${cover.roles.join(', ')} alone, and create no custom role.`
+      : `These permissions have customRolesSupportLevel NOT_SUPPORTED, so the custom role leaves them out: ${unsupported}. Grant them with the predefined roles ${cover.roles.join(', ')} together with the custom role.`,
   );
   return {
     document,
