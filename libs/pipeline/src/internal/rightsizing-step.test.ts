@@ -91,8 +91,9 @@ describe('runEmbedded with grants', () => {
     expect(printed).toContain('remove 2: iam:CreateUser, iam:DeleteUser');
   });
 
-  // IAM v1 `Permission.CustomRolesSupportLevel`: a NOT_SUPPORTED permission cannot be in a
-  // custom role (https://cloud.google.com/iam/docs/reference/rest/v1/permissions/queryTestablePermissions).
+  // IAM v1 `Permission.CustomRolesSupportLevel`: a NOT_SUPPORTED permission is not supported
+  // for custom role use
+  // (https://cloud.google.com/java/docs/reference/google-iam-admin/3.24.0/com.google.iam.admin.v1.Permission.CustomRolesSupportLevel).
   // The level of compute.instances.create is set for the test.
   it('passes GCP support levels from files', async () => {
     const deployer = 'serviceAccount:deployer@demo-project.iam.gserviceaccount.com';

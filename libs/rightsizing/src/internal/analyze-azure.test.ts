@@ -630,7 +630,7 @@ describe('analyzeRightsizing on scopes a custom role cannot have', () => {
     expect(notes.some((note) => note.includes('one management group'))).toBe(true);
   });
 
-  it('keeps one management group without data actions', () => {
+  it('keeps single management group', () => {
     const result = analyzeAssignments(
       [assignedAt(OPS, vmOperator, managementGroup('contoso-prod'), 1)],
       [usageRow('azure', SUBSCRIPTION, OPS, 'microsoft.compute/virtualmachines/start/action')],

@@ -225,11 +225,13 @@ describe('GCP data access log types', () => {
   });
 });
 
-// "Roles and permissions" (https://cloud.google.com/iam/docs/roles-overview): a binding grants
-// the permissions the role definition includes, so without the definition they are unknown.
-// "Cloud Audit Logs" (https://cloud.google.com/logging/docs/audit#data-access): Data Access
-// logs are off by default, so whether an unknown permission's use is logged is unknown too.
-// The role can be neither called unused nor removed.
+// "Roles and permissions" (https://cloud.google.com/iam/docs/roles-overview): a role's
+// permissions are those its definition includes, so without the definition they are unknown.
+// "Configure Data Access audit logs"
+// (https://cloud.google.com/logging/docs/audit/configure-data-access): Data Access audit logs
+// are disabled by default for all services except some BigQuery services, so whether an
+// unknown permission's use is logged is unknown too. The role can be neither called unused
+// nor removed.
 describe('GCP binding of a role the export does not define', () => {
   const mixed = `serviceAccount:mixed@${GCP_PROJECT}.iam.gserviceaccount.com`;
   const exports = projectExports([
@@ -283,7 +285,8 @@ describe('GCP binding of a role the export does not define', () => {
   });
 });
 
-// IAM v1 `Permission.CustomRolesSupportLevel` (https://cloud.google.com/iam/docs/reference/rest/v1/permissions/queryTestablePermissions):
+// IAM v1 `Permission.CustomRolesSupportLevel`
+// (https://cloud.google.com/java/docs/reference/google-iam-admin/3.24.0/com.google.iam.admin.v1.Permission.CustomRolesSupportLevel):
 // a NOT_SUPPORTED permission is not supported for custom role use, so a custom role that
 // includes it cannot be created. TESTING means the permission is still being tested for custom
 // role use, and "Create and manage custom roles"
