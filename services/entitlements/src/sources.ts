@@ -140,6 +140,15 @@ export async function gatherDocuments(
           ? {}
           : { assetEndpoint: config.gcpAssetEndpoint }),
         ...(config.gcpIamEndpoint === undefined ? {} : { iamEndpoint: config.gcpIamEndpoint }),
+        // Without support levels the GCP custom roles are recommended unchecked, and say so.
+        onListingSkipped: (request, error) =>
+          problems.push({
+            code: error.code,
+            source: `gcp/${request}`,
+            record: '',
+            field: '',
+            message: `${error.message} Custom role recommendations are not checked for permissions that custom roles do not support.`,
+          }),
         ...signal,
       })),
     );

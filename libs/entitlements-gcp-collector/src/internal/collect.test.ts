@@ -355,6 +355,58 @@ describe('collectGcpIamPolicies', () => {
     expect(requests).toHaveLength(1);
   });
 
+  it('skips support levels the API denies', async () => {
+    let deniedPages = 0;
+    handler = (request, url, response, body) => {
+      if (url.pathname === '/v1/permissions:queryTestablePermissions') {
+        // The first page is served, so the test also shows that its document is dropped.
+        if (body.pageToken === undefined) {
+          estate(request, url, response, body);
+          return;
+        }
+        deniedPages += 1;
+        reply(response, 403, {
+          error: { code: 403, message: 'permission denied', status: 'PERMISSION_DENIED' },
+        });
+        return;
+      }
+      estate(request, url, response, body);
+    };
+    const skipped: { request: string; code: string }[] = [];
+    const documents = await collect({
+      onListingSkipped: (request: string, error: ConfigError) =>
+        skipped.push({ request, code: error.code }),
+    });
+    expect(deniedPages).toBe(1);
+    expect(skipped).toEqual([
+      {
+        request: 'permissions.queryTestablePermissions',
+        code: 'CIEM_ENTITLEMENTS_GCP_COLLECT_ACCESS_DENIED',
+      },
+    ]);
+    expect(documents.map((document) => document.source)).toEqual([
+      'gcp/iam-policies#page-1',
+      'gcp/iam-policies#page-2',
+      'gcp/projects#page-1',
+      'gcp/roles#page-1',
+      'gcp/roles#page-2',
+      'gcp/organizations/100/roles#page-1',
+      'gcp/projects/shop/roles#page-1',
+    ]);
+  });
+
+  it('still fails when support levels keep failing', async () => {
+    handler = (request, url, response, body) => {
+      if (url.pathname === '/v1/permissions:queryTestablePermissions') {
+        reply(response, 503, { error: { code: 503, status: 'UNAVAILABLE' } });
+        return;
+      }
+      estate(request, url, response, body);
+    };
+    const failure = await collect().catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'CIEM_ENTITLEMENTS_GCP_COLLECT_FAILED' });
+  });
+
   it('maps 404 to rejected without retry', async () => {
     const failure = await collect({ scope: 'folders/999' }).catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'CIEM_ENTITLEMENTS_GCP_COLLECT_REJECTED' });

@@ -22,7 +22,8 @@
  * reference pages of both APIs (v1); there is no emulator, so the tests use a local server.
  */
 import type { ExportDocument } from '@ciem/entitlements';
-import { invalidOptionError, tooManyPagesError } from './errors.js';
+import { ConfigError } from '@ciem/errors';
+import { GcpCollectorErrorCode, invalidOptionError, tooManyPagesError } from './errors.js';
 import type { GcpAccessTokenProvider, GcpRequestContext, GcpRetryOptions } from './http.js';
 import { getJson } from './http.js';
 
@@ -45,6 +46,11 @@ export interface CollectGcpOptions {
   readonly sourceName?: string;
   readonly abortSignal?: AbortSignal;
   readonly onRetry?: GcpRequestContext['onRetry'];
+  /**
+   * Called when an optional listing is left out because the API denied or rejected it
+   * (`permissions.queryTestablePermissions`); the export then has no support levels.
+   */
+  readonly onListingSkipped?: (request: string, error: ConfigError) => void;
 }
 
 const SCOPE = /^(organizations|folders)\/\d+$|^projects\/[a-z0-9][a-z0-9:.-]*$/;
@@ -134,17 +140,21 @@ export async function collectGcpIamPolicies(options: CollectGcpOptions): Promise
     query: { view: 'FULL', pageSize },
     itemsField: 'roles',
   });
-  await listPages(listing, {
-    request: 'permissions.queryTestablePermissions',
-    source: `${source}/testable-permissions`,
-    url: `${iamRoot}/v1/permissions:queryTestablePermissions`,
-    query: {},
-    body: {
-      fullResourceName: `//cloudresourcemanager.googleapis.com/${scope}`,
-      pageSize: Number(pageSize),
+  await listOptionalPages(
+    listing,
+    {
+      request: 'permissions.queryTestablePermissions',
+      source: `${source}/testable-permissions`,
+      url: `${iamRoot}/v1/permissions:queryTestablePermissions`,
+      query: {},
+      body: {
+        fullResourceName: `//cloudresourcemanager.googleapis.com/${scope}`,
+        pageSize: Number(pageSize),
+      },
+      itemsField: 'permissions',
     },
-    itemsField: 'permissions',
-  });
+    options.onListingSkipped,
+  );
   for (const parent of customRoleParents(policies)) {
     await listPages(listing, {
       request: `${parent.split('/')[0]}.roles.list`,
@@ -203,6 +213,32 @@ async function listPages(listing: Listing, list: ListRequest): Promise<unknown[]
         : undefined;
   } while (pageToken !== undefined);
   return items;
+}
+
+/**
+ * Runs a listing whose pages only refine the export. Support levels make custom role
+ * recommendations safer but are not needed to evaluate grants. So when the API denies this
+ * listing (401 or 403) or rejects it for the scope (another 4xx), its pages are dropped,
+ * `onSkipped` receives the error, and the export goes on. Failures after every retry (429,
+ * 5xx, network) still throw, because a later run may succeed.
+ */
+async function listOptionalPages(
+  listing: Listing,
+  list: ListRequest,
+  onSkipped: ((request: string, error: ConfigError) => void) | undefined,
+): Promise<void> {
+  const before = listing.documents.length;
+  try {
+    await listPages(listing, list);
+  } catch (error) {
+    const skippable =
+      error instanceof ConfigError &&
+      (error.code === GcpCollectorErrorCode.accessDenied ||
+        error.code === GcpCollectorErrorCode.requestRejected);
+    if (!skippable) throw error;
+    listing.documents.length = before;
+    onSkipped?.(list.request, error);
+  }
 }
 
 /** Returns the organizations and projects whose custom roles the policies' bindings name. */
