@@ -8,6 +8,7 @@ import {
 import type { Alert, NormalizedEvent } from '@ciem/events';
 import { DETECTORS } from './detectors/index.js';
 import { invalidState } from './errors.js';
+import { isUnfinishedOperation } from './operation-records.js';
 import { resolveAnomalyOptions } from './options.js';
 import type { AnomalyOptions } from './options.js';
 import {
@@ -107,11 +108,14 @@ export function createAnomalyEngine(
     }
     detections.length = 0;
     const anonymous = event.principal.type === 'unknown' || event.principal.type === 'anonymous';
+    const unfinished = isUnfinishedOperation(event);
     for (const detector of DETECTORS) {
       if (anonymous && detector.baseline === true) continue;
+      if (unfinished && detector.unfinishedOperations !== true) continue;
       detector.detect(event, state, context, detections);
     }
-    state.events++;
+    // An operation counts once towards the warm-up, by its final record.
+    if (!unfinished) state.events++;
     state.activeHours |= 1 << Math.floor((event.event_time % 86_400_000) / 3_600_000);
     if (event.event_time > state.lastSeen) state.lastSeen = event.event_time;
     if (event.event_time < state.firstSeen) state.firstSeen = event.event_time;

@@ -1,22 +1,6 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { NormalizedEvent } from '@ciem/events';
-import { normalizeText } from '@ciem/normalize';
 import { describe, expect, it } from 'vitest';
+import { normalizeFixture } from './testing/provider-record.js';
 import { ruleIds, runScenario } from './testing/run-scenario.js';
-
-const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
-
-/** Normalizes one provider record written in the provider's own format. */
-function normalizeFixture(name: string): NormalizedEvent {
-  const result = normalizeText(undefined, readFileSync(path.join(fixtures, name), 'utf8'), {
-    rawRef: name,
-    ingestTime: Date.UTC(2024, 2, 6),
-  });
-  if ('kind' in result) throw new Error(`fixture ${name} did not normalize: ${result.message}`);
-  return result;
-}
 
 describe('provider records through the normalizer', () => {
   it('flags CloudTrail console login without MFA', () => {

@@ -72,6 +72,13 @@ export interface Detector {
    * those events of unrelated callers share one state and form no baseline.
    */
   readonly baseline?: boolean;
+  /**
+   * True for detectors that also learn from a record written before its operation finished
+   * (an Azure Started record): they look only at when and from where the principal called,
+   * which such a record shows. The engine gives the others only the operation's final
+   * record, which alone says whether it succeeded, so that each operation counts once.
+   */
+  readonly unfinishedOperations?: boolean;
   detect(
     event: NormalizedEvent,
     state: PrincipalState,
