@@ -18,25 +18,27 @@ const START = Date.UTC(2024, 2, 4);
 type Phase = 'started' | 'succeeded' | 'conflict';
 
 /** The result fields of each phase as a diagnostic-settings export writes them. */
-const PHASE_FIELDS: Record<Phase, { resultType: string; resultSignature: string; status?: object }> =
-  {
-    started: { resultType: 'Start', resultSignature: 'Started.' },
-    succeeded: {
-      resultType: 'Success',
-      resultSignature: 'Succeeded.Created',
-      status: { statusCode: 'Created' },
+const PHASE_FIELDS: Record<
+  Phase,
+  { resultType: string; resultSignature: string; status?: object }
+> = {
+  started: { resultType: 'Start', resultSignature: 'Started.' },
+  succeeded: {
+    resultType: 'Success',
+    resultSignature: 'Succeeded.Created',
+    status: { statusCode: 'Created' },
+  },
+  conflict: {
+    resultType: 'Failure',
+    resultSignature: 'Failed.Conflict',
+    status: {
+      statusCode: 'Conflict',
+      statusMessage: JSON.stringify({
+        error: { code: 'RoleAssignmentExists', message: 'The role assignment already exists.' },
+      }),
     },
-    conflict: {
-      resultType: 'Failure',
-      resultSignature: 'Failed.Conflict',
-      status: {
-        statusCode: 'Conflict',
-        statusMessage: JSON.stringify({
-          error: { code: 'RoleAssignmentExists', message: 'The role assignment already exists.' },
-        }),
-      },
-    },
-  };
+  },
+};
 
 interface OperationShape {
   /** Operation number, which names the resource and the correlation id. */

@@ -3,9 +3,10 @@ import type { NormalizedEvent } from '@ciem/events';
 /**
  * Phases, as the normalizer spells them, of a record written while its operation had not
  * finished. Azure Resource Manager records both the start and the success or failure of
- * every write, delete and action operation, with `status` Started, Accepted or In Progress
- * before Succeeded or Failed (Azure Monitor, "Azure Activity Log event schema",
- * Administrative category), so such a record is neither a call of its own nor a success.
+ * every write, delete and action operation (Azure Monitor, "Azure Activity Log event
+ * schema", Administrative category). Its `status` is Started or In Progress until it is
+ * Succeeded or Failed, and `accepted` is the normalizer's phase for the HTTP 202 Accepted
+ * of an asynchronous operation. Such a record is neither a call of its own nor a success.
  */
 const UNFINISHED_PHASES: ReadonlySet<string> = new Set([
   'started',
@@ -16,7 +17,7 @@ const UNFINISHED_PHASES: ReadonlySet<string> = new Set([
 
 /**
  * Returns whether the record was written before its operation finished. Only Azure records
- * carry a phase; CloudTrail and GCP records have none and always count.
+ * carry a phase, so CloudTrail and GCP records always count.
  *
  * NOTE: a GCP long-running operation logs a first and a last entry under one
  * `operation.id`, and the normalizer sets no phase for them, so both still count as calls.
