@@ -10,6 +10,7 @@ import { DETECTORS } from './detectors/index.js';
 import { invalidState } from './errors.js';
 import { isUnfinishedOperation } from './operation-records.js';
 import { resolveAnomalyOptions } from './options.js';
+import { hasOwnBaseline } from './principal-baseline.js';
 import type { AnomalyOptions } from './options.js';
 import {
   createPrincipalState,
@@ -107,10 +108,10 @@ export function createAnomalyEngine(
       principals.set(id, state);
     }
     detections.length = 0;
-    const anonymous = event.principal.type === 'unknown' || event.principal.type === 'anonymous';
+    const ownBaseline = hasOwnBaseline(event);
     const unfinished = isUnfinishedOperation(event);
     for (const detector of DETECTORS) {
-      if (anonymous && detector.baseline === true) continue;
+      if (!ownBaseline && detector.baseline === true) continue;
       if (unfinished && detector.unfinishedOperations !== true) continue;
       detector.detect(event, state, context, detections);
     }

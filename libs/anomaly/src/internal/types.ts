@@ -68,15 +68,16 @@ export interface Detector {
   readonly rules: readonly RuleDefinition[];
   /**
    * True for detectors that compare a principal with its own history (novelty, silence,
-   * rate). The engine skips them for events whose principal is unknown or anonymous, because
-   * those events of unrelated callers share one state and form no baseline.
+   * rate). The engine skips them for principals that form no baseline: unknown or anonymous
+   * callers, whose unrelated events share one state, and the cloud provider's own service
+   * principals (see principal-baseline.ts).
    */
   readonly baseline?: boolean;
   /**
    * True for detectors that also learn from a record written before its operation finished
    * (an Azure Started record): they look only at when and from where the principal called,
    * which such a record shows. The engine gives the others only the operation's final
-   * record, which alone says whether it succeeded, so that each operation counts once.
+   * record, the only one that shows whether it succeeded, so that each operation counts once.
    */
   readonly unfinishedOperations?: boolean;
   detect(
