@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import {
   ALERT_MAX_EVIDENCE_EVENTS,
   ALERT_MAX_SOURCE_IPS,
@@ -240,9 +241,13 @@ function mergeInto(
   ) {
     alert.evidence_event_ids.push(event.event_id);
   }
+  // Only addresses are listed, because SIEM address fields such as OCSF src_endpoint.ip take
+  // nothing else. CloudTrail logs a service's DNS name for calls an AWS service makes, and
+  // GCP redacts some internal callers to "private" or "gce-internal-ip".
   const ip = event.source_ip;
   if (
     ip !== null &&
+    isIP(ip) !== 0 &&
     alert.source_ips.length < ALERT_MAX_SOURCE_IPS &&
     !alert.source_ips.includes(ip)
   ) {

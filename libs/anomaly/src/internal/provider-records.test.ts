@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeFixture } from './testing/provider-record.js';
+import { normalizeFixture, normalizeRecord, readFixture } from './testing/provider-record.js';
 import { ruleIds, runScenario } from './testing/run-scenario.js';
 
 describe('provider records through the normalizer', () => {
@@ -31,5 +31,28 @@ describe('provider records through the normalizer', () => {
     const alerts = runScenario([normalizeFixture('gcp-delete-sink.json')]);
     expect(ruleIds(alerts)).toEqual(['defense-evasion-logging']);
     expect(alerts[0]?.evidence_event_ids).toEqual(['1x8ghz3e4f5a']);
+  });
+
+  it('lists no service name as source address', () => {
+    // CloudTrail User Guide, "CloudTrail record contents": for a call an AWS service makes,
+    // sourceIPAddress holds the service's DNS name instead of an address. The alert's
+    // source_ips list addresses, which SIEM fields such as OCSF src_endpoint.ip require.
+    const viaService = normalizeFixture('aws-attach-role-policy-via-cloudformation.json');
+    const direct = normalizeRecord(
+      {
+        ...readFixture('aws-attach-role-policy-via-cloudformation.json'),
+        sourceIPAddress: '203.0.113.50',
+        userAgent: 'aws-cli/2.15.0 Python/3.11.6',
+        eventTime: '2024-03-05T14:20:00Z',
+        eventID: '8e7f6a5b-0000-4000-8000-00000000e002',
+      },
+      'direct',
+    );
+    const first = runScenario([viaService]);
+    expect(ruleIds(first)).toEqual(['privilege-escalation']);
+    expect(first[0]?.source_ips).toEqual([]);
+    const both = runScenario([viaService, direct]);
+    expect(both[0]?.event_count).toBe(2);
+    expect(both[0]?.source_ips).toEqual(['203.0.113.50']);
   });
 });
