@@ -29,10 +29,8 @@ export interface PrincipalState {
   rateMean: number;
   rateVariance: number;
   rateHours: number;
-  /** Latest access key seen and the networks it came from since `keyWindowStart`. */
-  key: string | null;
-  keyWindowStart: number;
-  keyNetworks: number[];
+  /** Windows of the access keys seen recently, at most four. */
+  keyWindows: KeyWindow[];
   /** Sensitive permissions used, flattened as [hash, last UTC day, distinct days, ...]. */
   routine: number[];
   /** Per entry of `routine`, bit h set when the permission was used in UTC hour h. */
@@ -43,6 +41,15 @@ export interface PrincipalState {
   noMfaDay: number;
   /** Longest silence of at least `dormantMs` the principal woke up from, ms; 0 when none. */
   longestSilence: number;
+}
+
+/** Networks one access key was used from since the start of its window. */
+export interface KeyWindow {
+  key: string;
+  /** Event time of the window's first call, ms. */
+  start: number;
+  /** Hashes of the /24 (IPv4) or /48 (IPv6) networks. */
+  networks: number[];
 }
 
 /** Returns a fresh state for a principal first seen at `time`. */
@@ -61,9 +68,7 @@ export function createPrincipalState(time: number): PrincipalState {
     rateMean: 0,
     rateVariance: 0,
     rateHours: 0,
-    key: null,
-    keyWindowStart: 0,
-    keyNetworks: [],
+    keyWindows: [],
     routine: [],
     routineHours: [],
     activeHours: 0,
@@ -144,9 +149,34 @@ export function deserializePrincipalState(value: unknown): PrincipalState {
     permissions: new Set(record.permissions),
     networks: new Set(record.networks),
   } as PrincipalState;
+  if (!Array.isArray(record.keyWindows)) state.keyWindows = takeLegacyKeyWindow(state);
   // Checkpoints written before hours were kept per permission allow every hour.
   const entries = Math.floor(state.routine.length / 3);
   if (!Array.isArray(state.routineHours)) state.routineHours = [];
   while (state.routineHours.length < entries) state.routineHours.push(ALL_HOURS);
   return state;
+}
+
+/** Fields of checkpoints written when a principal kept the window of one access key only. */
+interface LegacyKeyWindow {
+  key?: unknown;
+  keyWindowStart?: unknown;
+  keyNetworks?: unknown;
+}
+
+/**
+ * Removes the single key window of an older checkpoint from the state and returns it in
+ * the list form kept now.
+ */
+function takeLegacyKeyWindow(state: PrincipalState): KeyWindow[] {
+  const legacy = state as PrincipalState & LegacyKeyWindow;
+  const { key, keyWindowStart, keyNetworks } = legacy;
+  delete legacy.key;
+  delete legacy.keyWindowStart;
+  delete legacy.keyNetworks;
+  if (typeof key !== 'string' || typeof keyWindowStart !== 'number') return [];
+  const networks = Array.isArray(keyNetworks)
+    ? keyNetworks.filter((network): network is number => typeof network === 'number')
+    : [];
+  return [{ key, start: keyWindowStart, networks }];
 }

@@ -2,6 +2,7 @@ import type { NormalizedEvent } from '@ciem/events';
 import { networkOf } from '../principal-state.js';
 import type { PrincipalState } from '../principal-state.js';
 import type { Detection, Detector, DetectorContext, RuleDefinition } from '../types.js';
+import { KEY_SPREAD_RULE, checkKeySpread } from './key-spread.js';
 
 /**
  * New source network or country for a settled principal. Identities call from few places
@@ -37,19 +38,6 @@ export const IMPOSSIBLE_TRAVEL_RULE: RuleDefinition = {
   mitre: ['T1078.004'],
   rationale:
     'Two calls of the principal came from places too far apart to travel between in the time that separates them, so two parties hold the credential. Rotate it and review both sources.',
-};
-
-/**
- * One access key used from many networks in a short time: a leaked key is typically tried
- * from many hosts at once, while a legitimate key works from one place.
- */
-export const KEY_SPREAD_RULE: RuleDefinition = {
-  id: 'access-key-many-networks',
-  name: 'Access key used from many networks',
-  severity: 'high',
-  mitre: ['T1078.004', 'T1552'],
-  rationale:
-    'One access key was used from several networks within a short window. Leaked keys are used from many hosts at once; deactivate the key if the sources are unknown.',
 };
 
 const MAX_COUNTRIES = 16;
@@ -108,32 +96,6 @@ export const networkDetector: Detector = {
     }
   },
 };
-
-function checkKeySpread(
-  event: NormalizedEvent,
-  state: PrincipalState,
-  network: number,
-  minNetworks: number,
-  windowMs: number,
-  out: Detection[],
-): void {
-  const key = event.access_key_id;
-  if (key === null || key.length === 0) return;
-  if (state.key !== key || event.event_time - state.keyWindowStart > windowMs) {
-    state.key = key;
-    state.keyWindowStart = event.event_time;
-    state.keyNetworks = [];
-  }
-  if (state.keyNetworks.includes(network)) return;
-  state.keyNetworks.push(network);
-  if (state.keyNetworks.length < minNetworks) return;
-  out.push({
-    rule: KEY_SPREAD_RULE,
-    subject: key,
-    title: `Access key ${key} of ${event.principal.name ?? event.principal.id} was used from ${state.keyNetworks.length} networks`,
-    details: { access_key_id: key, networks: String(state.keyNetworks.length) },
-  });
-}
 
 function checkTravel(
   event: NormalizedEvent,
