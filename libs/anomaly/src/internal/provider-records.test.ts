@@ -8,6 +8,16 @@ describe('provider records through the normalizer', () => {
     expect(ruleIds(alerts)).toEqual(['console-login-without-mfa']);
   });
 
+  it('ignores MFAUsed No of a SAML role sign-in', () => {
+    // CloudTrail User Guide, "CloudTrail userIdentity element": mfaAuthenticated is true when
+    // the root user or IAM user whose credentials were used also authenticated with an MFA
+    // device. A SAML sign-in uses neither: the identity provider runs its own MFA, which
+    // CloudTrail does not see, so such ConsoleLogin records carry MFAUsed "No" regardless.
+    const event = normalizeFixture('aws-console-login-saml-role.json');
+    expect(event.mfa).toBe(false);
+    expect(runScenario([event])).toEqual([]);
+  });
+
   it('flags CloudTrail StopLogging as critical', () => {
     const alerts = runScenario([normalizeFixture('aws-stop-logging.json')]);
     expect(ruleIds(alerts)).toEqual(['defense-evasion-logging']);

@@ -1,4 +1,4 @@
-import type { NormalizedEvent } from '@ciem/events';
+import type { NormalizedEvent, PrincipalType } from '@ciem/events';
 import type { PrincipalState } from '../principal-state.js';
 import { recordSensitiveUse } from '../routine.js';
 import type { Detection, Detector, RuleDefinition } from '../types.js';
@@ -20,7 +20,8 @@ export const PRIVILEGED_IDENTITY_RULE: RuleDefinition = {
 
 /**
  * Console sign-in without MFA. CloudTrail's ConsoleLogin event records `MFAUsed: No` when a
- * password alone signed in; a stolen password is then enough to take over the account.
+ * password alone signed in an IAM user or the root user; a stolen password is then enough to
+ * take over the account. Federated sign-ins are left out (see MFA_CHECKED_TYPES).
  * It alerts at most once per principal and UTC day. A user who signs in without MFA on
  * `routineMinDays` earlier days at that time of day has a posture gap, which right-sizing
  * and account reviews report, not a new event, so such sign-ins stop alerting; the root
@@ -35,6 +36,15 @@ export const CONSOLE_NO_MFA_RULE: RuleDefinition = {
     'A console sign-in succeeded with a password alone. Enforce MFA for this principal and check that the sign-in came from an expected place.',
 };
 
+/**
+ * Principal types whose MFA the provider itself checks at sign-in. CloudTrail's MFA flag
+ * tells whether the root user or IAM user whose credentials were used also authenticated
+ * with an MFA device ("CloudTrail userIdentity element"). A role reached through SAML or
+ * Identity Center signs in at the identity provider, whose MFA CloudTrail does not see, so
+ * its ConsoleLogin records say MFAUsed "No" whether or not MFA was used.
+ */
+const MFA_CHECKED_TYPES: ReadonlySet<PrincipalType> = new Set(['user', 'root']);
+
 /** Key of no-MFA sign-ins among a principal's sensitive uses (not a permission name). */
 const NO_MFA_SIGN_IN = 'sign-in without mfa';
 
@@ -45,7 +55,10 @@ export const privilegedIdentityDetector: Detector = {
     const who = event.principal.name ?? event.principal.id;
     const day = Math.floor(event.event_time / 86_400_000);
     const root = event.principal.type === 'root';
-    const noMfa = event.category === 'sign-in' && event.mfa === false;
+    const noMfa =
+      event.category === 'sign-in' &&
+      event.mfa === false &&
+      MFA_CHECKED_TYPES.has(event.principal.type);
     const routine =
       noMfa &&
       recordSensitiveUse(
