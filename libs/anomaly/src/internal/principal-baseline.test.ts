@@ -6,7 +6,7 @@ import { ruleIds, runScenario } from './testing/run-scenario.js';
 
 const DAY = 86_400_000;
 
-/** The fixture's record and a copy of it `days` later under another event id. */
+/** Normalizes the fixture's record and a copy of it `days` later under another event id. */
 function recordAndReturn(name: string, days: number): NormalizedEvent[] {
   const record = readFixture(name);
   const later: ProviderRecord = structuredClone(record);
@@ -51,10 +51,20 @@ describe('principals without a baseline', () => {
     expect(runScenario(events)).toEqual([]);
   });
 
+  it('ignores a service-linked role returning after 45 days', () => {
+    // IAM User Guide, "Using service-linked roles": the linked service defines the role's
+    // permissions and, unless defined otherwise, only that service can assume it; its ARN
+    // is arn:aws:iam::ACCOUNT:role/aws-service-role/SERVICE-NAME.amazonaws.com/NAME.
+    const events = recordAndReturn('aws-run-instances-service-linked-role.json', 45);
+    expect(events[0]?.principal.id).toBe(
+      'arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling',
+    );
+    expect(runScenario(events)).toEqual([]);
+  });
+
   it('ignores a Google service agent returning after 45 days', () => {
     // IAM docs, "Service account types": service agents are service accounts that Google
-    // Cloud creates and manages; the Google APIs Service Agent
-    // (PROJECT_NUMBER@cloudservices.gserviceaccount.com) acts for managed instance groups.
+    // Cloud creates and manages, unlike the user-managed ones customers create.
     const events = recordAndReturn('gcp-instance-insert-by-service-agent.json', 45);
     expect(events[0]?.principal.type).toBe('google_service_agent');
     expect(runScenario(events)).toEqual([]);

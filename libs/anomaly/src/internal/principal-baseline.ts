@@ -18,7 +18,17 @@ const NO_BASELINE_TYPES: ReadonlySet<PrincipalType> = new Set([
   'azure_system',
 ]);
 
+/**
+ * Path of AWS service-linked roles in their ARN (`role/aws-service-role/SERVICE/NAME`). The
+ * linked service defines their permissions and, unless it defines otherwise, only that
+ * service can assume them ("Using service-linked roles" in the IAM User Guide), so they
+ * are the provider acting too.
+ */
+const SERVICE_LINKED_ROLE_PATH = ':role/aws-service-role/';
+
 /** Returns whether the baseline detectors should compare this event's principal with its history. */
 export function hasOwnBaseline(event: NormalizedEvent): boolean {
-  return !NO_BASELINE_TYPES.has(event.principal.type);
+  const { principal } = event;
+  if (NO_BASELINE_TYPES.has(principal.type)) return false;
+  return !(principal.type === 'role' && principal.id.includes(SERVICE_LINKED_ROLE_PATH));
 }
