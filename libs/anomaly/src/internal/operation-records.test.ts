@@ -8,7 +8,7 @@ import { ruleIds, runScenario } from './testing/run-scenario.js';
 // delete or action operation Resource Manager records both the start and the success or
 // failure of that operation, and `status` (`resultType` in diagnostic-settings exports) is
 // Started, then Succeeded or Failed. One operation is therefore one call, and only its
-// last record says whether it succeeded.
+// last record shows whether it succeeded.
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -71,7 +71,7 @@ function operationRecord(
   return normalizeRecord(record, `${phase}-${suffix}`);
 }
 
-/** The Start record and the final record of one operation, one second apart. */
+/** Builds the Start record and the final record of one operation, one second apart. */
 function operation(
   template: ProviderRecord,
   outcome: Exclude<Phase, 'started'>,
@@ -83,7 +83,7 @@ function operation(
   ];
 }
 
-/** Ten VM writes a day during working hours, each a started and a succeeded record. */
+/** Builds ten VM writes a day in working hours, each a started and a succeeded record. */
 function vmHistory(template: ProviderRecord, days: number): NormalizedEvent[] {
   const events: NormalizedEvent[] = [];
   for (let day = 0; day < days; day++) {

@@ -45,7 +45,7 @@ describe('provider records through the normalizer', () => {
 
   it('lists no service name as source address', () => {
     // CloudTrail User Guide, "CloudTrail record contents": for a call an AWS service makes,
-    // sourceIPAddress holds the service's DNS name instead of an address. The alert's
+    // sourceIPAddress contains the service's DNS name instead of an address. The alert's
     // source_ips list addresses, which SIEM fields such as OCSF src_endpoint.ip require.
     const viaService = normalizeFixture('aws-attach-role-policy-via-cloudformation.json');
     const direct = normalizeRecord(

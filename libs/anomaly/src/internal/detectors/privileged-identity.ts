@@ -38,7 +38,7 @@ export const CONSOLE_NO_MFA_RULE: RuleDefinition = {
 
 /**
  * Principal types whose MFA the provider itself checks at sign-in. CloudTrail's MFA flag
- * tells whether the root user or IAM user whose credentials were used also authenticated
+ * shows whether the root user or IAM user whose credentials were used also authenticated
  * with an MFA device ("CloudTrail userIdentity element"). A role reached through SAML or
  * Identity Center signs in at the identity provider, whose MFA CloudTrail does not see, so
  * its ConsoleLogin records say MFAUsed "No" whether or not MFA was used.
