@@ -5,7 +5,7 @@ export const ALL_HOURS = 0xffffff;
 
 /**
  * Baseline of one principal. Permissions and networks are kept as 32-bit FNV-1a hashes, so a
- * principal costs about 1 KB with its id (measured by bench/detectors.bench.ts). A hash
+ * principal costs about 1.3 KB with its id (measured by bench/detectors.bench.ts). A hash
  * collision can hide one first use (about one in 4 billion per pair of permissions).
  */
 export interface PrincipalState {
