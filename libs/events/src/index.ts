@@ -31,6 +31,8 @@ export {
   ALERT_MAX_EVIDENCE_EVENTS,
   ALERT_MAX_SOURCE_IPS,
   ALERT_SCHEMA_PATH,
+  ALERT_VERSION_DETAIL,
+  alertVersionOf,
   alertSchema,
   computeAlertId,
   encodeAlert,

@@ -36,6 +36,15 @@ export const analyzerAnomalySchema = {
     min: 60_000,
     max: 86_400_000,
   }),
+  recentEventIds: setting.integer({
+    env: 'CIEM_ANOMALY_RECENT_EVENT_IDS',
+    description:
+      'Latest event ids each partition remembers so that an event delivered again (CloudTrail files read by two trails, at-least-once ingest) is counted once; about 10 MB of memory per partition at the default, 0 turns it off.',
+    default: 100_000,
+    min: 0,
+    max: 10_000_000,
+    unit: 'events',
+  }),
   warmupMs: setting.duration({
     env: 'CIEM_ANOMALY_WARMUP_MS',
     description:

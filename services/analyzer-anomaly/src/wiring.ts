@@ -82,6 +82,7 @@ export function wireAnalyzerAnomaly(
     checkpointIntervalMs: config.checkpointIntervalMs,
     engine: {
       windowMs: config.windowMs,
+      recentEventIds: config.recentEventIds,
       thresholds: {
         warmupMs: config.warmupMs,
         maxTravelKmPerHour: config.maxTravelKmPerHour,

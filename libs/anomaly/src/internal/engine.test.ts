@@ -191,3 +191,95 @@ describe('anomaly engine restart', () => {
     expect(alerts.map((a) => a.rule_id)).toEqual(['defense-evasion-logging']);
   });
 });
+
+describe('alert versions', () => {
+  it('numbers the versions of an alert', () => {
+    const engine = createAnomalyEngine();
+    engine.observe(stopLogging(T0));
+    const [first] = engine.drain();
+    engine.observe(stopLogging(T0 + MINUTE));
+    const [second] = engine.drain();
+    expect(first?.details.alert_version).toBe('1');
+    expect(second?.details.alert_version).toBe('2');
+    expect(second?.alert_id).toBe(first?.alert_id);
+  });
+
+  it('starts a new window at version 1', () => {
+    const engine = createAnomalyEngine();
+    engine.observe(stopLogging(T0));
+    engine.drain();
+    engine.observe(stopLogging(T0 + 2 * HOUR));
+    const [next] = engine.drain();
+    expect(next?.details.alert_version).toBe('1');
+  });
+
+  it('counts versions on after a restart', () => {
+    const first = createAnomalyEngine();
+    first.observe(stopLogging(T0));
+    first.drain();
+    const saved = JSON.parse(JSON.stringify(first.checkpoint())) as AnomalyCheckpoint;
+    const restarted = createAnomalyEngine({}, saved);
+    restarted.observe(stopLogging(T0 + MINUTE));
+    expect(restarted.drain()[0]?.details.alert_version).toBe('2');
+  });
+});
+
+describe('repeated events', () => {
+  // CloudTrail User Guide, "CloudTrail concepts", "Global service events": IAM, STS and other
+  // global service events are delivered to every trail that includes global services, so
+  // two trails read together give the same eventID twice. The S3 and SQS ingest and the
+  // backfills also deliver at least once.
+  it('counts a repeated event once', () => {
+    const engine = createAnomalyEngine();
+    const event = stopLogging(T0);
+    engine.observe(event);
+    engine.observe({ ...event });
+    const [alert] = engine.drain();
+    expect(alert?.event_count).toBe(1);
+    expect(engine.stats().duplicates).toBe(1);
+    expect(engine.stats().events).toBe(1);
+  });
+
+  it('does not make a burst from repeated denials', () => {
+    // Ten denied calls over five permissions, each delivered twice: the denied-call burst
+    // needs 20 distinct calls, so the copies must not complete it.
+    const denied = Array.from({ length: 10 }, (_, i) =>
+      makeEvent({
+        event_time: T0 + 5 * DAY + i * 1000,
+        outcome: 'denied',
+        error_code: 'AccessDenied',
+        action: {
+          permissions: [`iam:List${['Users', 'Roles', 'Groups', 'Policies', 'Keys'][i % 5]}`],
+        },
+      }),
+    );
+    const twice = [...denied, ...denied.map((event) => ({ ...event }))];
+    expect(collect({}, twice)).toEqual([]);
+    // The same input without the repeat check makes a burst.
+    expect(collect({ recentEventIds: 0 }, twice).map((alert) => alert.rule_id)).toEqual([
+      'denied-call-burst',
+    ]);
+  });
+
+  it('forgets the oldest ids beyond its capacity', () => {
+    const engine = createAnomalyEngine({ recentEventIds: 2 });
+    const events = [stopLogging(T0), stopLogging(T0 + 1), stopLogging(T0 + 2)];
+    for (const event of events) engine.observe(event);
+    engine.observe({ ...events[0]! });
+    engine.observe({ ...events[2]! });
+    expect(engine.stats().events).toBe(4);
+    expect(engine.stats().duplicates).toBe(1);
+  });
+
+  it('keeps every event with capacity 0', () => {
+    const engine = createAnomalyEngine({ recentEventIds: 0 });
+    const event = stopLogging(T0);
+    engine.observe(event);
+    engine.observe(event);
+    expect(engine.stats().events).toBe(2);
+  });
+
+  it('rejects a negative capacity', () => {
+    expect(() => createAnomalyEngine({ recentEventIds: -1 })).toThrow(/recentEventIds/);
+  });
+});

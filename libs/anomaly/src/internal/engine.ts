@@ -4,6 +4,8 @@ import {
   ALERT_MAX_SOURCE_IPS,
   ALERT_SCHEMA_VERSION,
   ALERT_SEVERITIES,
+  ALERT_VERSION_DETAIL,
+  alertVersionOf,
   computeAlertId,
 } from '@ciem/events';
 import type { Alert, NormalizedEvent } from '@ciem/events';
@@ -32,6 +34,8 @@ export interface AnomalyCheckpoint {
 /** Counters of an engine since it was created. */
 export interface AnomalyStats {
   events: number;
+  /** Events ignored because an event with the same id was among the recent ones. */
+  duplicates: number;
   principals: number;
   detections: number;
   suppressed: number;
@@ -72,6 +76,7 @@ export function createAnomalyEngine(
   const dirty = new Map<string, Alert>();
   const stats: AnomalyStats = {
     events: 0,
+    duplicates: 0,
     principals: 0,
     detections: 0,
     suppressed: 0,
@@ -79,6 +84,9 @@ export function createAnomalyEngine(
   };
   let latest = 0;
   const detections: Detection[] = [];
+  // Insertion order is arrival order, so the first id is the one to forget. NOTE: the ids
+  // are not part of the checkpoint, so an event repeated across a restart counts twice.
+  const recentEventIds = new Set<string>();
 
   if (checkpoint !== undefined) restore(checkpoint);
 
@@ -100,7 +108,22 @@ export function createAnomalyEngine(
     for (const state of principals.values()) latest = Math.max(latest, state.lastSeen);
   }
 
+  /** Remembers the event's id and returns whether it was already among the recent ones. */
+  function isRepeat(eventId: string): boolean {
+    if (resolved.recentEventIds === 0 || eventId === '') return false;
+    if (recentEventIds.has(eventId)) return true;
+    recentEventIds.add(eventId);
+    if (recentEventIds.size > resolved.recentEventIds) {
+      recentEventIds.delete(recentEventIds.values().next().value as string);
+    }
+    return false;
+  }
+
   function observe(event: NormalizedEvent): void {
+    if (isRepeat(event.event_id)) {
+      stats.duplicates++;
+      return;
+    }
     stats.events++;
     const id = event.principal.id;
     let state = principals.get(id);
@@ -189,6 +212,7 @@ export function createAnomalyEngine(
     const out: Alert[] = [];
     for (const alert of dirty.values()) {
       alert.created_at = createdAt;
+      alert.details[ALERT_VERSION_DETAIL] = String((alertVersionOf(alert) ?? 0) + 1);
       out.push({
         ...alert,
         evidence_event_ids: [...alert.evidence_event_ids],

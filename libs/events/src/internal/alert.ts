@@ -24,6 +24,21 @@ export const ALERT_MAX_EVIDENCE_EVENTS = 50;
 export const ALERT_MAX_SOURCE_IPS = 20;
 
 /**
+ * Key of {@link Alert.details} that numbers the versions of an alert from 1, as decimal
+ * text. The detector writes an alert again while its window is open, and SIEM outputs tell
+ * the first version (a new finding) from later ones (updates) by it. It is a detail rather
+ * than a field so that `alert.avsc` and the readers of earlier alerts stay as they are.
+ * Alerts written before it existed lack it.
+ */
+export const ALERT_VERSION_DETAIL = 'alert_version';
+
+/** Returns an alert's version from {@link ALERT_VERSION_DETAIL}, or undefined without one. */
+export function alertVersionOf(alert: Pick<Alert, 'details'>): number | undefined {
+  const version = Number(alert.details[ALERT_VERSION_DETAIL]);
+  return Number.isSafeInteger(version) && version > 0 ? version : undefined;
+}
+
+/**
  * One anomaly alert about one principal. While its aggregation window is open the same
  * `alert_id` is emitted again with a higher `event_count`, so sinks upsert by `alert_id`
  * and keep the version with the highest `created_at`.

@@ -1,3 +1,4 @@
+import { alertVersionOf } from '@ciem/events';
 import type { Alert } from '@ciem/events';
 
 /**
@@ -21,17 +22,20 @@ export type OcsfFindingActivity =
 export const OCSF_FINDING_STATUS_NEW = Object.freeze({ id: 1, name: 'New' } as const);
 
 /**
- * Returns the OCSF activity of one alert version. The detector writes an alert at the end
- * of each batch of events that matched it, with `event_count` counting every match so far,
- * so a later version always has a higher count than the first. A version with one event is
- * therefore the first one (Create), and a version with more is sent as an Update.
+ * Returns the OCSF activity of one alert version: Create for the first version the detector
+ * wrote (`details.alert_version` 1) and Update for later ones.
  *
- * NOTE: the Alert carries no emission number, so a first version that already aggregates
- * several events (they arrived in one detector batch) is sent as Update, not Create.
- * Receivers that key findings by `finding_info.uid` still create the finding from it.
- * Close is never sent, because the detectors do not close alerts: an acknowledgement is
- * stored by the API in ClickHouse and never reaches `ciem.alerts`.
+ * Alerts written before the detector numbered its versions carry no `alert_version`. For
+ * them a version with one event is taken as the first, because each later version counts at
+ * least one more event, and any other as an Update. NOTE: such an alert whose first version
+ * already counted several events is sent as an Update. Close is never sent, because the
+ * detectors do not close alerts: an acknowledgement is stored by the API in ClickHouse and
+ * never reaches `ciem.alerts`.
  */
-export function findingActivityOf(alert: Pick<Alert, 'event_count'>): OcsfFindingActivity {
-  return alert.event_count <= 1 ? OCSF_FINDING_ACTIVITIES.create : OCSF_FINDING_ACTIVITIES.update;
+export function findingActivityOf(
+  alert: Pick<Alert, 'event_count' | 'details'>,
+): OcsfFindingActivity {
+  const version = alertVersionOf(alert);
+  const first = version === undefined ? alert.event_count <= 1 : version === 1;
+  return first ? OCSF_FINDING_ACTIVITIES.create : OCSF_FINDING_ACTIVITIES.update;
 }

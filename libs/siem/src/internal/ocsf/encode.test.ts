@@ -114,6 +114,22 @@ describe('encodeOcsfFinding lifecycle', () => {
     expect(finding.status).toBe('New');
   });
 
+  it('creates a finding from a first version of many events', () => {
+    // A denied-call burst is first written with the 20 or more calls that made it, so the
+    // count cannot tell its first version. The detector numbers its versions instead.
+    const alert = makeAlert({ event_count: 25, details: { alert_version: '1' } });
+    const finding = encodeOcsfFinding(alert, product);
+    expect(finding.activity_id).toBe(1);
+    expect(finding.type_uid).toBe(200401);
+  });
+
+  it('updates a finding from its second version', () => {
+    const alert = makeAlert({ event_count: 26, details: { alert_version: '2' } });
+    const finding = encodeOcsfFinding(alert, product);
+    expect(finding.activity_id).toBe(2);
+    expect(finding.type_uid).toBe(200402);
+  });
+
   it('dates an update as modified', () => {
     // finding_info.created_time is when the finding was created. An update version carries
     // only the time it was itself produced, which is finding_info.modified_time.
