@@ -79,3 +79,120 @@ describe('gcpPermissionVisibility of compound read verbs', () => {
     expect(gcpPermissionVisibility('compute.instances.getSerialPortOutput')).toBe('data-event');
   });
 });
+
+// Data-plane permissions whose verb reads as an admin write, and the log type that the
+// service's "audit logging" page gives them. All of them are Data Access logs, written only
+// where the customer enables them.
+describe('gcpPermissionVisibility of documented data-plane permissions', () => {
+  it.each([
+    // "Cloud Bigtable API audit logging": ReadRows and SampleRowKeys are DATA_READ,
+    // MutateRow, MutateRows and CheckAndMutateRow check bigtable.tables.mutateRows or
+    // bigtable.authorizedViews.mutateRows - DATA_WRITE.
+    ['bigtable.tables.readRows', 'DATA_READ'],
+    ['bigtable.tables.sampleRowKeys', 'DATA_READ'],
+    ['bigtable.tables.mutateRows', 'DATA_WRITE'],
+    ['bigtable.authorizedViews.readRows', 'DATA_READ'],
+    ['bigtable.authorizedViews.mutateRows', 'DATA_WRITE'],
+    // "Configure Cloud Audit Logs with Cloud Run functions": Data Access (DATA_READ)
+    // cloudfunctions.functions.call.
+    ['cloudfunctions.functions.call', 'DATA_READ'],
+    // "Cloud Run audit logging": Data Access logs (DATA_WRITE) Jobs.RunJob.
+    ['run.jobs.run', 'DATA_WRITE'],
+    ['run.jobs.runWithOverrides', 'DATA_WRITE'],
+    // "Enable Data Access audit logs" (Vertex AI): prediction calls are DATA_READ entries.
+    ['aiplatform.endpoints.predict', 'DATA_READ'],
+    // Artifact Registry: a Docker pull (Docker-GetManifest) is a DATA_READ entry of the
+    // Data Access log ("How to Measure Docker Image Pull Counts in Google Artifact
+    // Registry", openillumi.com), and a push, which checks uploadArtifacts, a DATA_WRITE.
+    ['artifactregistry.repositories.downloadArtifacts', 'DATA_READ'],
+    ['artifactregistry.repositories.uploadArtifacts', 'DATA_WRITE'],
+    // GKE "Audit policy": reading the logs for a Pod is DATA_READ, updating Pod status
+    // DATA_WRITE.
+    ['container.pods.getLogs', 'DATA_READ'],
+    ['container.pods.updateStatus', 'DATA_WRITE'],
+    ['container.deployments.updateStatus', 'DATA_WRITE'],
+  ])('classifies %s as %s', (permission, logType) => {
+    expect(classifyGcpPermission(permission)).toBe(logType);
+    expect(gcpPermissionVisibility(permission)).toBe('data-event');
+  });
+
+  // "Trace audit logging": GetTrace and ListTraces check cloudtrace.traces.get and
+  // cloudtrace.traces.list - DATA_READ, which the verb alone would call ADMIN_READ.
+  it.each(['cloudtrace.traces.get', 'cloudtrace.traces.list'])(
+    'classifies %s as data read',
+    (permission) => {
+      expect(classifyGcpPermission(permission)).toBe('DATA_READ');
+    },
+  );
+
+  // GKE "Audit policy": ADMIN_READ covers reading metadata about Kubernetes resources,
+  // such as listing Pods, and a watch is a list that streams the changes.
+  it.each(['container.pods.watch', 'container.configMaps.watch'])(
+    'classifies %s as admin read',
+    (permission) => {
+      expect(classifyGcpPermission(permission)).toBe('ADMIN_READ');
+      expect(gcpPermissionVisibility(permission)).toBe('data-event');
+    },
+  );
+
+  it('keeps the seen log type', () => {
+    expect(
+      gcpPermissionVisibility('bigtable.tables.readRows', {
+        logType: 'projects/p1/logs/cloudaudit.googleapis.com%2Fdata_access',
+      }),
+    ).toBe('data-event');
+  });
+});
+
+// Permissions the service's page lists as written to the Admin Activity log, which is
+// always written, although they act on data.
+describe('gcpPermissionVisibility of documented admin writes', () => {
+  it.each([
+    // "Cloud SQL audit logs" (Audited operations): cloudsql.instances.connect is under
+    // Admin Activity audit logs.
+    'cloudsql.instances.connect',
+    // "Secret Manager Audit Logging": AddSecretVersion is ADMIN_WRITE.
+    'secretmanager.versions.add',
+    // "Dataflow audit logging": dataflow.jobs.create, cancel and updateContents are
+    // ADMIN_WRITE.
+    'dataflow.jobs.create',
+    'dataflow.jobs.cancel',
+    'dataflow.jobs.updateContents',
+  ])('classifies %s as admin write', (permission) => {
+    expect(classifyGcpPermission(permission)).toBe('ADMIN_WRITE');
+    expect(gcpPermissionVisibility(permission)).toBe('logged');
+  });
+});
+
+// Permissions whose use Cloud Audit Logs never records: right-sizing must report them as
+// unobservable, never as unused.
+describe('gcpPermissionVisibility of permissions never logged', () => {
+  it.each([
+    // "Pub/Sub audit logging", Notes: no Data Access audit logs for message operations,
+    // such as Publish, Subscribe and Acknowledge.
+    'pubsub.topics.publish',
+    'pubsub.subscriptions.consume',
+    // "Dataflow audit logging" lists only jobs.create, jobs.cancel and jobs.updateContents.
+    'dataflow.jobs.get',
+    'dataflow.jobs.list',
+    'dataflow.jobs.snapshot',
+    'dataflow.messages.list',
+    'dataflow.metrics.get',
+    // "Trace audit logging" lists no method that writes spans.
+    'cloudtrace.traces.patch',
+    // "Cloud Run audit logging" lists no request to a service, and the Cloud Run functions
+    // page lists no HTTP invocation.
+    'run.routes.invoke',
+    'cloudfunctions.functions.invoke',
+  ])('marks %s as not logged', (permission) => {
+    expect(gcpPermissionVisibility(permission)).toBe('not-logged');
+  });
+
+  it('follows the seen log type', () => {
+    // A seen entry shows the use was logged, whatever the page said when this was written.
+    expect(gcpPermissionVisibility('pubsub.topics.publish', { logType: 'data_access' })).toBe(
+      'data-event',
+    );
+    expect(gcpPermissionVisibility('dataflow.jobs.get', { logType: 'activity' })).toBe('logged');
+  });
+});

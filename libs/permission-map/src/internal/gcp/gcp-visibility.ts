@@ -1,5 +1,6 @@
 import type { PermissionVisibility } from '../types.js';
 import { ownEntry } from '../own-entry.js';
+import { documentedGcpLogType, isUnloggedGcpPermission } from './gcp-log-type-rules.js';
 
 /**
  * Cloud Audit Logs log type of a permission check, as `AuditConfig.logType` names the
@@ -33,6 +34,9 @@ const READ_VERBS: ReadonlySet<string> = new Set([
   'select',
   'usetodecrypt',
   'usetoverify',
+  // GKE "Audit policy": reads of Kubernetes resource metadata, such as listing Pods, are
+  // ADMIN_READ, and a watch is a list that streams the changes.
+  'watch',
 ]);
 
 // Compound read verbs (`getEffectiveFirewalls`, `listReferrers`) name read-only methods, and
@@ -54,7 +58,8 @@ const ADMIN_READ_PERMISSIONS: ReadonlySet<string> = new Set([
 // Permissions on user data rather than on configuration: their reads are DATA_READ and
 // their writes DATA_WRITE. Sources: "Cloud Storage audit logging", "BigQuery audit logs",
 // "Secret Manager audit logging", "Pub/Sub audit logging", "Cloud KMS audit logging",
-// "Firestore audit logging", "Spanner audit logging".
+// "Firestore audit logging", "Spanner audit logging". Pub/Sub writes no audit log for
+// publish and consume at all, so `isUnloggedGcpPermission` marks them never logged.
 const DATA_PERMISSION_PREFIXES: readonly string[] = [
   'storage.objects.',
   'storage.multipartuploads.',
@@ -83,12 +88,17 @@ const LOG_TYPE_BY_LOG_NAME: Readonly<Record<string, GcpAuditLogType>> = {
 };
 
 /**
- * Infers the audit log type that records a use of a GCP permission from its name
- * (`service.resource.verb`): reads of configuration are ADMIN_READ, reads and writes of user
- * data are DATA_READ and DATA_WRITE, and other writes are ADMIN_WRITE (Admin Activity).
+ * Infers the audit log type that records a use of a GCP permission: the type a service's
+ * audit logging page gives it where the name misleads (`gcp-log-type-rules.ts`), otherwise
+ * the type its name (`service.resource.verb`) implies. Reads of configuration are
+ * ADMIN_READ, reads and writes of user data are DATA_READ and DATA_WRITE, and other writes
+ * are ADMIN_WRITE (Admin Activity). A permission that is never logged still gets the type
+ * its name implies; `gcpPermissionVisibility` reports it as `not-logged`.
  */
 export function classifyGcpPermission(permission: string): GcpAuditLogType {
   const canonical = permission.trim().toLowerCase();
+  const documented = documentedGcpLogType(canonical);
+  if (documented !== undefined) return documented;
   const verb = canonical.split('.').pop() ?? '';
   const read =
     READ_VERBS.has(verb) || READ_VERB_PREFIX.test(verb) || ADMIN_READ_PERMISSIONS.has(canonical);
@@ -128,7 +138,9 @@ function logTypeOf(permission: string, logType: string | undefined): GcpAuditLog
  * System Event and Policy Denied logs are always written (`logged`). Data Access logs
  * (ADMIN_READ, DATA_READ, DATA_WRITE) are written only where the customer enables them
  * (`data-event`), except BigQuery's, which are always on. Without `options.logType` the
- * type is inferred with `classifyGcpPermission`.
+ * type is inferred with `classifyGcpPermission`, and a permission whose use the service
+ * never writes to an audit log (Pub/Sub publish, most of Dataflow) is `not-logged`. With
+ * `options.logType` the entry was seen, so its log decides.
  */
 export function gcpPermissionVisibility(
   permission: string,
@@ -162,6 +174,9 @@ const visibilityCache = new Map<string | undefined, Map<string, PermissionVisibi
 let cachedVisibilities = 0;
 
 function visibilityOf(permission: string, logType: string | undefined): PermissionVisibility {
+  if (logType === undefined && isUnloggedGcpPermission(permission.trim().toLowerCase())) {
+    return 'not-logged';
+  }
   const type = logTypeOf(permission, logType);
   if (type === 'ADMIN_WRITE' || type === 'SYSTEM_EVENT' || type === 'POLICY_DENIED') {
     return 'logged';
