@@ -436,3 +436,79 @@ describe('GCP custom role support levels', () => {
     expect(notes.some((note) => note.includes('customRolesSupportLevel'))).toBe(true);
   });
 });
+
+// "Pub/Sub audit logging" (https://cloud.google.com/pubsub/docs/audit-logging): no Data
+// Access audit logs for message operations such as Publish, Subscribe and Acknowledge.
+// "Cloud Bigtable API audit logging" (https://cloud.google.com/bigtable/docs/audit-logging):
+// ReadRows is DATA_READ, MutateRows checks bigtable.tables.mutateRows - DATA_WRITE.
+describe('GCP data-plane grants never removed unseen', () => {
+  const worker = `serviceAccount:worker@${GCP_PROJECT}.iam.gserviceaccount.com`;
+  const reader = `serviceAccount:reader@${GCP_PROJECT}.iam.gserviceaccount.com`;
+  const exports: ExportDocument[] = [
+    {
+      source: 'iam-policies.ndjson',
+      line: 1,
+      value: {
+        name: `//cloudresourcemanager.googleapis.com/projects/${GCP_PROJECT}`,
+        asset_type: 'cloudresourcemanager.googleapis.com/Project',
+        iam_policy: {
+          bindings: [{ role: `projects/${GCP_PROJECT}/roles/worker`, members: [worker] }],
+        },
+      },
+    },
+    {
+      source: 'roles.json',
+      value: [
+        {
+          name: `projects/${GCP_PROJECT}/roles/worker`,
+          title: 'Worker',
+          stage: 'GA',
+          includedPermissions: [
+            'bigtable.tables.mutateRows',
+            'bigtable.tables.readRows',
+            'pubsub.subscriptions.consume',
+            'pubsub.topics.create',
+            'pubsub.topics.publish',
+          ],
+        },
+      ],
+    },
+  ];
+
+  it('reports data-plane grants unobservable', () => {
+    const [result] = analyzeRightsizing(
+      {
+        principals: evaluate(exports),
+        usage: [usageRow('gcp', GCP_PROJECT, worker, 'pubsub.topics.create')],
+      },
+      { windowEnd: WINDOW_END },
+    );
+    expect(result?.unused).toEqual([]);
+    expect(result?.unobservable).toEqual([
+      { permission: 'bigtable.tables.mutateRows', reason: 'data-event-not-enabled' },
+      { permission: 'bigtable.tables.readRows', reason: 'data-event-not-enabled' },
+      { permission: 'pubsub.subscriptions.consume', reason: 'not-logged' },
+      { permission: 'pubsub.topics.publish', reason: 'not-logged' },
+    ]);
+  });
+
+  it('row reads seen leave mutations unobservable', () => {
+    const [result] = analyzeRightsizing(
+      {
+        principals: evaluate(exports),
+        usage: [
+          usageRow('gcp', GCP_PROJECT, worker, 'pubsub.topics.create'),
+          usageRow('gcp', GCP_PROJECT, reader, 'bigtable.tables.readRows', {
+            visibility: 'data-event',
+          }),
+        ],
+      },
+      { windowEnd: WINDOW_END },
+    );
+    expect(result?.unused.map((entry) => entry.permission)).toEqual(['bigtable.tables.readRows']);
+    expect(result?.unobservable).toContainEqual({
+      permission: 'bigtable.tables.mutateRows',
+      reason: 'data-event-not-enabled',
+    });
+  });
+});
