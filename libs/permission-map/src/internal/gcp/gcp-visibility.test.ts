@@ -196,3 +196,23 @@ describe('gcpPermissionVisibility of permissions never logged', () => {
     expect(gcpPermissionVisibility('dataflow.jobs.get', { logType: 'activity' })).toBe('logged');
   });
 });
+
+// "Cloud Audit Logs with Cloud Storage" (https://cloud.google.com/storage/docs/audit-logging),
+// Audited operations: setting or changing IAM policies and changing object ACLs are Admin
+// Activity, getting IAM policies and object ACLs are ADMIN_READ, although objects are data.
+describe('gcpPermissionVisibility of object IAM policies', () => {
+  it('classifies object policy changes as admin write', () => {
+    expect(classifyGcpPermission('storage.objects.setIamPolicy')).toBe('ADMIN_WRITE');
+    expect(gcpPermissionVisibility('storage.objects.setIamPolicy')).toBe('logged');
+  });
+
+  it('classifies object policy reads as admin read', () => {
+    expect(classifyGcpPermission('storage.objects.getIamPolicy')).toBe('ADMIN_READ');
+    expect(gcpPermissionVisibility('storage.objects.getIamPolicy')).toBe('data-event');
+  });
+
+  it('keeps object data access as data', () => {
+    expect(classifyGcpPermission('storage.objects.list')).toBe('DATA_READ');
+    expect(classifyGcpPermission('storage.objects.delete')).toBe('DATA_WRITE');
+  });
+});

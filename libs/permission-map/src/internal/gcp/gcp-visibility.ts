@@ -100,6 +100,12 @@ export function classifyGcpPermission(permission: string): GcpAuditLogType {
   const documented = documentedGcpLogType(canonical);
   if (documented !== undefined) return documented;
   const verb = canonical.split('.').pop() ?? '';
+  // "Cloud Audit Logs with Cloud Storage": setting IAM policies and changing object ACLs
+  // are Admin Activity, and getting them ADMIN_READ, even on objects, because a policy is
+  // configuration whatever it is attached to.
+  if (verb === 'setiampolicy') return 'ADMIN_WRITE';
+  if (verb === 'getiampolicy') return 'ADMIN_READ';
+
   const read =
     READ_VERBS.has(verb) || READ_VERB_PREFIX.test(verb) || ADMIN_READ_PERMISSIONS.has(canonical);
   if (DATA_PERMISSION_PREFIXES.some((prefix) => canonical.startsWith(prefix))) {
