@@ -216,3 +216,29 @@ describe('gcpPermissionVisibility of object IAM policies', () => {
     expect(classifyGcpPermission('storage.objects.delete')).toBe('DATA_WRITE');
   });
 });
+
+// "Configure Data Access audit logs"
+// (https://cloud.google.com/logging/docs/audit/configure-data-access): Data Access audit
+// logs are disabled by default "for all services except some BigQuery services". "BigQuery
+// audit logs overview" (https://cloud.google.com/bigquery/docs/reference/auditlogs): BigQuery
+// Reservations and BigQuery Connections report requests as services of their own, and
+// "BigQuery Data Transfer Service audit logging" names bigquerydatatransfer.googleapis.com.
+describe('gcpPermissionVisibility of BigQuery APIs', () => {
+  it('keeps BigQuery table reads logged', () => {
+    expect(gcpPermissionVisibility('bigquery.tables.getData')).toBe('logged');
+    expect(gcpPermissionVisibility('bigquery.datasets.get')).toBe('logged');
+  });
+
+  it.each([
+    'bigquery.transfers.get',
+    'bigquery.reservations.list',
+    'bigquery.reservationAssignments.list',
+    'bigquery.capacityCommitments.get',
+    'bigquery.bireservations.get',
+    'bigquery.connections.get',
+    'bigquery.dataPolicies.get',
+  ])('treats %s reads as optional data access', (permission) => {
+    expect(classifyGcpPermission(permission)).toBe('ADMIN_READ');
+    expect(gcpPermissionVisibility(permission)).toBe('data-event');
+  });
+});

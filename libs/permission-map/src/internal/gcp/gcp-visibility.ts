@@ -77,9 +77,24 @@ const DATA_PERMISSION_PREFIXES: readonly string[] = [
   'compute.instances.getserialportoutput',
 ];
 
-// Cloud Audit Logs, "Data Access audit logs": disabled by default for every service except
-// BigQuery, whose Data Access logs are always written.
+// "Configure Data Access audit logs": disabled by default "for all services except some
+// BigQuery services". BigQuery's own API (bigquery.googleapis.com) always writes them.
 const DATA_ACCESS_ALWAYS_ON: ReadonlySet<string> = new Set(['bigquery']);
+
+// `bigquery.` permissions of BigQuery APIs that log as services of their own ("BigQuery
+// audit logs overview": Reservations and Connections; "BigQuery Data Transfer Service audit
+// logging": bigquerydatatransfer.googleapis.com; "BigQuery Data Policy audit logging").
+// NOTE: no page says whether their Data Access logs are on by default, so they count as
+// off, and an unused grant of theirs is reported unobservable unless its log shows.
+const BIGQUERY_SEPARATE_API_PREFIXES: readonly string[] = [
+  'bigquery.transfers.',
+  'bigquery.reservations.',
+  'bigquery.reservationassignments.',
+  'bigquery.capacitycommitments.',
+  'bigquery.bireservations.',
+  'bigquery.connections.',
+  'bigquery.datapolicies.',
+];
 
 const LOG_TYPE_BY_LOG_NAME: Readonly<Record<string, GcpAuditLogType>> = {
   activity: 'ADMIN_WRITE',
@@ -180,13 +195,15 @@ const visibilityCache = new Map<string | undefined, Map<string, PermissionVisibi
 let cachedVisibilities = 0;
 
 function visibilityOf(permission: string, logType: string | undefined): PermissionVisibility {
-  if (logType === undefined && isUnloggedGcpPermission(permission.trim().toLowerCase())) {
-    return 'not-logged';
-  }
+  const canonical = permission.trim().toLowerCase();
+  if (logType === undefined && isUnloggedGcpPermission(canonical)) return 'not-logged';
   const type = logTypeOf(permission, logType);
   if (type === 'ADMIN_WRITE' || type === 'SYSTEM_EVENT' || type === 'POLICY_DENIED') {
     return 'logged';
   }
-  const service = permission.trim().toLowerCase().split('.')[0] ?? '';
-  return DATA_ACCESS_ALWAYS_ON.has(service) ? 'logged' : 'data-event';
+  const service = canonical.split('.')[0] ?? '';
+  const alwaysOn =
+    DATA_ACCESS_ALWAYS_ON.has(service) &&
+    !BIGQUERY_SEPARATE_API_PREFIXES.some((prefix) => canonical.startsWith(prefix));
+  return alwaysOn ? 'logged' : 'data-event';
 }
