@@ -52,12 +52,23 @@ const DOCUMENTED_LOG_TYPES: Readonly<Record<string, GcpAuditLogType>> = {
   'container.pods.getlogs': 'DATA_READ',
 };
 
-/**
- * GKE "Audit policy": DATA_WRITE covers writing data to Kubernetes resources, "such as
- * updating Pod status". The rule takes the status of any other Kubernetes resource to be
- * written the same way.
- */
-const KUBERNETES_STATUS_WRITE = /^container\.[a-z0-9]+\.updatestatus$/;
+/** Documented log types of permission families, matched against lower-cased names. */
+const DOCUMENTED_LOG_TYPE_PATTERNS: readonly {
+  readonly pattern: RegExp;
+  readonly logType: GcpAuditLogType;
+}[] = [
+  // GKE "Audit policy": DATA_WRITE covers writing data to Kubernetes resources, "such as
+  // updating Pod status". The status of any other Kubernetes resource counts the same.
+  { pattern: /^container\.[a-z0-9]+\.updatestatus$/, logType: 'DATA_WRITE' },
+
+  // "Identity-Aware Proxy audit logging": GetTunnelDestGroup and ListTunnelDestGroups are
+  // DATA_READ, and CreateTunnelDestGroup, DeleteTunnelDestGroup, UpdateTunnelDestGroup and
+  // UpdateIapSettings are DATA_WRITE. IAP names these permissions after the resource and
+  // method (iap.tunnelDestGroups.create, iap.web.updateSettings).
+  { pattern: /^iap\.tunneldestgroups\.(get|list)$/, logType: 'DATA_READ' },
+  { pattern: /^iap\.tunneldestgroups\.(create|delete|update)$/, logType: 'DATA_WRITE' },
+  { pattern: /^iap\.[a-z]+\.updatesettings$/, logType: 'DATA_WRITE' },
+];
 
 /**
  * Returns the documented log type of a lower-cased permission, or `undefined` when the
@@ -65,8 +76,7 @@ const KUBERNETES_STATUS_WRITE = /^container\.[a-z0-9]+\.updatestatus$/;
  */
 export function documentedGcpLogType(permission: string): GcpAuditLogType | undefined {
   if (Object.hasOwn(DOCUMENTED_LOG_TYPES, permission)) return DOCUMENTED_LOG_TYPES[permission];
-  if (KUBERNETES_STATUS_WRITE.test(permission)) return 'DATA_WRITE';
-  return undefined;
+  return DOCUMENTED_LOG_TYPE_PATTERNS.find(({ pattern }) => pattern.test(permission))?.logType;
 }
 
 /**

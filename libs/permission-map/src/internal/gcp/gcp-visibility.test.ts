@@ -242,3 +242,27 @@ describe('gcpPermissionVisibility of BigQuery APIs', () => {
     expect(gcpPermissionVisibility(permission)).toBe('data-event');
   });
 });
+
+// "Identity-Aware Proxy audit logging" (https://cloud.google.com/iap/docs/audit-log-howto),
+// Methods by permission type: GetTunnelDestGroup and ListTunnelDestGroups are DATA_READ,
+// CreateTunnelDestGroup, DeleteTunnelDestGroup, UpdateTunnelDestGroup and UpdateIapSettings
+// DATA_WRITE, and GetIapSettings ADMIN_READ.
+describe('gcpPermissionVisibility of IAP settings', () => {
+  it.each([
+    ['iap.tunnelDestGroups.get', 'DATA_READ'],
+    ['iap.tunnelDestGroups.list', 'DATA_READ'],
+    ['iap.tunnelDestGroups.create', 'DATA_WRITE'],
+    ['iap.tunnelDestGroups.delete', 'DATA_WRITE'],
+    ['iap.tunnelDestGroups.update', 'DATA_WRITE'],
+    ['iap.web.updateSettings', 'DATA_WRITE'],
+    ['iap.tunnelInstances.updateSettings', 'DATA_WRITE'],
+    ['iap.web.getSettings', 'ADMIN_READ'],
+  ])('classifies %s as %s', (permission, logType) => {
+    expect(classifyGcpPermission(permission)).toBe(logType);
+    expect(gcpPermissionVisibility(permission)).toBe('data-event');
+  });
+
+  it('keeps IAP policy changes logged', () => {
+    expect(gcpPermissionVisibility('iap.web.setIamPolicy')).toBe('logged');
+  });
+});
