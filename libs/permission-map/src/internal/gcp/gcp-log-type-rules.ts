@@ -3,26 +3,66 @@ import type { GcpAuditLogType } from './gcp-visibility.js';
 /**
  * Log types that a service's "audit logging" page gives for permissions whose name misleads
  * the verb rule in `classifyGcpPermission`, mostly into calling them Admin Activity. Keys
- * are lower-cased permissions. Each block names its page.
+ * are lower-cased permissions. Each block names its page and the methods that check them.
  *
- * NOTE: spanner.sessions.create, monitoring.timeSeries.create and the KMS useToEncrypt and
- * useToSign have no sourced entry here, so the verb rule calls the first two Admin Activity
- * and the KMS ones DATA_WRITE. If their pages put the first two in Data Access logs, unused
- * grants of them are still reported as unused.
+ * NOTE: monitoring.timeSeries.create has no sourced entry, so the verb rule calls it Admin
+ * Activity. If Cloud Monitoring writes time series writes to Data Access logs, an unused
+ * grant of it is still reported as unused.
  */
 const DOCUMENTED_LOG_TYPES: Readonly<Record<string, GcpAuditLogType>> = {
-  // "Cloud Bigtable API audit logging": ReadRows and SampleRowKeys check DATA_READ
-  // permissions. MutateRow, MutateRows and CheckAndMutateRow check
-  // bigtable.tables.mutateRows or bigtable.authorizedViews.mutateRows, both DATA_WRITE.
+  // "Cloud Bigtable API audit logging": ReadRows, SampleRowKeys, ExecuteQuery and
+  // PrepareQuery check DATA_READ permissions. MutateRow, MutateRows and CheckAndMutateRow
+  // check bigtable.tables.mutateRows or bigtable.authorizedViews.mutateRows, both
+  // DATA_WRITE. PingAndWarm checks bigtable.instances.ping - ADMIN_READ.
   'bigtable.tables.readrows': 'DATA_READ',
   'bigtable.tables.samplerowkeys': 'DATA_READ',
   'bigtable.tables.mutaterows': 'DATA_WRITE',
   'bigtable.authorizedviews.readrows': 'DATA_READ',
   'bigtable.authorizedviews.samplerowkeys': 'DATA_READ',
   'bigtable.authorizedviews.mutaterows': 'DATA_WRITE',
+  'bigtable.instances.executequery': 'DATA_READ',
+  'bigtable.instances.ping': 'ADMIN_READ',
 
-  // "Configure Cloud Audit Logs with Cloud Run functions" (1st gen): the table of audited
-  // operations puts cloudfunctions.functions.call under Data Access (DATA_READ).
+  // "Spanner audit logging": CreateSession, BatchCreateSessions and DeleteSession check
+  // DATA_WRITE permissions, GetSession and ListSessions DATA_READ ones. BeginTransaction
+  // checks the read-write (DATA_WRITE) or read-only (DATA_READ) transaction permission,
+  // and PartitionQuery also checks databaseRoles.use and useRoleBasedAccess, DATA_WRITE.
+  'spanner.sessions.create': 'DATA_WRITE',
+  'spanner.sessions.delete': 'DATA_WRITE',
+  'spanner.sessions.get': 'DATA_READ',
+  'spanner.sessions.list': 'DATA_READ',
+  'spanner.databases.beginorrollbackreadwritetransaction': 'DATA_WRITE',
+  'spanner.databases.beginreadonlytransaction': 'DATA_READ',
+  'spanner.databases.partitionquery': 'DATA_READ',
+  'spanner.databases.partitionread': 'DATA_READ',
+  'spanner.databaseroles.use': 'DATA_WRITE',
+  'spanner.databases.userolebasedaccess': 'DATA_WRITE',
+
+  // "Cloud Key Management Service audit logging": Encrypt, RawEncrypt, Decrypt,
+  // AsymmetricSign, MacSign, MacVerify and GetPublicKey all check DATA_READ permissions.
+  'cloudkms.cryptokeyversions.usetoencrypt': 'DATA_READ',
+  'cloudkms.cryptokeyversions.usetodecrypt': 'DATA_READ',
+  'cloudkms.cryptokeyversions.usetosign': 'DATA_READ',
+  'cloudkms.cryptokeyversions.usetoverify': 'DATA_READ',
+  'cloudkms.cryptokeyversions.viewpublickey': 'DATA_READ',
+
+  // "Artifact Registry audit logging": the data plane API (Docker-GetManifest,
+  // Maven-Artifact-Download, ...) checks downloadArtifacts - DATA_READ, uploads check
+  // uploadArtifacts and deletes deleteArtifacts, both DATA_WRITE. DownloadFile checks
+  // files.download - DATA_READ, and DeleteFile, DeletePackage, UpdatePackage,
+  // BatchDeleteVersions and DeleteAttachment check DATA_WRITE permissions.
+  'artifactregistry.repositories.downloadartifacts': 'DATA_READ',
+  'artifactregistry.repositories.uploadartifacts': 'DATA_WRITE',
+  'artifactregistry.repositories.deleteartifacts': 'DATA_WRITE',
+  'artifactregistry.files.download': 'DATA_READ',
+  'artifactregistry.files.delete': 'DATA_WRITE',
+  'artifactregistry.packages.delete': 'DATA_WRITE',
+  'artifactregistry.packages.update': 'DATA_WRITE',
+  'artifactregistry.versions.delete': 'DATA_WRITE',
+  'artifactregistry.attachments.delete': 'DATA_WRITE',
+
+  // "Functions audit logging" (Cloud Run functions): CallFunction checks
+  // cloudfunctions.functions.call - DATA_READ.
   'cloudfunctions.functions.call': 'DATA_READ',
 
   // "Cloud Run audit logging": the table of audited operations puts Jobs.RunJob under
@@ -38,14 +78,6 @@ const DOCUMENTED_LOG_TYPES: Readonly<Record<string, GcpAuditLogType>> = {
   // "Enable Data Access audit logs" (Vertex AI): prediction calls on endpoints are written
   // to the Data Access log when DATA_READ is enabled for aiplatform.googleapis.com.
   'aiplatform.endpoints.predict': 'DATA_READ',
-
-  // Artifact Registry: a Docker pull (Docker-GetManifest, which checks downloadArtifacts)
-  // is a DATA_READ entry of the Data Access log, and a push checks uploadArtifacts, a
-  // DATA_WRITE. Source: "How to Measure Docker Image Pull Counts in Google Artifact
-  // Registry" (openillumi.com), which counts pulls in the data_access log by
-  // Docker-GetManifest, not the method list of "Artifact Registry audit logging".
-  'artifactregistry.repositories.downloadartifacts': 'DATA_READ',
-  'artifactregistry.repositories.uploadartifacts': 'DATA_WRITE',
 
   // GKE "Audit policy": DATA_READ covers reading data in Kubernetes resources, "such as
   // reading the logs for a Pod".
@@ -82,9 +114,9 @@ export function documentedGcpLogType(permission: string): GcpAuditLogType | unde
 /**
  * Permissions whose use Cloud Audit Logs never records, with the page that says so.
  *
- * NOTE: the Trace, Cloud Run and Cloud Run functions entries rest on the method being
- * absent from its page's list of audited methods, not on a sentence saying it is not
- * logged. Should one of them start writing Data Access logs, its grants stay reported as
+ * NOTE: the Cloud Run and Cloud Run functions entries rest on the invocation being absent
+ * from the pages' lists of audited methods, not on a sentence saying it is not logged.
+ * Should invocations start writing Data Access logs, their grants stay reported as
  * unobservable instead of unused.
  */
 const UNLOGGED_PERMISSIONS: ReadonlySet<string> = new Set([
@@ -94,22 +126,23 @@ const UNLOGGED_PERMISSIONS: ReadonlySet<string> = new Set([
   'pubsub.topics.publish',
   'pubsub.subscriptions.consume',
 
-  // "Trace audit logging" lists GetTrace and ListTraces and the trace sink methods, and
-  // no method that writes spans, so PatchTraces and BatchWriteSpans write no audit log.
+  // "Trace audit logging", Methods that don't produce audit logs: PatchTraces,
+  // BatchWriteSpans and CreateSpan, the methods that write spans with this permission.
   'cloudtrace.traces.patch',
 
   // "Cloud Run audit logging" lists the Cloud Run Admin API methods and no request to a
-  // service, and "Configure Cloud Audit Logs with Cloud Run functions" lists
-  // cloudfunctions.functions.call and no HTTP invocation. Invoking a service or an HTTP
-  // function writes no audit log.
+  // service, and "Functions audit logging" lists CallFunction and no HTTP invocation.
   'run.routes.invoke',
   'cloudfunctions.functions.invoke',
 ]);
 
 /**
- * Services whose page lists every method that writes an audit log; any other permission of
- * the service is never logged. "Dataflow audit logging" lists only dataflow.jobs.create,
- * dataflow.jobs.cancel and dataflow.jobs.updateContents, all ADMIN_WRITE.
+ * Services whose page lists every method that writes an audit log, so any other
+ * permission of the service is never logged. "Dataflow audit logging" lists
+ * dataflow.jobs.create and dataflow.jobs.updateContents (which also checks
+ * dataflow.jobs.cancel), all ADMIN_WRITE, and names GetJob, ListJobs, SnapshotJob,
+ * ListJobMessages, GetJobMetrics and the snapshot methods as methods that don't produce
+ * audit logs.
  */
 const SERVICES_WITH_LISTED_AUDITED_PERMISSIONS: Readonly<Record<string, ReadonlySet<string>>> = {
   dataflow: new Set([

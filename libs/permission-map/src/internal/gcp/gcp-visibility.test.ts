@@ -93,17 +93,16 @@ describe('gcpPermissionVisibility of documented data-plane permissions', () => {
     ['bigtable.tables.mutateRows', 'DATA_WRITE'],
     ['bigtable.authorizedViews.readRows', 'DATA_READ'],
     ['bigtable.authorizedViews.mutateRows', 'DATA_WRITE'],
-    // "Configure Cloud Audit Logs with Cloud Run functions": Data Access (DATA_READ)
-    // cloudfunctions.functions.call.
+    // "Functions audit logging": CallFunction checks cloudfunctions.functions.call -
+    // DATA_READ.
     ['cloudfunctions.functions.call', 'DATA_READ'],
     // "Cloud Run audit logging": Data Access logs (DATA_WRITE) Jobs.RunJob.
     ['run.jobs.run', 'DATA_WRITE'],
     ['run.jobs.runWithOverrides', 'DATA_WRITE'],
     // "Enable Data Access audit logs" (Vertex AI): prediction calls are DATA_READ entries.
     ['aiplatform.endpoints.predict', 'DATA_READ'],
-    // Artifact Registry: a Docker pull (Docker-GetManifest) is a DATA_READ entry of the
-    // Data Access log ("How to Measure Docker Image Pull Counts in Google Artifact
-    // Registry", openillumi.com), and a push, which checks uploadArtifacts, a DATA_WRITE.
+    // "Artifact Registry audit logging", Data plane API: Docker-GetManifest checks
+    // downloadArtifacts - DATA_READ, Docker-FinishUpload uploadArtifacts - DATA_WRITE.
     ['artifactregistry.repositories.downloadArtifacts', 'DATA_READ'],
     ['artifactregistry.repositories.uploadArtifacts', 'DATA_WRITE'],
     // GKE "Audit policy": reading the logs for a Pod is DATA_READ, updating Pod status
@@ -172,13 +171,15 @@ describe('gcpPermissionVisibility of permissions never logged', () => {
     // such as Publish, Subscribe and Acknowledge.
     'pubsub.topics.publish',
     'pubsub.subscriptions.consume',
-    // "Dataflow audit logging" lists only jobs.create, jobs.cancel and jobs.updateContents.
+    // "Dataflow audit logging", Methods that don't produce audit logs: GetJob, ListJobs,
+    // SnapshotJob, ListJobMessages and GetJobMetrics.
     'dataflow.jobs.get',
     'dataflow.jobs.list',
     'dataflow.jobs.snapshot',
     'dataflow.messages.list',
     'dataflow.metrics.get',
-    // "Trace audit logging" lists no method that writes spans.
+    // "Trace audit logging", Methods that don't produce audit logs: PatchTraces,
+    // BatchWriteSpans and CreateSpan.
     'cloudtrace.traces.patch',
     // "Cloud Run audit logging" lists no request to a service, and the Cloud Run functions
     // page lists no HTTP invocation.
@@ -264,5 +265,65 @@ describe('gcpPermissionVisibility of IAP settings', () => {
 
   it('keeps IAP policy changes logged', () => {
     expect(gcpPermissionVisibility('iap.web.setIamPolicy')).toBe('logged');
+  });
+});
+
+// Method lists of the services' "audit logging" pages ("Methods by permission type" and the
+// per-method permissions), for data-plane permissions the verb rule misreads.
+describe('gcpPermissionVisibility of listed data-plane methods', () => {
+  it.each([
+    // "Cloud Key Management Service audit logging": Encrypt and RawEncrypt check
+    // useToEncrypt, AsymmetricSign and MacSign useToSign, GetPublicKey viewPublicKey, all
+    // DATA_READ.
+    ['cloudkms.cryptoKeyVersions.useToEncrypt', 'DATA_READ'],
+    ['cloudkms.cryptoKeyVersions.useToSign', 'DATA_READ'],
+    ['cloudkms.cryptoKeyVersions.useToDecrypt', 'DATA_READ'],
+    ['cloudkms.cryptoKeyVersions.useToVerify', 'DATA_READ'],
+    ['cloudkms.cryptoKeyVersions.viewPublicKey', 'DATA_READ'],
+    // "Spanner audit logging": CreateSession, BatchCreateSessions and DeleteSession check
+    // DATA_WRITE permissions, GetSession and ListSessions DATA_READ ones, and
+    // BeginTransaction, PartitionQuery and PartitionRead the transaction and partition
+    // permissions below.
+    ['spanner.sessions.create', 'DATA_WRITE'],
+    ['spanner.sessions.delete', 'DATA_WRITE'],
+    ['spanner.sessions.get', 'DATA_READ'],
+    ['spanner.sessions.list', 'DATA_READ'],
+    ['spanner.databases.beginOrRollbackReadWriteTransaction', 'DATA_WRITE'],
+    ['spanner.databases.beginReadOnlyTransaction', 'DATA_READ'],
+    ['spanner.databases.partitionQuery', 'DATA_READ'],
+    ['spanner.databases.partitionRead', 'DATA_READ'],
+    ['spanner.databaseRoles.use', 'DATA_WRITE'],
+    ['spanner.databases.useRoleBasedAccess', 'DATA_WRITE'],
+    // "Artifact Registry audit logging", Data plane API and ArtifactRegistry methods:
+    // DownloadFile checks files.download - DATA_READ, Docker-DeleteBlob deleteArtifacts,
+    // DeleteFile, DeletePackage, UpdatePackage, BatchDeleteVersions and DeleteAttachment
+    // their resource permissions, all DATA_WRITE.
+    ['artifactregistry.files.download', 'DATA_READ'],
+    ['artifactregistry.repositories.deleteArtifacts', 'DATA_WRITE'],
+    ['artifactregistry.files.delete', 'DATA_WRITE'],
+    ['artifactregistry.packages.delete', 'DATA_WRITE'],
+    ['artifactregistry.packages.update', 'DATA_WRITE'],
+    ['artifactregistry.versions.delete', 'DATA_WRITE'],
+    ['artifactregistry.attachments.delete', 'DATA_WRITE'],
+    // "Cloud Bigtable API audit logging": ExecuteQuery and PrepareQuery check
+    // bigtable.instances.executeQuery - DATA_READ, PingAndWarm bigtable.instances.ping -
+    // ADMIN_READ.
+    ['bigtable.instances.executeQuery', 'DATA_READ'],
+    ['bigtable.instances.ping', 'ADMIN_READ'],
+  ])('classifies %s as %s', (permission, logType) => {
+    expect(classifyGcpPermission(permission)).toBe(logType);
+    expect(gcpPermissionVisibility(permission)).toBe('data-event');
+  });
+
+  it.each([
+    // "Artifact Registry audit logging": CreateTag and UpdateVersion are ADMIN_WRITE.
+    'artifactregistry.tags.create',
+    'artifactregistry.versions.update',
+    // "Cloud Key Management Service audit logging": ImportCryptoKeyVersion checks
+    // cloudkms.importJobs.useToImport - ADMIN_WRITE.
+    'cloudkms.importJobs.useToImport',
+  ])('keeps %s logged as admin write', (permission) => {
+    expect(classifyGcpPermission(permission)).toBe('ADMIN_WRITE');
+    expect(gcpPermissionVisibility(permission)).toBe('logged');
   });
 });
