@@ -61,6 +61,17 @@ const DOCUMENTED_LOG_TYPES: Readonly<Record<string, GcpAuditLogType>> = {
   'artifactregistry.versions.delete': 'DATA_WRITE',
   'artifactregistry.attachments.delete': 'DATA_WRITE',
 
+  // "Cloud SQL for SQL Server audit logging" (the MySQL and PostgreSQL pages list the same
+  // cloudsql.googleapis.com methods): export is DATA_READ, and import, executeSql and login
+  // (IAM database authentication) are DATA_WRITE. instances.connect stays ADMIN_WRITE.
+  'cloudsql.instances.export': 'DATA_READ',
+  'cloudsql.instances.import': 'DATA_WRITE',
+  'cloudsql.instances.executesql': 'DATA_WRITE',
+  'cloudsql.instances.login': 'DATA_WRITE',
+
+  // "Pub/Sub audit logging": Seek checks pubsub.snapshots.seek - ADMIN_READ.
+  'pubsub.snapshots.seek': 'ADMIN_READ',
+
   // "Functions audit logging" (Cloud Run functions): CallFunction checks
   // cloudfunctions.functions.call - DATA_READ.
   'cloudfunctions.functions.call': 'DATA_READ',
@@ -93,6 +104,15 @@ const DOCUMENTED_LOG_TYPE_PATTERNS: readonly {
   // updating Pod status". The status of any other Kubernetes resource counts the same.
   { pattern: /^container\.[a-z0-9]+\.updatestatus$/, logType: 'DATA_WRITE' },
 
+  // "Cloud SQL for SQL Server audit logging": the get and list methods of databases and
+  // users check DATA_READ permissions, and their create, update and delete DATA_WRITE.
+  { pattern: /^cloudsql\.(databases|users)\.(get|list)$/, logType: 'DATA_READ' },
+  { pattern: /^cloudsql\.(databases|users)\.(create|update|delete)$/, logType: 'DATA_WRITE' },
+
+  // "Pub/Sub audit logging": GetTopic, ListTopics, ListTopicSubscriptions,
+  // ListTopicSnapshots, GetSubscription and ListSubscriptions check DATA_READ permissions.
+  { pattern: /^pubsub\.(topics|subscriptions)\.(get|list)$/, logType: 'DATA_READ' },
+
   // "Identity-Aware Proxy audit logging": GetTunnelDestGroup and ListTunnelDestGroups are
   // DATA_READ, and CreateTunnelDestGroup, DeleteTunnelDestGroup, UpdateTunnelDestGroup and
   // UpdateIapSettings are DATA_WRITE. IAP names these permissions after the resource and
@@ -120,9 +140,9 @@ export function documentedGcpLogType(permission: string): GcpAuditLogType | unde
  * unobservable instead of unused.
  */
 const UNLOGGED_PERMISSIONS: ReadonlySet<string> = new Set([
-  // "Pub/Sub audit logging", Notes: "Pub/Sub does not currently write Data Access audit
-  // logs for message operations, such as Publish, Subscribe, and Acknowledge." Pull,
-  // StreamingPull, Acknowledge and ModifyAckDeadline check subscriptions.consume.
+  // "Pub/Sub audit logging", Methods that don't produce audit logs: Publish, Pull,
+  // StreamingPull, Acknowledge and ModifyAckDeadline, the methods that check these
+  // permissions (the Notes add that message operations write no Data Access logs).
   'pubsub.topics.publish',
   'pubsub.subscriptions.consume',
 

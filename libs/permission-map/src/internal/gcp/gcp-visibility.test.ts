@@ -167,8 +167,8 @@ describe('gcpPermissionVisibility of documented admin writes', () => {
 // unobservable, never as unused.
 describe('gcpPermissionVisibility of permissions never logged', () => {
   it.each([
-    // "Pub/Sub audit logging", Notes: no Data Access audit logs for message operations,
-    // such as Publish, Subscribe and Acknowledge.
+    // "Pub/Sub audit logging", Methods that don't produce audit logs: Publish, Pull,
+    // StreamingPull, Acknowledge and ModifyAckDeadline.
     'pubsub.topics.publish',
     'pubsub.subscriptions.consume',
     // "Dataflow audit logging", Methods that don't produce audit logs: GetJob, ListJobs,
@@ -325,5 +325,51 @@ describe('gcpPermissionVisibility of listed data-plane methods', () => {
   ])('keeps %s logged as admin write', (permission) => {
     expect(classifyGcpPermission(permission)).toBe('ADMIN_WRITE');
     expect(gcpPermissionVisibility(permission)).toBe('logged');
+  });
+});
+
+// "Cloud SQL for SQL Server audit logging" (https://cloud.google.com/sql/docs/sqlserver/audit-logging),
+// Methods by permission type: databases and users reads are DATA_READ and their writes
+// DATA_WRITE, instances.export is DATA_READ, instances.import, executeSql and login
+// DATA_WRITE, and instances.connect ADMIN_WRITE.
+describe('gcpPermissionVisibility of Cloud SQL data', () => {
+  it.each([
+    ['cloudsql.databases.get', 'DATA_READ'],
+    ['cloudsql.databases.list', 'DATA_READ'],
+    ['cloudsql.databases.create', 'DATA_WRITE'],
+    ['cloudsql.databases.delete', 'DATA_WRITE'],
+    ['cloudsql.databases.update', 'DATA_WRITE'],
+    ['cloudsql.users.list', 'DATA_READ'],
+    ['cloudsql.users.create', 'DATA_WRITE'],
+    ['cloudsql.users.update', 'DATA_WRITE'],
+    ['cloudsql.instances.export', 'DATA_READ'],
+    ['cloudsql.instances.import', 'DATA_WRITE'],
+    ['cloudsql.instances.executeSql', 'DATA_WRITE'],
+    ['cloudsql.instances.login', 'DATA_WRITE'],
+  ])('classifies %s as %s', (permission, logType) => {
+    expect(classifyGcpPermission(permission)).toBe(logType);
+    expect(gcpPermissionVisibility(permission)).toBe('data-event');
+  });
+
+  it('keeps instance restarts logged', () => {
+    expect(classifyGcpPermission('cloudsql.instances.restart')).toBe('ADMIN_WRITE');
+    expect(gcpPermissionVisibility('cloudsql.instances.restart')).toBe('logged');
+  });
+});
+
+// "Pub/Sub audit logging" (https://cloud.google.com/pubsub/docs/audit-logging), Methods by
+// permission type: GetTopic, ListTopics, GetSubscription and ListSubscriptions check
+// DATA_READ permissions, and Seek checks pubsub.snapshots.seek - ADMIN_READ.
+describe('gcpPermissionVisibility of Pub/Sub configuration', () => {
+  it.each([
+    ['pubsub.topics.get', 'DATA_READ'],
+    ['pubsub.topics.list', 'DATA_READ'],
+    ['pubsub.subscriptions.get', 'DATA_READ'],
+    ['pubsub.subscriptions.list', 'DATA_READ'],
+    ['pubsub.snapshots.seek', 'ADMIN_READ'],
+    ['pubsub.snapshots.list', 'ADMIN_READ'],
+  ])('classifies %s as %s', (permission, logType) => {
+    expect(classifyGcpPermission(permission)).toBe(logType);
+    expect(gcpPermissionVisibility(permission)).toBe('data-event');
   });
 });
