@@ -69,6 +69,11 @@ const DOCUMENTED_LOG_TYPES: Readonly<Record<string, GcpAuditLogType>> = {
   'cloudsql.instances.executesql': 'DATA_WRITE',
   'cloudsql.instances.login': 'DATA_WRITE',
 
+  // "Firestore audit logging information": BeginTransaction, Commit and Rollback check
+  // datastore.databases.get - DATA_READ. Documents are read and written with the
+  // datastore.entities permissions.
+  'datastore.databases.get': 'DATA_READ',
+
   // "Pub/Sub audit logging": Seek checks pubsub.snapshots.seek - ADMIN_READ.
   'pubsub.snapshots.seek': 'ADMIN_READ',
 

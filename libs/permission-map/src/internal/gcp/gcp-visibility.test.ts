@@ -373,3 +373,21 @@ describe('gcpPermissionVisibility of Pub/Sub configuration', () => {
     expect(gcpPermissionVisibility(permission)).toBe('data-event');
   });
 });
+
+// "Firestore audit logging information" (https://cloud.google.com/firestore/native/docs/audit-logging):
+// BeginTransaction, Commit and Rollback check datastore.databases.get - DATA_READ, document
+// reads and writes datastore.entities permissions, and GetDatabase
+// datastore.databases.getMetadata - ADMIN_READ.
+describe('gcpPermissionVisibility of Firestore', () => {
+  it.each([
+    ['datastore.databases.get', 'DATA_READ'],
+    ['datastore.entities.get', 'DATA_READ'],
+    ['datastore.entities.list', 'DATA_READ'],
+    ['datastore.entities.create', 'DATA_WRITE'],
+    ['datastore.entities.allocateIds', 'DATA_WRITE'],
+    ['datastore.databases.getMetadata', 'ADMIN_READ'],
+  ])('classifies %s as %s', (permission, logType) => {
+    expect(classifyGcpPermission(permission)).toBe(logType);
+    expect(gcpPermissionVisibility(permission)).toBe('data-event');
+  });
+});
