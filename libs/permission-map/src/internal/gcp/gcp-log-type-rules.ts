@@ -6,8 +6,8 @@ import type { GcpAuditLogType } from './gcp-visibility.js';
  * are lower-cased permissions. Each block names its page and the methods that check them.
  *
  * NOTE: monitoring.timeSeries.create has no sourced entry, so the verb rule calls it Admin
- * Activity. If Cloud Monitoring writes time series writes to Data Access logs, an unused
- * grant of it is still reported as unused.
+ * Activity. If Cloud Monitoring logs CreateTimeSeries in Data Access logs or not at all, an
+ * unused grant of it is still reported as unused.
  */
 const DOCUMENTED_LOG_TYPES: Readonly<Record<string, GcpAuditLogType>> = {
   // "Cloud Bigtable API audit logging": ReadRows, SampleRowKeys, ExecuteQuery and
@@ -82,12 +82,12 @@ const DOCUMENTED_LOG_TYPES: Readonly<Record<string, GcpAuditLogType>> = {
   'cloudfunctions.functions.call': 'DATA_READ',
 
   // "Cloud Run audit logging": the table of audited operations puts Jobs.RunJob under
-  // Data Access (DATA_WRITE). RunJob with overrides checks runWithOverrides as well.
+  // Data Access (DATA_WRITE). A RunJob with overrides also checks runWithOverrides.
   'run.jobs.run': 'DATA_WRITE',
   'run.jobs.runwithoverrides': 'DATA_WRITE',
 
   // "Trace audit logging": GetTrace and ListTraces check cloudtrace.traces.get and
-  // cloudtrace.traces.list, both DATA_READ, where the verb rule says ADMIN_READ.
+  // cloudtrace.traces.list, both DATA_READ, where the verb rule gives ADMIN_READ.
   'cloudtrace.traces.get': 'DATA_READ',
   'cloudtrace.traces.list': 'DATA_READ',
 
@@ -137,7 +137,7 @@ export function documentedGcpLogType(permission: string): GcpAuditLogType | unde
 }
 
 /**
- * Permissions whose use Cloud Audit Logs never records, with the page that says so.
+ * Permissions whose use Cloud Audit Logs never records, each with its source page.
  *
  * NOTE: the Cloud Run and Cloud Run functions entries rest on the invocation being absent
  * from the pages' lists of audited methods, not on a sentence saying it is not logged.

@@ -190,7 +190,7 @@ describe('gcpPermissionVisibility of permissions never logged', () => {
   });
 
   it('follows the seen log type', () => {
-    // A seen entry shows the use was logged, whatever the page said when this was written.
+    // A seen entry proves the use was logged, whatever the service's page stated earlier.
     expect(gcpPermissionVisibility('pubsub.topics.publish', { logType: 'data_access' })).toBe(
       'data-event',
     );

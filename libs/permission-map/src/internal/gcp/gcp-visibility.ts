@@ -84,7 +84,7 @@ const DATA_ACCESS_ALWAYS_ON: ReadonlySet<string> = new Set(['bigquery']);
 // `bigquery.` permissions of BigQuery APIs that log as services of their own ("BigQuery
 // audit logs overview": Reservations and Connections; "BigQuery Data Transfer Service audit
 // logging": bigquerydatatransfer.googleapis.com; "BigQuery Data Policy audit logging").
-// NOTE: no page says whether their Data Access logs are on by default, so they count as
+// NOTE: no page states whether their Data Access logs are on by default, so they count as
 // off, and an unused grant of theirs is reported unobservable unless its log shows.
 const BIGQUERY_SEPARATE_API_PREFIXES: readonly string[] = [
   'bigquery.transfers.',
