@@ -17,6 +17,13 @@ const SECRET_READS = [
   /^microsoft\.[a-z]+\/.*\/listkeys\/action$/,
   /^microsoft\.keyvault\/vaults\/secrets\/.*read/,
   /^secretmanager\.versions\.access$/,
+  // Cloud KMS logs decrypt and sign as data reads ("Cloud KMS audit logging"), like kms:Decrypt
+  // they hand out what a key protects.
+  /^cloudkms\.cryptokeyversions\.usetodecrypt$/,
+  /^cloudkms\.cryptokeyversions\.usetosign$/,
+  // Cloud SQL logs an instance export as a data read ("Cloud SQL audit logging"), and it
+  // copies a whole database out to Cloud Storage.
+  /^cloudsql\.instances\.export$/,
   /^iam\.serviceaccounts\.(getaccesstoken|signblob|signjwt|actas)$/,
   /^iam\.serviceaccountkeys\.create$/,
 ];
