@@ -100,10 +100,33 @@ export function networkOf(ip: string | null): number | undefined {
   if (v4) return hashText(`${v4[1]}.${v4[2]}.${v4[3]}`);
   if (!ip.includes(':') || !/^[0-9a-fA-F:.]+$/.test(ip)) return undefined;
   const groups = expandIpv6(ip);
-  return groups === undefined ? undefined : hashText(groups.slice(0, 3).join(':'));
+  if (groups === undefined) return undefined;
+  // An IPv4-mapped address (RFC 4291, section 2.5.5.2: 80 zero bits, 16 one bits, then the
+  // IPv4 address) is an IPv4 caller seen through a dual-stack socket, so it gets its /24.
+  if (groups.slice(0, 5).every((group) => group === '0') && groups[5] === 'ffff') {
+    const high = Number.parseInt(groups[6] ?? '', 16);
+    const low = Number.parseInt(groups[7] ?? '', 16);
+    return hashText(`${high >> 8}.${high & 0xff}.${low >> 8}`);
+  }
+  return hashText(groups.slice(0, 3).join(':'));
 }
 
-function expandIpv6(ip: string): string[] | undefined {
+/**
+ * Returns the eight groups of an IPv6 address in lower case without leading zeros, or
+ * undefined when it is not one. A trailing dotted IPv4 part counts as two groups.
+ */
+function expandIpv6(address: string): string[] | undefined {
+  let ip = address;
+  const lastColon = ip.lastIndexOf(':');
+  const tailV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip.slice(lastColon + 1));
+  if (tailV4 !== null) {
+    const octets = tailV4.slice(1).map(Number);
+    if (octets.some((octet) => octet > 255)) return undefined;
+    const [a, b, c, d] = octets as [number, number, number, number];
+    ip = `${ip.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  } else if (ip.includes('.')) {
+    return undefined;
+  }
   const halves = ip.split('::');
   if (halves.length > 2) return undefined;
   const head = halves[0] ? halves[0].split(':') : [];

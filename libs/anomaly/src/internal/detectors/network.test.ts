@@ -33,6 +33,27 @@ describe('network detector', () => {
     expect(alerts).toEqual([]);
   });
 
+  // RFC 4291, section 2.5.5.2: ::ffff:a.b.c.d is the IPv4 address a.b.c.d written as IPv6,
+  // as dual-stack servers log IPv4 callers. Such callers keep their own /24.
+  const mappedHistory = history.map((event) => ({ ...event, source_ip: '::ffff:203.0.113.10' }));
+
+  it('flags a new IPv4-mapped /24', () => {
+    const alerts = runScenario([
+      ...mappedHistory,
+      makeEvent({ principal: bob, event_time: after, source_ip: '::ffff:192.0.2.44' }),
+    ]);
+    expect(ruleIds(alerts)).toEqual(['new-source-network']);
+  });
+
+  it('matches IPv4-mapped and plain IPv4 callers', () => {
+    const alerts = runScenario([
+      ...mappedHistory,
+      makeEvent({ principal: bob, event_time: after, source_ip: '203.0.113.99' }),
+      makeEvent({ principal: bob, event_time: after + MINUTE, source_ip: '::ffff:cb00:7163' }),
+    ]);
+    expect(alerts).toEqual([]);
+  });
+
   it('ignores service names as source', () => {
     const alerts = runScenario([
       ...history,
