@@ -68,6 +68,7 @@ describe.skipIf(clickhouseModernUrl === undefined)('migrations on modern ClickHo
       { name: 'dlq_events', engine: 'ReplacingMergeTree' },
       { name: 'entitlements', engine: 'ReplacingMergeTree' },
       { name: 'events', engine: 'ReplacingMergeTree' },
+      { name: 'gcp_permission_support', engine: 'ReplacingMergeTree' },
       { name: 'permission_usage', engine: 'AggregatingMergeTree' },
       { name: 'permission_usage_mv', engine: 'MaterializedView' },
       { name: 'principal_activity', engine: 'AggregatingMergeTree' },
@@ -75,6 +76,7 @@ describe.skipIf(clickhouseModernUrl === undefined)('migrations on modern ClickHo
       { name: 'principal_permission_usage', engine: 'AggregatingMergeTree' },
       { name: 'principal_permission_usage_mv', engine: 'MaterializedView' },
       { name: 'recommendations', engine: 'ReplacingMergeTree' },
+      { name: 'role_catalog', engine: 'ReplacingMergeTree' },
       { name: 'schema_migrations', engine: 'ReplacingMergeTree' },
     ]);
   });
