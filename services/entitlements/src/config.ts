@@ -141,10 +141,13 @@ export const entitlementsSchema = {
   ...kafkaTopicCreationSettings('the entitlements topic'),
   clickhouseEnabled: setting.boolean({
     env: 'CIEM_ENTITLEMENTS_CLICKHOUSE_ENABLED',
-    description: 'Writes each snapshot to the ClickHouse `entitlements` table.',
+    description:
+      'Writes each snapshot to the ClickHouse `entitlements` table, and its role catalog to `role_catalog` and `gcp_permission_support`.',
     default: true,
   }),
-  ...clickhouseConnectionSettings({ tables: 'the `entitlements` table' }),
+  ...clickhouseConnectionSettings({
+    tables: 'the `entitlements`, `role_catalog` and `gcp_permission_support` tables',
+  }),
   batchMaxRows: setting.integer({
     env: 'CIEM_CLICKHOUSE_BATCH_MAX_ROWS',
     description: 'Rows per ClickHouse INSERT.',

@@ -4,6 +4,8 @@ import { evaluateExportDocuments } from '@ciem/entitlements';
 import {
   createEntitlementWriter,
   publishSnapshot,
+  roleCatalogFromExports,
+  writeRoleCatalog,
   writeSnapshotRows,
 } from '@ciem/entitlements-store';
 import { errorCodeOf, errorTypeOf } from '@ciem/errors';
@@ -30,6 +32,8 @@ export interface CollectionReport {
   readonly snapshots: number;
   readonly principals: number;
   readonly rows: number;
+  /** Rows written to `role_catalog` and `gcp_permission_support`. */
+  readonly catalogRows: number;
 }
 
 /** Options of `wireEntitlements` beyond the configuration. */
@@ -125,6 +129,11 @@ export function wireEntitlements(
 
     let principals = 0;
     let rows = 0;
+    let catalogRows = 0;
+    // The right-sizing analyzer reads the catalog with the latest snapshot to propose Azure
+    // built-in and GCP predefined roles, as the embedded run does from the same exports.
+    const catalog =
+      clickhouse === undefined ? undefined : roleCatalogFromExports(gathered.documents);
     const writer =
       clickhouse === undefined
         ? undefined
@@ -148,6 +157,19 @@ export function wireEntitlements(
         if (writer !== undefined) {
           rows += await writeSnapshotRows(writer, snapshot.header, snapshot.principals, now());
         }
+        if (clickhouse !== undefined && catalog !== undefined) {
+          const written = await writeRoleCatalog(
+            {
+              client: clickhouse,
+              database: config.clickhouseDatabase,
+              maxRows: config.batchMaxRows,
+            },
+            snapshot.header,
+            catalog,
+            now(),
+          );
+          catalogRows += written.roles + written.permissions;
+        }
         principals += snapshot.principals.length;
         logger.info(
           {
@@ -169,6 +191,7 @@ export function wireEntitlements(
       snapshots: evaluation.snapshots.length,
       principals,
       rows,
+      catalogRows,
     };
   };
 
