@@ -1,11 +1,16 @@
 /**
  * Test helpers that seed ClickHouse the way the platform fills it: entitlement rows as the
- * entitlements service writes them, and events through the `events` table, whose
+ * entitlements service writes them with their role catalog, and events through the `events` table, whose
  * materialized view fills `permission_usage`.
  */
 import type { ClickHouse } from '@ciem/clickhouse';
-import type { PrincipalEntitlements, SnapshotHeader } from '@ciem/entitlements';
-import { ENTITLEMENT_COLUMNS, toEntitlementRows } from '@ciem/entitlements-store';
+import type { AnyPrincipalEntitlements, ExportDocument, SnapshotHeader } from '@ciem/entitlements';
+import {
+  ENTITLEMENT_COLUMNS,
+  roleCatalogFromExports,
+  toEntitlementRows,
+  writeRoleCatalog,
+} from '@ciem/entitlements-store';
 import { EVENT_COLUMNS, toEventRow } from '@ciem/event-store';
 import type { NormalizedEvent, Outcome, Provider } from '@ciem/events';
 
@@ -14,12 +19,30 @@ export async function seedSnapshot(
   client: Pick<ClickHouse, 'insert'>,
   database: string,
   header: SnapshotHeader,
-  principals: readonly PrincipalEntitlements[],
+  principals: readonly AnyPrincipalEntitlements[],
 ): Promise<void> {
   const rows = principals.flatMap((principal) => [
     ...toEntitlementRows(header, principal, header.taken_at + 1_000),
   ]);
   await client.insert(`${database}.entitlements`, rows, { columns: ENTITLEMENT_COLUMNS });
+}
+
+/**
+ * Writes the role catalog of IAM export documents for one snapshot, as the entitlements
+ * service does after the snapshot's rows.
+ */
+export async function seedRoleCatalog(
+  client: Pick<ClickHouse, 'insert'>,
+  database: string,
+  header: SnapshotHeader,
+  documents: readonly ExportDocument[],
+): Promise<void> {
+  await writeRoleCatalog(
+    { client, database, maxRows: 1_000 },
+    header,
+    roleCatalogFromExports(documents),
+    header.taken_at + 1_000,
+  );
 }
 
 /** Fields of a test event; `testEvent` fills the rest of the `NormalizedEvent` with nulls. */
