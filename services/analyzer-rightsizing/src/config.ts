@@ -175,7 +175,8 @@ export const rightsizingSchema = {
   ...kafkaSecuritySettings,
   ...kafkaTopicCreationSettings('the recommendations topic'),
   ...clickhouseConnectionSettings({
-    tables: 'the `entitlements`, `permission_usage` and `recommendations` tables',
+    tables:
+      'the `entitlements`, `role_catalog`, `gcp_permission_support`, `permission_usage` and `recommendations` tables',
   }),
   batchMaxRows: setting.integer({
     env: 'CIEM_CLICKHOUSE_BATCH_MAX_ROWS',

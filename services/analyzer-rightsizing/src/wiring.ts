@@ -17,6 +17,7 @@ import {
   publishRecommendations,
   readLatestEntitlements,
   readPermissionUsage,
+  readRoleCatalog,
   writeRecommendationRows,
 } from '@ciem/rightsizing-store';
 import { retryWhileUnavailable } from '@ciem/runtime';
@@ -35,6 +36,10 @@ export interface AnalysisReport {
   readonly snapshots: number;
   readonly principals: number;
   readonly usageRows: number;
+  /** Azure built-in and GCP predefined roles read with the snapshots. */
+  readonly candidateRoles: number;
+  /** GCP permissions with a custom role support level read with the snapshots. */
+  readonly supportLevels: number;
   readonly rows: number;
   readonly messages: number;
   readonly reports: number;
@@ -55,8 +60,9 @@ export interface RightsizingTelemetry {
 /**
  * Builds the right-sizing stage. `start` applies the migrations and creates the topic when
  * configured, connects the producer, then analyzes at once and, in mode `interval`, again
- * every interval. One analysis reads the latest entitlement snapshot of every account and
- * the window's permission use from ClickHouse, runs `analyzeRightsizing`, writes the
+ * every interval. One analysis reads the latest entitlement snapshot of every account, the
+ * role catalog written with those snapshots and the window's permission use from
+ * ClickHouse, runs `analyzeRightsizing`, writes the
  * results to `recommendations` and the recommendations topic, then renders and delivers
  * the reports. An analysis whose reads or writes fail stops the service through
  * `context.fail` (exit code 1). A failed delivery is logged and counted; in mode `once` it
@@ -100,6 +106,11 @@ export function wireRightsizing(config: RightsizingConfig, telemetry: Rightsizin
     const database = config.clickhouseDatabase;
 
     const { snapshots, principals } = await readLatestEntitlements(clickhouse, database);
+    const { candidateRoles, gcpCustomRoleSupport } = await readRoleCatalog(
+      clickhouse,
+      database,
+      snapshots,
+    );
     const usage = await readPermissionUsage(clickhouse, database, {
       windowStart,
       windowEnd,
@@ -107,13 +118,16 @@ export function wireRightsizing(config: RightsizingConfig, telemetry: Rightsizin
     });
     metrics.countReceived(principals.length);
     logger.debug(
-      { snapshots: snapshots.length, principals: principals.length, usage_rows: usage.length },
+      {
+        snapshots: snapshots.length,
+        principals: principals.length,
+        usage_rows: usage.length,
+        candidate_roles: candidateRoles.length,
+        support_levels: gcpCustomRoleSupport?.size ?? 0,
+      },
       'analysis inputs read',
     );
 
-    // NOTE: entitlement snapshots carry no candidate roles and no GCP custom role support
-    // levels, so GCP custom roles here are not checked for NOT_SUPPORTED permissions; each
-    // GCP recommendation notes that.
     const results = analyzeRightsizing(
       { principals, usage },
       {
@@ -121,6 +135,8 @@ export function wireRightsizing(config: RightsizingConfig, telemetry: Rightsizin
         windowDays: config.windowDays,
         ownership: telemetry.ownership,
         azureOperations: azureOperationsOf(principals),
+        candidateRoles,
+        ...(gcpCustomRoleSupport === undefined ? {} : { gcpCustomRoleSupport }),
       },
     );
 
@@ -153,6 +169,8 @@ export function wireRightsizing(config: RightsizingConfig, telemetry: Rightsizin
       snapshots: snapshots.length,
       principals: principals.length,
       usageRows: usage.length,
+      candidateRoles: candidateRoles.length,
+      supportLevels: gcpCustomRoleSupport?.size ?? 0,
       rows,
       messages,
       reports: reports.length,
