@@ -132,6 +132,9 @@ export function wireEntitlements(
     let catalogRows = 0;
     // The right-sizing analyzer reads the catalog with the latest snapshot to propose Azure
     // built-in and GCP predefined roles, as the embedded run does from the same exports.
+    // NOTE: each collection writes the whole catalog again, even when it has not changed,
+    // and old snapshots' rows stay until their monthly partitions are dropped by hand, as
+    // in `entitlements`.
     const catalog =
       clickhouse === undefined ? undefined : roleCatalogFromExports(gathered.documents);
     const writer =
