@@ -26,16 +26,10 @@ export type {
 export {
   GCP_PERMISSION_SUPPORT_COLUMNS,
   ROLE_CATALOG_COLUMNS,
-  roleCatalogFromExports,
   toGcpPermissionSupportRows,
   toRoleCatalogRows,
 } from './internal/role-catalog-row.js';
-export type {
-  CatalogRole,
-  GcpPermissionSupportRow,
-  RoleCatalog,
-  RoleCatalogRow,
-} from './internal/role-catalog-row.js';
+export type { GcpPermissionSupportRow, RoleCatalogRow } from './internal/role-catalog-row.js';
 export { writeRoleCatalog } from './internal/role-catalog-sink.js';
 export type { RoleCatalogWrite, RoleCatalogWriterOptions } from './internal/role-catalog-sink.js';
 export { EntitlementsStoreErrorCode } from './internal/errors.js';

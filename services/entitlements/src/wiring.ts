@@ -1,10 +1,9 @@
 import type { ClickHouse } from '@ciem/clickhouse';
 import { createClickHouse, runMigrations } from '@ciem/clickhouse';
-import { evaluateExportDocuments } from '@ciem/entitlements';
+import { evaluateExportDocuments, roleCatalogFromExports } from '@ciem/entitlements';
 import {
   createEntitlementWriter,
   publishSnapshot,
-  roleCatalogFromExports,
   writeRoleCatalog,
   writeSnapshotRows,
 } from '@ciem/entitlements-store';

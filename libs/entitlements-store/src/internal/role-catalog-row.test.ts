@@ -1,10 +1,7 @@
+import { roleCatalogFromExports } from '@ciem/entitlements';
 import type { ExportDocument } from '@ciem/entitlements';
 import { describe, expect, it } from 'vitest';
-import {
-  roleCatalogFromExports,
-  toGcpPermissionSupportRows,
-  toRoleCatalogRows,
-} from './role-catalog-row.js';
+import { toGcpPermissionSupportRows, toRoleCatalogRows } from './role-catalog-row.js';
 
 const PROJECT = 'example-project';
 const TAKEN_AT = 1_764_892_800_123;
@@ -102,7 +99,6 @@ describe('roleCatalogFromExports', () => {
       {
         provider: 'gcp',
         name: 'roles/storage.objectViewer',
-        id: '',
         actions: ['storage.objects.get', 'storage.objects.list'],
         not_actions: [],
         data_actions: [],

@@ -1,7 +1,7 @@
 import type { ClickHouse, ClickHouseLogger, RetryOptions } from '@ciem/clickhouse';
 import { createBatchWriter } from '@ciem/clickhouse';
-import type { SnapshotHeader } from '@ciem/entitlements';
-import type { GcpPermissionSupportRow, RoleCatalog, RoleCatalogRow } from './role-catalog-row.js';
+import type { RoleCatalog, SnapshotHeader } from '@ciem/entitlements';
+import type { GcpPermissionSupportRow, RoleCatalogRow } from './role-catalog-row.js';
 import {
   GCP_PERMISSION_SUPPORT_COLUMNS,
   ROLE_CATALOG_COLUMNS,

@@ -1,9 +1,8 @@
 import { createClickHouse, runMigrations } from '@ciem/clickhouse';
-import type { GcpCustomRolesSupportLevel } from '@ciem/entitlements';
+import type { CatalogRole, GcpCustomRolesSupportLevel, RoleCatalog } from '@ciem/entitlements';
 // The boundary rule does not tell test files apart; @ciem/testing is used only by tests.
 import { clickhouseUrl, randomName } from '@ciem/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogRole, RoleCatalog } from './role-catalog-row.js';
 import { writeRoleCatalog } from './role-catalog-sink.js';
 
 const database = randomName('ciem_role_catalog_test');

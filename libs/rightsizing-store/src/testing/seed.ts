@@ -4,13 +4,9 @@
  * materialized view fills `permission_usage`.
  */
 import type { ClickHouse } from '@ciem/clickhouse';
+import { roleCatalogFromExports } from '@ciem/entitlements';
 import type { AnyPrincipalEntitlements, ExportDocument, SnapshotHeader } from '@ciem/entitlements';
-import {
-  ENTITLEMENT_COLUMNS,
-  roleCatalogFromExports,
-  toEntitlementRows,
-  writeRoleCatalog,
-} from '@ciem/entitlements-store';
+import { ENTITLEMENT_COLUMNS, toEntitlementRows, writeRoleCatalog } from '@ciem/entitlements-store';
 import { EVENT_COLUMNS, toEventRow } from '@ciem/event-store';
 import type { NormalizedEvent, Outcome, Provider } from '@ciem/events';
 

@@ -5,6 +5,7 @@ import {
   matchesAzurePattern,
   readAzureExports,
   readGcpExports,
+  roleCatalogFromExports,
 } from '@ciem/entitlements';
 import type { ExportDocument, GcpCustomRolesSupportLevel } from '@ciem/entitlements';
 import type { CandidateRole } from './types.js';
@@ -14,47 +15,14 @@ export const DEFAULT_MAX_EXTRA_PERMISSIONS = 10;
 
 /**
  * Collects the roles a recommendation may propose from IAM export documents: Azure role
- * definitions of type `BuiltInRole` and GCP roles named `roles/...` (predefined). Documents
- * of other providers are skipped.
+ * definitions of type `BuiltInRole` and GCP roles named `roles/...` (predefined), sorted by
+ * name (see `roleCatalogFromExports`). Documents of other providers are skipped.
  */
 export function candidateRolesFromExports(documents: Iterable<ExportDocument>): CandidateRole[] {
-  const azure: ExportDocument[] = [];
-  const gcp: ExportDocument[] = [];
-  for (const document of documents) {
-    const provider = detectExportProvider(document.value);
-    if (provider === 'azure') azure.push(document);
-    else if (provider === 'gcp') gcp.push(document);
-  }
-  const roles: CandidateRole[] = [];
-  if (azure.length > 0) {
-    for (const definition of readAzureExports(azure).roleDefinitions) {
-      if (definition.roleType !== 'BuiltInRole') continue;
-      const lower = (names: readonly string[]): string[] => names.map((n) => n.toLowerCase());
-      roles.push({
-        provider: 'azure',
-        name: definition.roleName,
-        id: definition.id,
-        actions: definition.permissions.flatMap((block) => lower(block.actions)),
-        not_actions: definition.permissions.flatMap((block) => lower(block.notActions)),
-        data_actions: definition.permissions.flatMap((block) => lower(block.dataActions)),
-        not_data_actions: definition.permissions.flatMap((block) => lower(block.notDataActions)),
-      });
-    }
-  }
-  if (gcp.length > 0) {
-    for (const role of readGcpExports(gcp).roles.values()) {
-      if (!role.name.startsWith('roles/')) continue;
-      roles.push({
-        provider: 'gcp',
-        name: role.name,
-        actions: [...role.includedPermissions],
-        not_actions: [],
-        data_actions: [],
-        not_data_actions: [],
-      });
-    }
-  }
-  return roles.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const catalog = roleCatalogFromExports(documents);
+  return [...catalog.azure, ...catalog.gcp].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
 }
 
 /**

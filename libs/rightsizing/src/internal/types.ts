@@ -4,7 +4,7 @@
  * NormalizedEvent schema so a result joins with events and entitlements on `principal_id`.
  * Times are milliseconds since the Unix epoch (UTC).
  */
-import type { Finding, GcpCustomRolesSupportLevel } from '@ciem/entitlements';
+import type { CatalogRole, Finding, GcpCustomRolesSupportLevel } from '@ciem/entitlements';
 
 /** Cloud provider of a result. */
 export type RightsizingProvider = 'aws' | 'azure' | 'gcp';
@@ -276,19 +276,9 @@ export interface OwnershipOptions {
 /**
  * A role a recommendation may propose instead of a custom one: an Azure built-in role
  * (actions and data actions as patterns, lower-cased) or a GCP predefined role (exact
- * permissions).
+ * permissions). The export reader's catalog role (`roleCatalogFromExports`).
  */
-export interface CandidateRole {
-  provider: 'azure' | 'gcp';
-  /** Azure role name (`Reader`) or GCP role name (`roles/storage.objectViewer`). */
-  name: string;
-  /** Azure role definition id; absent for GCP. */
-  id?: string;
-  actions: string[];
-  not_actions: string[];
-  data_actions: string[];
-  not_data_actions: string[];
-}
+export type CandidateRole = CatalogRole;
 
 /** Options of `analyzeRightsizing`. */
 export interface RightsizingOptions {

@@ -1,0 +1,95 @@
+import { readAzureExports } from '../azure/azure-export.js';
+import { readGcpExports } from '../gcp/gcp-export.js';
+import type { GcpCustomRolesSupportLevel } from '../gcp/gcp-permissions.js';
+import type { ExportDocument } from './export-documents.js';
+import { detectExportProvider } from './evaluate-exports.js';
+
+/**
+ * A role that right-sizing may propose in place of a custom one (`CandidateRole` of
+ * `@ciem/rightsizing`): an Azure built-in role (lower-cased operation patterns) or a GCP
+ * predefined role (exact permissions in `actions`).
+ */
+export interface CatalogRole {
+  provider: 'azure' | 'gcp';
+  /** Azure role name (`Reader`) or GCP role name (`roles/storage.objectViewer`). */
+  name: string;
+  /** Azure role definition id; absent for GCP. */
+  id?: string;
+  actions: string[];
+  not_actions: string[];
+  data_actions: string[];
+  not_data_actions: string[];
+}
+
+/** The roles and GCP permission support levels found in a set of IAM export documents. */
+export interface RoleCatalog {
+  /** Sorted by name. */
+  azure: CatalogRole[];
+  /** Sorted by name. */
+  gcp: CatalogRole[];
+  /** GCP permission name to its `customRolesSupportLevel`; empty when the export has none. */
+  gcpPermissionSupport: ReadonlyMap<string, GcpCustomRolesSupportLevel>;
+}
+
+/** Orders roles by name in UTF-16 code unit order. */
+function byName(a: CatalogRole, b: CatalogRole): number {
+  if (a.name < b.name) return -1;
+  if (a.name > b.name) return 1;
+  return 0;
+}
+
+/**
+ * Collects the role catalog of IAM export documents. It keeps Azure role definitions whose
+ * `roleType` is `BuiltInRole` and GCP roles named `roles/...`, the predefined ones, because
+ * custom roles are named `projects/.../roles/...` or `organizations/.../roles/...`. It adds
+ * the GCP support levels of `permissions.queryTestablePermissions` records. The embedded run
+ * passes these roles to right-sizing directly, and the entitlements service stores them
+ * with each snapshot for the distributed analyzer. Unreadable records are skipped here,
+ * because `evaluateExportDocuments` reports them.
+ */
+export function roleCatalogFromExports(documents: Iterable<ExportDocument>): RoleCatalog {
+  const azureDocuments: ExportDocument[] = [];
+  const gcpDocuments: ExportDocument[] = [];
+  for (const document of documents) {
+    const provider = detectExportProvider(document.value);
+    if (provider === 'azure') azureDocuments.push(document);
+    else if (provider === 'gcp') gcpDocuments.push(document);
+  }
+
+  const azure: CatalogRole[] = [];
+  if (azureDocuments.length > 0) {
+    const lower = (names: readonly string[]): string[] => names.map((n) => n.toLowerCase());
+    for (const definition of readAzureExports(azureDocuments).roleDefinitions) {
+      if (definition.roleType !== 'BuiltInRole') continue;
+      azure.push({
+        provider: 'azure',
+        name: definition.roleName,
+        id: definition.id,
+        actions: definition.permissions.flatMap((block) => lower(block.actions)),
+        not_actions: definition.permissions.flatMap((block) => lower(block.notActions)),
+        data_actions: definition.permissions.flatMap((block) => lower(block.dataActions)),
+        not_data_actions: definition.permissions.flatMap((block) => lower(block.notDataActions)),
+      });
+    }
+  }
+
+  const gcp: CatalogRole[] = [];
+  let gcpPermissionSupport: ReadonlyMap<string, GcpCustomRolesSupportLevel> = new Map();
+  if (gcpDocuments.length > 0) {
+    const exported = readGcpExports(gcpDocuments);
+    for (const role of exported.roles.values()) {
+      if (!role.name.startsWith('roles/')) continue;
+      gcp.push({
+        provider: 'gcp',
+        name: role.name,
+        actions: [...role.includedPermissions],
+        not_actions: [],
+        data_actions: [],
+        not_data_actions: [],
+      });
+    }
+    gcpPermissionSupport = exported.permissionSupport;
+  }
+
+  return { azure: azure.sort(byName), gcp: gcp.sort(byName), gcpPermissionSupport };
+}
