@@ -297,6 +297,53 @@ describe('normalizeGcpAuditEntry outcomes', () => {
 
 describe('normalizeGcpAuditEntry long-running operations', () => {
   const event = normalize(fixture('activity-service-agent-lro'));
+  const last = normalize(fixture('activity-service-agent-lro-last'));
+
+  // Cloud Logging API, LogEntry reference, `operation` (LogEntryOperation): entries with
+  // the same `id` belong to one operation, and `first` and `last` mark its first and last
+  // entry. Compute Engine's first entry carries the request's `authorizationInfo`; its last
+  // entry lists none. The operation must count once, by the entry with the permissions.
+  it('counts the first entry of an operation', () => {
+    expect(event.phase).toBeNull();
+    expect(event.action.permissions).toEqual(['compute.instances.create', 'compute.disks.create']);
+  });
+
+  it('marks the last entry completed', () => {
+    expect(last.phase).toBe('completed');
+    expect(last.correlation_id).toBe(event.correlation_id);
+    expect(last.action.permissions).toEqual([]);
+    expect(last.outcome).toBe('success');
+  });
+
+  it('marks a failed last entry completed', () => {
+    // AuditLog reference, `status`: the status of the overall operation.
+    const failed = normalize(
+      withPayload(fixture('activity-service-agent-lro-last'), {
+        status: { code: 8, message: 'QUOTA_EXCEEDED' },
+      }),
+    );
+    expect(failed.phase).toBe('completed');
+    expect(failed.outcome).toBe('failed');
+    expect(failed.error_code).toBe('RESOURCE_EXHAUSTED');
+  });
+
+  it('keeps an entry both first and last', () => {
+    const record = fixture('activity-service-agent-lro');
+    const single = normalize({
+      ...record,
+      operation: { ...(record.operation as JsonRecord), first: true, last: true },
+    });
+    expect(single.phase).toBeNull();
+  });
+
+  it('keeps an entry without first or last', () => {
+    const record = fixture('activity-service-agent-lro');
+    const middle = normalize({
+      ...record,
+      operation: { id: 'operation-1714750000000-61786a0b1c2d3-4e5f6a7b-8c9d0e1f' },
+    });
+    expect(middle.phase).toBeNull();
+  });
 
   it('uses operation id as correlation', () => {
     expect(event.correlation_id).toBe('operation-1714750000000-61786a0b1c2d3-4e5f6a7b-8c9d0e1f');

@@ -21,6 +21,7 @@ import {
 } from '../read-field.js';
 import type { JsonObject } from '../read-field.js';
 import { parseLogName } from './log-name.js';
+import { operationPhaseOf } from './operation-phase.js';
 import type { LogNameParts } from './log-name.js';
 import { delegationOf, principalOf } from './principal.js';
 import { resultOf } from './status.js';
@@ -44,6 +45,8 @@ const OTHER_PAYLOADS = ['jsonPayload', 'textPayload'];
  * - Permissions are every `authorizationInfo[].permission`, once each, in log order.
  *   Without any, the action is `unmapped`, except System Event entries, which Google
  *   writes for its own actions (`no-permission`).
+ * - `correlation_id` is `operation.id`. The last entry of a long-running operation gets
+ *   phase `completed` (see `operationPhaseOf`), and every other entry a null phase.
  *
  * Does not throw for bad input: an entry that is not an object, carries another payload
  * type, or lacks `methodName` or a timestamp comes back as a NormalizationError.
@@ -172,9 +175,7 @@ export function normalizeGcpAuditEntry(record: unknown, ctx: NormalizeContext): 
       ) ?? null,
     via_service: null,
     vpc_endpoint: null,
-    // NOTE: a long-running operation logs a first and a last entry under one `operation.id`.
-    // Both count as uses when both list permissions, because no phase is set for GCP.
-    phase: null,
+    phase: operationPhaseOf(operation),
     correlation_id: readString(operation, 'id', operation?.['id']) ?? null,
     raw_ref: ctx.rawRef,
   };
