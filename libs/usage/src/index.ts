@@ -4,4 +4,4 @@ export type {
   PrincipalActivity,
   UsageStoreOptions,
 } from './internal/usage-store.js';
-export { countsAsUse, NON_FINAL_PHASES } from './internal/counting-rule.js';
+export { COUNTED_PHASES, countsAsUse } from './internal/counting-rule.js';

@@ -54,7 +54,7 @@ export class UsageStore {
     this.maxResources = options.maxResourcesPerPermission ?? 20;
   }
 
-  /** Adds one event; events of non-final Azure phases update activity but not usage. */
+  /** Adds one event; an event whose phase does not count (`countsAsUse`) updates only activity. */
   record(event: NormalizedEvent): void {
     this.recordActivity(event);
     if (!countsAsUse(event)) return;
