@@ -11,7 +11,7 @@ import {
 import type { Alert, NormalizedEvent } from '@ciem/events';
 import { DETECTORS } from './detectors/index.js';
 import { invalidState } from './errors.js';
-import { isUnfinishedOperation } from './operation-records.js';
+import { isSecondaryOperationRecord } from './operation-records.js';
 import { resolveAnomalyOptions } from './options.js';
 import { hasOwnBaseline } from './principal-baseline.js';
 import type { AnomalyOptions } from './options.js';
@@ -133,14 +133,14 @@ export function createAnomalyEngine(
     }
     detections.length = 0;
     const ownBaseline = hasOwnBaseline(event);
-    const unfinished = isUnfinishedOperation(event);
+    const secondary = isSecondaryOperationRecord(event);
     for (const detector of DETECTORS) {
       if (!ownBaseline && detector.baseline === true) continue;
-      if (unfinished && detector.unfinishedOperations !== true) continue;
+      if (secondary && detector.secondaryOperationRecords !== true) continue;
       detector.detect(event, state, context, detections);
     }
-    // An operation counts once towards the warm-up, by its final record.
-    if (!unfinished) state.events++;
+    // An operation counts once towards the warm-up, by the record that is its call.
+    if (!secondary) state.events++;
     state.activeHours |= 1 << Math.floor((event.event_time % 86_400_000) / 3_600_000);
     if (event.event_time > state.lastSeen) state.lastSeen = event.event_time;
     if (event.event_time < state.firstSeen) state.firstSeen = event.event_time;

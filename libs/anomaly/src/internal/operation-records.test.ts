@@ -160,3 +160,96 @@ describe('Azure operation records', () => {
     expect(alerts[0]?.details.silent_days).toBe('45');
   });
 });
+
+// Cloud Logging API, LogEntry reference, `operation` (LogEntryOperation): entries with the
+// same `operation.id` belong to one operation, and `first` and `last` mark its first and
+// last entry. A long-running operation, such as Compute Engine's
+// `v1.compute.instances.insert`, writes a first entry when the request is accepted and a
+// last entry when it ends. One operation is therefore one call.
+
+/** The entry of one GCP operation, `first` or `last`, both listing the permission check. */
+function gcpEntry(
+  template: ProviderRecord,
+  which: 'first' | 'last',
+  { index, time, operation: permission }: OperationShape,
+): NormalizedEvent {
+  const suffix = String(index).padStart(3, '0');
+  const record: ProviderRecord = structuredClone(template);
+  // The operation starts at `time` for a first entry and 20 seconds earlier for a last one.
+  const started = which === 'first' ? time : time - 20_000;
+  const operationId = `operation-${started}-61a2b3c4d5e6f-7a8b9c0d-00000${suffix}`;
+  const instance = `projects/proj-anomaly/zones/europe-west1-b/instances/build-${suffix}`;
+  record['insertId'] = `-${which}-${started}-${suffix}`;
+  record['timestamp'] = new Date(time).toISOString();
+  record['operation'] = { id: operationId, producer: 'compute.googleapis.com', [which]: true };
+  const payload = record['protoPayload'] as Record<string, unknown>;
+  payload['resourceName'] = instance;
+  const [check] = payload['authorizationInfo'] as Array<Record<string, unknown>>;
+  payload['authorizationInfo'] = [
+    { ...check, resource: instance, permission: permission ?? check?.['permission'] },
+  ];
+  if (which === 'last') delete payload['response'];
+  return normalizeRecord(record, `${which}-${suffix}`);
+}
+
+/** Builds the first and the last entry of one GCP operation, twenty seconds apart. */
+function gcpOperation(template: ProviderRecord, shape: OperationShape): NormalizedEvent[] {
+  return [
+    gcpEntry(template, 'first', shape),
+    gcpEntry(template, 'last', { ...shape, time: shape.time + 20_000 }),
+  ];
+}
+
+/** Builds ten instance inserts a day in working hours, each a first and a last entry. */
+function instanceHistory(template: ProviderRecord, days: number): NormalizedEvent[] {
+  const events: NormalizedEvent[] = [];
+  for (let day = 0; day < days; day++) {
+    for (let i = 0; i < 10; i++) {
+      const time = START + day * DAY + 9 * HOUR + i * 30 * MINUTE;
+      events.push(...gcpOperation(template, { index: i, time }));
+    }
+  }
+  return events;
+}
+
+describe('GCP operation entries', () => {
+  const insert = readFixture('gcp-instance-insert-first.json');
+
+  it('marks only the last entry', () => {
+    const [first, last] = gcpOperation(insert, { index: 1, time: START });
+    expect(first?.phase).toBeNull();
+    expect(last?.phase).toBe('completed');
+    expect(last?.action.permissions).toEqual(['compute.instances.create']);
+  });
+
+  it('counts 200 operations as 200 calls', () => {
+    // 200 operations in one hour write 400 entries; the volume rule needs 300 calls.
+    const burstStart = START + 4 * DAY + 3 * HOUR;
+    const burst = Array.from({ length: 200 }, (_, index) =>
+      gcpOperation(insert, { index, time: burstStart + index * 10_000 }),
+    ).flat();
+    expect(runScenario([...instanceHistory(insert, 4), ...burst])).toEqual([]);
+  });
+
+  it('flags 320 operations in one hour', () => {
+    const burstStart = START + 4 * DAY + 3 * HOUR;
+    const burst = Array.from({ length: 320 }, (_, index) =>
+      gcpOperation(insert, { index, time: burstStart + index * 10_000 }),
+    ).flat();
+    const alerts = runScenario([...instanceHistory(insert, 4), ...burst]);
+    expect(ruleIds(alerts)).toEqual(['volume-spike']);
+    expect(alerts[0]?.details.hour_count).toBe('300');
+  });
+
+  it('flags a first permission once', () => {
+    const first = gcpOperation(insert, {
+      index: 900,
+      time: START + 9 * DAY + 10 * HOUR,
+      operation: 'compute.firewalls.create',
+    });
+    const alerts = runScenario([...instanceHistory(insert, 9), ...first]);
+    expect(ruleIds(alerts)).toEqual(['first-use-of-permission']);
+    expect(alerts[0]?.event_count).toBe(1);
+    expect(alerts[0]?.evidence_event_ids).toEqual([first[0]?.event_id]);
+  });
+});

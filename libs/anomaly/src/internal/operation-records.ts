@@ -16,12 +16,23 @@ const UNFINISHED_PHASES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Returns whether the record was written before its operation finished. Only Azure records
- * carry a phase, so CloudTrail and GCP records always count.
- *
- * NOTE: a GCP long-running operation logs a first and a last entry under one
- * `operation.id`, and the normalizer sets no phase for them, so both still count as calls.
+ * Phase the normalizer gives the last LogEntry of a GCP long-running operation (LogEntry
+ * `operation.last` without `operation.first`). The operation's first entry carries the
+ * permission checks and is the call, so the last entry is no call of its own.
  */
-export function isUnfinishedOperation(event: NormalizedEvent): boolean {
-  return event.phase !== null && UNFINISHED_PHASES.has(event.phase);
+const GCP_COMPLETED_PHASE = 'completed';
+
+/**
+ * Returns whether the record is a secondary record of an operation, one that is not the
+ * record counted as its call: an Azure record written before its operation finished, or
+ * the last entry of a GCP long-running operation. CloudTrail records and GCP entries of
+ * no operation, or both first and last, always count.
+ *
+ * NOTE: a GCP operation counts by its first entry, which shows only that the request was
+ * authorized. When the last entry reports a failure, the operation still counts as one
+ * successful call, unlike an Azure operation, which counts by its final record.
+ */
+export function isSecondaryOperationRecord(event: NormalizedEvent): boolean {
+  if (event.phase === null) return false;
+  return UNFINISHED_PHASES.has(event.phase) || event.phase === GCP_COMPLETED_PHASE;
 }

@@ -22,7 +22,7 @@ const DAY = 86_400_000;
 
 export const dormantDetector: Detector = {
   baseline: true,
-  unfinishedOperations: true,
+  secondaryOperationRecords: true,
   rules: [DORMANT_RULE],
   detect(
     event: NormalizedEvent,

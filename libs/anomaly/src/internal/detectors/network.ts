@@ -47,7 +47,7 @@ const MIN_TRAVEL_MS = 60_000;
 
 export const networkDetector: Detector = {
   baseline: true,
-  unfinishedOperations: true,
+  secondaryOperationRecords: true,
   rules: [NEW_NETWORK_RULE, IMPOSSIBLE_TRAVEL_RULE, KEY_SPREAD_RULE],
   detect(
     event: NormalizedEvent,
