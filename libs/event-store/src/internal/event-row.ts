@@ -50,7 +50,7 @@ export interface EventRow {
   user_agent: string;
   via_service: string;
   vpc_endpoint: string;
-  /** Azure operation phase in lower case, `''` for other providers. */
+  /** Operation phase in lower case (Azure phases, GCP `completed`), `''` when the event has none. */
   phase: string;
   correlation_id: string;
   raw_ref: string;

@@ -109,7 +109,20 @@ export interface NormalizedEvent {
   user_agent: string | null;
   via_service: string | null;
   vpc_endpoint: string | null;
+  /**
+   * Phase of a record that belongs to an operation of several records, in lower case.
+   * Azure writes the operation phase (`started`, `accepted`, `in progress`, then
+   * `succeeded`, `failed` or `canceled`), and usage counts the operation at its final
+   * phase. A GCP long-running operation writes a first and a last LogEntry: the last one
+   * (`operation.last` without `operation.first`) has phase `completed` and is not counted,
+   * because the first one lists the permission checks. Every other GCP entry, and every
+   * CloudTrail record, has null. Usage counts null, `succeeded`, `failed` and `canceled`.
+   */
   phase: string | null;
+  /**
+   * Groups the records of one operation: Azure `correlationId`, GCP `operation.id`,
+   * CloudTrail `sharedEventID`.
+   */
   correlation_id: string | null;
   raw_ref: string;
 }
