@@ -32,6 +32,10 @@ export const deniedBurstDetector: Detector = {
   ) {
     if (event.outcome !== 'denied') return;
     const { deniedMinCount, deniedMinPermissions, deniedWindowMs } = context.options.thresholds;
+    // NOTE: a GCP entry lists one `authorizationInfo` item per permission checked, each with
+    // its own `granted`, but the normalized event keeps only the list of permissions and
+    // one outcome. The first listed permission stands for the call here, even when another
+    // one was the permission denied, so `distinct_permissions` can miss the denied one.
     const permission = event.action.permissions[0] ?? event.action.operation;
     const denied = state.denied;
     denied.push(event.event_time, hashText(permission));
