@@ -17,8 +17,9 @@ const UNFINISHED_PHASES: ReadonlySet<string> = new Set([
 
 /**
  * Phase the normalizer gives the last LogEntry of a GCP long-running operation (LogEntry
- * `operation.last` without `operation.first`). The operation's first entry carries the
- * permission checks and is the call, so the last entry is no call of its own.
+ * `operation.last` without `operation.first`) when it was not denied. The operation's
+ * first entry carries the permission checks and is the call, so the last entry is no call
+ * of its own.
  */
 const GCP_COMPLETED_PHASE = 'completed';
 

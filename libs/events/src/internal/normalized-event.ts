@@ -114,9 +114,9 @@ export interface NormalizedEvent {
    * Azure writes the operation phase (`started`, `accepted`, `in progress`, then
    * `succeeded`, `failed` or `canceled`), and usage counts the operation at its final
    * phase. A GCP long-running operation writes a first and a last LogEntry: the last one
-   * (`operation.last` without `operation.first`) has phase `completed` and is not counted,
-   * because the first one lists the permission checks. Every other GCP entry, and every
-   * CloudTrail record, has null. Usage counts null, `succeeded`, `failed` and `canceled`.
+   * (`operation.last` without `operation.first`) has phase `completed`, unless it was
+   * denied, and is not counted, because the first one lists the permission checks. Every
+   * other GCP entry, and every CloudTrail record, has null. Usage counts null, `succeeded`, `failed` and `canceled`.
    */
   phase: string | null;
   /**

@@ -327,6 +327,26 @@ describe('normalizeGcpAuditEntry long-running operations', () => {
     expect(failed.error_code).toBe('RESOURCE_EXHAUSTED');
   });
 
+  it('counts a denied last entry', () => {
+    // AuditLog reference, `authorizationInfo[].granted`: whether authorization for the
+    // resource and permission was granted. A denied request starts no operation, so a
+    // denied check on the last entry is not the first entry's check counted again.
+    const denied = normalize(
+      withPayload(fixture('activity-service-agent-lro-last'), {
+        authorizationInfo: [
+          {
+            permission: 'iam.serviceAccounts.actAs',
+            granted: false,
+            resource: 'projects/-/serviceAccounts/web-mig@ledger-prod-4821.iam.gserviceaccount.com',
+            resourceAttributes: {},
+          },
+        ],
+      }),
+    );
+    expect(denied.outcome).toBe('denied');
+    expect(denied.phase).toBeNull();
+  });
+
   it('keeps an entry both first and last', () => {
     const record = fixture('activity-service-agent-lro');
     const single = normalize({

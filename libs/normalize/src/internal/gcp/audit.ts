@@ -46,7 +46,8 @@ const OTHER_PAYLOADS = ['jsonPayload', 'textPayload'];
  *   Without any, the action is `unmapped`, except System Event entries, which Google
  *   writes for its own actions (`no-permission`).
  * - `correlation_id` is `operation.id`. The last entry of a long-running operation gets
- *   phase `completed` (see `operationPhaseOf`), and every other entry a null phase.
+ *   phase `completed` unless it was denied (see `operationPhaseOf`), and every other entry
+ *   a null phase.
  *
  * Does not throw for bad input: an entry that is not an object, carries another payload
  * type, or lacks `methodName` or a timestamp comes back as a NormalizationError.
@@ -175,7 +176,7 @@ export function normalizeGcpAuditEntry(record: unknown, ctx: NormalizeContext): 
       ) ?? null,
     via_service: null,
     vpc_endpoint: null,
-    phase: operationPhaseOf(operation),
+    phase: operationPhaseOf(operation, result.outcome),
     correlation_id: readString(operation, 'id', operation?.['id']) ?? null,
     raw_ref: ctx.rawRef,
   };

@@ -1,3 +1,4 @@
+import type { Outcome } from '@ciem/events';
 import { readBoolean } from '../read-field.js';
 import type { JsonObject } from '../read-field.js';
 
@@ -14,17 +15,23 @@ export const GCP_OPERATION_COMPLETED_PHASE = 'completed';
  *
  * The first entry carries the request's `authorizationInfo`. The last entry of Compute
  * Engine (`v1.compute.*`) and GKE (`google.container.v1.ClusterManager.*`) operations lists
- * no `authorizationInfo` at all, so the first entry is the one that counts. It keeps a null
- * phase, like an entry that is both first and last or belongs to no operation. Only an
- * entry that is last and not also first gets `completed`.
+ * no `authorizationInfo` at all. So the first entry is the one that counts. It keeps a
+ * null phase, like an entry that is both first and last or belongs to no operation. An
+ * entry that is last and not also first gets `completed`, unless it was denied: a denied
+ * request starts no operation, so a denied last entry reports a check that the first entry
+ * did not, and it counts as a denied call of its own.
  *
- * NOTE: a last entry is not counted even when it lists permissions. Should a service
- * check a permission only at the end of an operation, that check is not counted as a use.
- * A failure reported only by the last entry (`status`) is also not counted, so the
- * operation counts with the outcome of its first entry.
+ * NOTE: a granted last entry is not counted even when it lists permissions. Last entries
+ * of BigQuery `InsertJob` and API Keys `CreateKey` do list the permission the request
+ * needs, and this rule assumes that their first entry lists it too. One entry alone cannot
+ * show whether it did. A failure reported only by the last entry (`status`) is not counted
+ * either, so the operation counts with the outcome of its first entry.
  */
-export function operationPhaseOf(operation: JsonObject | undefined): string | null {
-  if (operation === undefined) return null;
+export function operationPhaseOf(
+  operation: JsonObject | undefined,
+  outcome: Outcome,
+): string | null {
+  if (operation === undefined || outcome === 'denied') return null;
   const first = readBoolean(operation, 'first', operation['first']) === true;
   const last = readBoolean(operation, 'last', operation['last']) === true;
   return last && !first ? GCP_OPERATION_COMPLETED_PHASE : null;
