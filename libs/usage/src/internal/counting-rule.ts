@@ -13,7 +13,7 @@ import type { NormalizedEvent } from '@ciem/events';
  *   operation once, at its final phase.
  * - A GCP long-running operation writes a first and a last LogEntry under one
  *   `operation.id`. The first entry carries the permission checks and counts. The last one
- *   has phase `completed` and does not count.
+ *   has phase `completed`, unless it was denied, and does not count.
  *
  * The records left out stay in the event store for investigation.
  */
