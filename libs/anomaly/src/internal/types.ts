@@ -74,9 +74,9 @@ export interface Detector {
    */
   readonly baseline?: boolean;
   /**
-   * True for detectors that also learn from a secondary record of an operation (an Azure
-   * Started record, the last entry of a GCP long-running operation): they look only at
-   * when and from where the principal called, which such a record shows. The engine gives
+   * True for detectors that also learn from a secondary record of an operation, such as an
+   * Azure Started record or the last entry of a GCP long-running operation. They look only
+   * at when and from where the principal called, which such a record shows. The engine gives
    * the others only the record that counts as the operation's call, so that each operation
    * counts once. For Azure that is the final record, the only one that shows whether the
    * operation succeeded. For GCP it is the first entry, which lists the permission checks.

@@ -301,8 +301,8 @@ describe('normalizeGcpAuditEntry long-running operations', () => {
 
   // Cloud Logging API, LogEntry reference, `operation` (LogEntryOperation): entries with
   // the same `id` belong to one operation, and `first` and `last` mark its first and last
-  // entry. Compute Engine's first entry carries the request's `authorizationInfo`; its last
-  // entry lists none. The operation must count once, by the entry with the permissions.
+  // entry. Compute Engine's first entry carries the request's `authorizationInfo`, and its
+  // last entry lists none. The operation must count once, by the entry with the permissions.
   it('counts the first entry of an operation', () => {
     expect(event.phase).toBeNull();
     expect(event.action.permissions).toEqual(['compute.instances.create', 'compute.disks.create']);

@@ -17,9 +17,9 @@ export const GCP_OPERATION_COMPLETED_PHASE = 'completed';
  * Engine (`v1.compute.*`) and GKE (`google.container.v1.ClusterManager.*`) operations lists
  * no `authorizationInfo` at all. So the first entry is the one that counts. It keeps a
  * null phase, like an entry that is both first and last or belongs to no operation. An
- * entry that is last and not also first gets `completed`, unless it was denied: a denied
+ * entry that is last and not also first gets `completed`, unless it was denied. A denied
  * request starts no operation, so a denied last entry reports a check that the first entry
- * did not, and it counts as a denied call of its own.
+ * did not. It counts as a denied call of its own.
  *
  * NOTE: a granted last entry is not counted even when it lists permissions. Last entries
  * of BigQuery `InsertJob` and API Keys `CreateKey` do list the permission the request
