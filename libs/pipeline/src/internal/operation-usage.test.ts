@@ -13,9 +13,10 @@ import { runEmbedded } from '../index.js';
 // last entry when the operation ends. AuditLog reference, `authorizationInfo`: one item per
 // {resource, permission} checked for the request.
 //
-// Azure: Azure Monitor, "Azure Activity Log event schema", `status`: common values are
-// Started, In Progress, Succeeded, Failed, Active and Resolved. Only the Succeeded or
-// Failed record shows how the operation ended.
+// Azure: Azure Monitor, "Azure Activity Log event schema", `status` (`resultType` in the
+// diagnostic-settings export used here): common values are Started, In Progress,
+// Succeeded, Failed, Active and Resolved. Only the Succeeded or Failed record shows how the
+// operation ended.
 
 const OPERATION_ID = 'operation-1714557600000-6177aa01b2c3d-4e5f6071-8293a4b5';
 const PRINCIPAL = 'serviceAccount:deployer@demo-project.iam.gserviceaccount.com';
