@@ -136,9 +136,11 @@ function collectionFilter(collection: Collection): string {
  * the first one in the given order. Rows written twice (before their parts merge) are read
  * once, because the query keeps the latest `written_at` per key (`LIMIT 1 BY`).
  *
- * NOTE: a snapshot written before `role_catalog` existed, or by an entitlements service
- * without ClickHouse, has no catalog rows. Its principals then get custom roles only, and
- * GCP custom roles are not checked for NOT_SUPPORTED permissions, as without the exports.
+ * The catalogs of all given snapshots are pooled into one list, so a snapshot without
+ * catalog rows (written before `role_catalog` existed, or by an entitlements service without
+ * ClickHouse) still gets the roles of the others. NOTE: when no snapshot of a provider has
+ * catalog rows, its principals get custom roles only, and without support levels GCP custom
+ * roles are not checked for NOT_SUPPORTED permissions, as without the exports.
  */
 export async function readRoleCatalog(
   client: Pick<ClickHouse, 'query'>,
