@@ -157,6 +157,10 @@ describe('right-sizing through the distributed services', () => {
       CIEM_RIGHTSIZING_MODE: 'once',
       CIEM_RIGHTSIZING_WINDOW_DAYS: String(DAYS + 7),
       CIEM_RIGHTSIZING_WINDOW_END: LAST_DAY,
+      // A GCP predefined role set or an Azure built-in role from the role catalog may grant
+      // some unused permissions again (up to 10 by default), and then `removes` leaves them
+      // out. With 0 only exact roles are proposed, so `removes` lists every unused permission.
+      CIEM_RIGHTSIZING_MAX_EXTRA_PERMISSIONS: '0',
     });
 
     const found = await context.clickhouse.query<RecommendationRow>(

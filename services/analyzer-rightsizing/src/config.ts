@@ -38,6 +38,15 @@ export const rightsizingSchema = {
       'End of the window for logs of a past period: a UTC day `YYYY-MM-DD` (the window then ends after that day) or a time with its zone such as `2024-06-30T12:00:00Z`. Unset ends the window at each analysis time.',
     optional: true,
   }),
+  maxExtraPermissions: setting.integer({
+    env: 'CIEM_RIGHTSIZING_MAX_EXTRA_PERMISSIONS',
+    description:
+      'Unused permissions a GCP predefined role set or an Azure built-in role may grant and still be recommended over an exact custom role; 0 recommends built-in and predefined roles only when they grant nothing unused.',
+    default: 10,
+    min: 0,
+    max: 10_000,
+    unit: 'permissions',
+  }),
   historyDays: setting.integer({
     env: 'CIEM_RIGHTSIZING_HISTORY_DAYS',
     description:

@@ -133,6 +133,7 @@ export function wireRightsizing(config: RightsizingConfig, telemetry: Rightsizin
       {
         windowEnd,
         windowDays: config.windowDays,
+        maxExtraPermissions: config.maxExtraPermissions,
         ownership: telemetry.ownership,
         azureOperations: azureOperationsOf(principals),
         candidateRoles,
