@@ -109,7 +109,7 @@ export type {
   EvaluateExportsOptions,
   ExportsEvaluation,
 } from './internal/snapshot/evaluate-exports.js';
-export { roleCatalogFromExports } from './internal/snapshot/role-catalog.js';
+export { compareRoleNames, roleCatalogFromExports } from './internal/snapshot/role-catalog.js';
 export type { CatalogRole, RoleCatalog } from './internal/snapshot/role-catalog.js';
 export { diffSnapshots } from './internal/snapshot/snapshot-diff.js';
 export type { DiffInput, PrincipalDiff, SnapshotDiff } from './internal/snapshot/snapshot-diff.js';

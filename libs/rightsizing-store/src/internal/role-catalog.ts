@@ -7,6 +7,7 @@
  */
 import type { ClickHouse } from '@ciem/clickhouse';
 import { quoteNumber, quoteString, quoteTableName } from '@ciem/clickhouse';
+import { compareRoleNames } from '@ciem/entitlements';
 import type { GcpCustomRolesSupportLevel } from '@ciem/entitlements';
 import type { CandidateRole } from '@ciem/rightsizing';
 import type { SnapshotKey } from './analysis-inputs.js';
@@ -81,13 +82,6 @@ export function mergeSupportLevels(
       levels.set(row.permission, row.support_level);
     }
   }
-}
-
-/** Orders roles by name in UTF-16 code unit order, as `candidateRolesFromExports` does. */
-function byName(a: CandidateRole, b: CandidateRole): number {
-  if (a.name < b.name) return -1;
-  if (a.name > b.name) return 1;
-  return 0;
 }
 
 /**
@@ -181,6 +175,6 @@ export async function readRoleCatalog(
     mergeSupportLevels(levels, support);
   }
 
-  const candidateRoles = [...roles.values()].sort(byName);
+  const candidateRoles = [...roles.values()].sort(compareRoleNames);
   return { candidateRoles, gcpCustomRoleSupport: levels.size === 0 ? undefined : levels };
 }

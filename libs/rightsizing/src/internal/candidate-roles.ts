@@ -1,6 +1,7 @@
 import {
   azureCatalogFromOperations,
   azureCatalogFromRoleDefinitions,
+  compareRoleNames,
   detectExportProvider,
   matchesAzurePattern,
   readAzureExports,
@@ -20,9 +21,7 @@ export const DEFAULT_MAX_EXTRA_PERMISSIONS = 10;
  */
 export function candidateRolesFromExports(documents: Iterable<ExportDocument>): CandidateRole[] {
   const catalog = roleCatalogFromExports(documents);
-  return [...catalog.azure, ...catalog.gcp].sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  );
+  return [...catalog.azure, ...catalog.gcp].sort(compareRoleNames);
 }
 
 /**

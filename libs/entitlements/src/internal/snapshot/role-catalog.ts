@@ -31,8 +31,11 @@ export interface RoleCatalog {
   gcpPermissionSupport: ReadonlyMap<string, GcpCustomRolesSupportLevel>;
 }
 
-/** Orders roles by name in UTF-16 code unit order. */
-function byName(a: CatalogRole, b: CatalogRole): number {
+/** Orders roles by name in UTF-16 code unit order, the order of every role list here. */
+export function compareRoleNames(
+  a: Pick<CatalogRole, 'name'>,
+  b: Pick<CatalogRole, 'name'>,
+): number {
   if (a.name < b.name) return -1;
   if (a.name > b.name) return 1;
   return 0;
@@ -91,5 +94,9 @@ export function roleCatalogFromExports(documents: Iterable<ExportDocument>): Rol
     gcpPermissionSupport = exported.permissionSupport;
   }
 
-  return { azure: azure.sort(byName), gcp: gcp.sort(byName), gcpPermissionSupport };
+  return {
+    azure: azure.sort(compareRoleNames),
+    gcp: gcp.sort(compareRoleNames),
+    gcpPermissionSupport,
+  };
 }
