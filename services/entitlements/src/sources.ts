@@ -140,7 +140,7 @@ export async function gatherDocuments(
           ? {}
           : { assetEndpoint: config.gcpAssetEndpoint }),
         ...(config.gcpIamEndpoint === undefined ? {} : { iamEndpoint: config.gcpIamEndpoint }),
-        // Without support levels the GCP custom roles are recommended unchecked, and say so.
+        // Without support levels, GCP custom roles are recommended unchecked and their notes state it.
         onListingSkipped: (request, error) =>
           problems.push({
             code: error.code,

@@ -167,7 +167,7 @@ describe('Azure operation records', () => {
 // `v1.compute.instances.insert`, writes a first entry when the request is accepted and a
 // last entry when it ends. One operation is therefore one call.
 
-/** The entry of one GCP operation, `first` or `last`, both listing the permission check. */
+/** Builds the `first` or `last` entry of one GCP operation, each listing the permission check. */
 function gcpEntry(
   template: ProviderRecord,
   which: 'first' | 'last',

@@ -21,7 +21,7 @@ import { runEmbedded } from '../index.js';
 const OPERATION_ID = 'operation-1714557600000-6177aa01b2c3d-4e5f6071-8293a4b5';
 const PRINCIPAL = 'serviceAccount:deployer@demo-project.iam.gserviceaccount.com';
 
-/** One Admin Activity entry of the operation, as Cloud Logging exports it. */
+/** Builds one Admin Activity entry of the operation, as Cloud Logging exports it. */
 function computeEntry(
   insertId: string,
   timestamp: string,

@@ -173,9 +173,9 @@ export interface RecommendationAlternative {
 /**
  * What to do with a principal. `removes` lists the granted, observable, unused permissions
  * the change takes away, sorted. `additional_documents` are applied together with
- * `document`, and `notes` explains why: the rest of an AWS policy that exceeds the managed-policy
- * size limit and cannot be compressed, or the GCP predefined roles that grant the permissions
- * a GCP custom role cannot include.
+ * `document`, and `notes` explains why. They contain the rest of an AWS policy that exceeds
+ * the managed-policy size limit and cannot be compressed, or the GCP predefined roles that
+ * grant the permissions a GCP custom role cannot include.
  */
 export interface Recommendation {
   kind: RecommendationKind;

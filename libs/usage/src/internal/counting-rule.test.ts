@@ -17,7 +17,7 @@ const USAGE_VIEWS = [
   '0009_principal_permission_usage.sql',
 ];
 
-/** Every `phase IN ('a', 'b')` list of a migration, as arrays of the quoted values. */
+/** Returns every `phase IN ('a', 'b')` list of a migration as arrays of the quoted values. */
 function phaseFilters(fileName: string): string[][] {
   const text = readFileSync(path.join(migrations, fileName), 'utf8');
   return [...text.matchAll(/WHERE phase IN \(([^)]*)\)/g)].map((match) =>

@@ -41,7 +41,7 @@ export const CONSOLE_NO_MFA_RULE: RuleDefinition = {
  * shows whether the root user or IAM user whose credentials were used also authenticated
  * with an MFA device ("CloudTrail userIdentity element"). A role reached through SAML or
  * Identity Center signs in at the identity provider, whose MFA CloudTrail does not see, so
- * its ConsoleLogin records say MFAUsed "No" whether or not MFA was used.
+ * its ConsoleLogin records contain MFAUsed "No" whether or not MFA was used.
  */
 const MFA_CHECKED_TYPES: ReadonlySet<PrincipalType> = new Set(['user', 'root']);
 

@@ -2,8 +2,7 @@
  * GCP IAM permission records, as IAM v1 `permissions.queryTestablePermissions` returns them
  * (`{ "permissions": [Permission...], "nextPageToken": ... }`) and
  * `gcloud iam list-testable-permissions --format=json` writes them (an array of `Permission`).
- * They carry `customRolesSupportLevel`, which tells whether a custom role may include the
- * permission.
+ * Each carries `customRolesSupportLevel`, whether a custom role may include the permission.
  */
 
 /**

@@ -90,7 +90,7 @@ export const AWS_ACTION_OVERRIDES: Readonly<Record<string, readonly string[]>> =
   'apigateway:ImportApi': ['apigateway:PUT'],
   'apigateway:ReimportApi': ['apigateway:PUT'],
   'apigateway:ImportDocumentationParts': ['apigateway:PUT'],
-  // The verb rule knows no Export or Reset: API Gateway V2 API Reference, ExportApi
+  // The verb rule has no entry for Export or Reset. API Gateway V2 API Reference: ExportApi
   // "GET /v2/apis/apiId/exports/specification" and ResetAuthorizersCache
   // "DELETE /v2/apis/apiId/stages/stageName/cache/authorizers".
   'apigateway:ExportApi': ['apigateway:GET'],
