@@ -448,13 +448,45 @@ describe('deriveEventId identifying text', () => {
   };
   const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-  it('hashes the fields as JSON', () => {
-    expect(deriveEventId(fields)).toBe(sha256(JSON.stringify(fields)));
+  /** Each value as its length, a colon and the value, in the order of the fields. */
+  const lengthPrefixed = (values: Record<string, string>): string =>
+    Object.values(values)
+      .map((value) => `${value.length}:${value}`)
+      .join('');
+
+  it('hashes each field as its length and value', () => {
+    expect(deriveEventId(fields)).toBe(sha256(lengthPrefixed(fields)));
+    expect(
+      lengthPrefixed(fields).startsWith('28:2024-03-05T09:12:44.1234567Z69:/subscriptions/'),
+    ).toBe(true);
   });
 
-  it('hashes escaped characters as JSON', () => {
-    const odd = { ...fields, subStatus: 'a"b\\c\n\u0001', sourceIp: 'x\ud800y\u00e9' };
-    expect(deriveEventId(odd)).toBe(sha256(JSON.stringify(odd)));
+  it('hashes quotes, backslashes and control characters as they are', () => {
+    const odd = { ...fields, subStatus: 'a"b\\c\n\u0001', sourceIp: 'x\u00e9\ud83d\ude00' };
+    expect(deriveEventId(odd)).toBe(sha256(lengthPrefixed(odd)));
+  });
+
+  it('gives different ids when a boundary between fields moves', () => {
+    // Joined without lengths, both would read `.../rg1microsoft.x/y/write`.
+    const left = {
+      ...fields,
+      resourceId: '/subscriptions/s/resourcegroups/rg1',
+      operationName: 'microsoft.x/y/write',
+    };
+    const right = {
+      ...fields,
+      resourceId: '/subscriptions/s/resourcegroups/rg',
+      operationName: '1microsoft.x/y/write',
+    };
+    expect(deriveEventId(left)).not.toBe(deriveEventId(right));
+  });
+
+  it('hashes fields with a lone surrogate as JSON, which escapes it', () => {
+    // UTF-8 has no form for a lone surrogate: both would be hashed as U+FFFD.
+    const high = { ...fields, sourceIp: 'x\ud800y' };
+    const low = { ...fields, sourceIp: 'x\udc00y' };
+    expect(deriveEventId(high)).toBe(sha256(JSON.stringify(high)));
+    expect(deriveEventId(high)).not.toBe(deriveEventId(low));
   });
 });
 

@@ -206,64 +206,38 @@ interface IdentifyingFields {
  * lower-cased, phase spelled one way) so that the same record re-exported in another shape
  * or key case gets the same id. `time` is hashed as logged, keeping its sub-millisecond
  * digits.
+ *
+ * The hashed text writes each field, in the order of {@link IdentifyingFields}, as its
+ * length in UTF-16 code units, a colon and its value: `28:2024-03-05T09:12:44.1234567Z...`.
+ * The lengths make the text decode one way only, so two different sets of fields never
+ * share a text, whatever characters they contain. Unlike JSON, the text needs no escapes,
+ * and so no scan for characters to escape, which cost about a tenth of the normalizer's
+ * time per record. Text with a lone surrogate has no UTF-8 form (`hash` writes U+FFFD for
+ * each, so two records could share bytes), so such fields are hashed as their JSON text
+ * instead, which escapes lone surrogates and starts with `{` where the other form starts
+ * with a digit.
  */
 export function deriveEventId(fields: IdentifyingFields): string {
-  // The text is the JSON.stringify of `fields` in this key order. Almost no record has a
-  // value that JSON.stringify escapes, so the text is first joined with plain quotes,
-  // which costs less than serializing an object, and serialized only when needed.
-  const text = [
-    '{"time":"',
-    fields.time,
-    '","resourceId":"',
-    fields.resourceId,
-    '","operationName":"',
-    fields.operationName,
-    '","category":"',
-    fields.category,
-    '","phase":"',
-    fields.phase,
-    '","subStatus":"',
-    fields.subStatus,
-    '","correlationId":"',
-    fields.correlationId,
-    '","principalId":"',
-    fields.principalId,
-    '","sourceIp":"',
-    fields.sourceIp,
-    '"}',
-  ].join('');
-  return hash('sha256', mayNeedEscape(text, fields) ? serialized(fields) : text, 'hex');
+  const text =
+    `${fields.time.length}:${fields.time}` +
+    `${fields.resourceId.length}:${fields.resourceId}` +
+    `${fields.operationName.length}:${fields.operationName}` +
+    `${fields.category.length}:${fields.category}` +
+    `${fields.phase.length}:${fields.phase}` +
+    `${fields.subStatus.length}:${fields.subStatus}` +
+    `${fields.correlationId.length}:${fields.correlationId}` +
+    `${fields.principalId.length}:${fields.principalId}` +
+    `${fields.sourceIp.length}:${fields.sourceIp}`;
+  return hash('sha256', isWellFormed.call(text) ? text : serialized(fields), 'hex');
 }
 
-/**
- * True when JSON.stringify may escape a character of a value: a quote, a backslash, a
- * control character or a lone surrogate. The keys and the quotes around values are
- * constant, so the whole text is tested for the others at once, and quotes value by value.
- */
-function mayNeedEscape(text: string, fields: IdentifyingFields): boolean {
-  return (
-    BACKSLASH_CONTROL_OR_SURROGATE.test(text) ||
-    fields.time.includes('"') ||
-    fields.resourceId.includes('"') ||
-    fields.operationName.includes('"') ||
-    fields.category.includes('"') ||
-    fields.phase.includes('"') ||
-    fields.subStatus.includes('"') ||
-    fields.correlationId.includes('"') ||
-    fields.principalId.includes('"') ||
-    fields.sourceIp.includes('"')
-  );
-}
+// `String.prototype.isWellFormed` exists in Node 20, but the ES2023 library this code
+// targets does not declare it. It is false exactly when a string has a lone surrogate, and
+// answers one-byte strings, which hold no surrogates, without reading them.
+const isWellFormed = (String.prototype as unknown as { isWellFormed(this: string): boolean })
+  .isWellFormed;
 
-/**
- * Backslashes, control characters and surrogates. A surrogate pair is not escaped, but a
- * regular expression without the `u` flag tests faster and cannot tell pairs from lone
- * surrogates, so text with any surrogate goes to JSON.stringify, which decides.
- */
-// eslint-disable-next-line no-control-regex -- control characters are what it looks for.
-const BACKSLASH_CONTROL_OR_SURROGATE = /[\\\x00-\x1f\ud800-\udfff]/;
-
-/** Serializes the identifying fields with JSON.stringify, which writes every escape. */
+/** Serializes the identifying fields with JSON.stringify, which escapes lone surrogates. */
 function serialized(fields: IdentifyingFields): string {
   return JSON.stringify({
     time: fields.time,
