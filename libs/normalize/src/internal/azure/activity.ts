@@ -26,9 +26,10 @@ import {
   namespaceOfResourceId,
   normalizeResourceId,
   subscriptionOf,
+  subscriptionOfNormalized,
 } from './resource-id.js';
 import { resourcesOf } from './resources.js';
-import { categoryOf, isSignInCategory, phaseOf, resultOf } from './result.js';
+import { categoryOf, phaseOf, resultOf } from './result.js';
 import { signInPrincipalOf, signInResultOf } from './sign-in.js';
 
 /**
@@ -92,7 +93,7 @@ export function normalizeAzureActivityRecord(
   const category = categoryOf(categoryLower);
   const properties = azureObject.properties(record);
   const claims = azureObject.claims(record);
-  const signIn = isSignInCategory(categoryLower);
+  const signIn = category === 'sign-in';
   // Sign-in records reuse `resultType` for the Entra ID error code, not a phase.
   const phase = signIn ? null : phaseOf(azureText.resultType(record));
 
@@ -117,7 +118,9 @@ export function normalizeAzureActivityRecord(
   const authorizationAction = authorizationActionOf(record);
   const accountId =
     azureText.subscriptionId(record)?.toLowerCase() ??
-    (normalizedResourceId === undefined ? undefined : subscriptionOf(normalizedResourceId)) ??
+    (normalizedResourceId === undefined
+      ? undefined
+      : subscriptionOfNormalized(normalizedResourceId)) ??
     (authorizationScope === undefined ? undefined : subscriptionOf(authorizationScope)) ??
     '';
   const correlationId = azureText.correlationId(record)?.toLowerCase() ?? null;
@@ -165,13 +168,18 @@ export function normalizeAzureActivityRecord(
     access_key_id: null,
     mfa: mfaOf(claims),
     action,
-    read_only: readOnlyOf(authorizationAction?.toLowerCase() ?? operationLower),
+    // The authorization action is mostly the operation, which is lower-cased already.
+    read_only: readOnlyOf(
+      authorizationAction === undefined || authorizationAction === operationName
+        ? operationLower
+        : authorizationAction.toLowerCase(),
+    ),
     category,
     resources: resourcesOf({
       normalizedResourceId,
       resourceId,
       authorizationScope,
-      operationName,
+      operationLower,
       properties,
     }),
     outcome: result.outcome,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { resourceTypeOf, subscriptionOf } from './resource-id.js';
+import {
+  normalizeResourceId,
+  resourceTypeOf,
+  subscriptionOf,
+  subscriptionOfNormalized,
+} from './resource-id.js';
 
 const SUBSCRIPTION = '0b1f6471-1bf0-4dda-aec3-111122223333';
 
@@ -23,7 +28,48 @@ describe('subscriptionOf resource ids', () => {
   });
 });
 
+describe('subscriptionOfNormalized', () => {
+  it('agrees with subscriptionOf on normalized ids', () => {
+    const ids = [
+      `/SUBSCRIPTIONS/${SUBSCRIPTION.toUpperCase()}/RESOURCEGROUPS/RG`,
+      ` subscriptions/${SUBSCRIPTION}/ `,
+      `/subscriptions/${SUBSCRIPTION}`,
+      '/providers/Microsoft.Management/managementGroups/mg',
+      '/subscriptions/',
+      '/subscription',
+      `/SUBSCR\u0130PTIONS/${SUBSCRIPTION}`,
+      '',
+    ];
+    for (const id of ids) {
+      const normalized = normalizeResourceId(id);
+      expect(subscriptionOfNormalized(normalized)).toBe(subscriptionOf(id));
+    }
+  });
+});
+
 describe('resourceTypeOf resource ids', () => {
+  it('reads the type of a resource named after its namespace and type', () => {
+    expect(
+      resourceTypeOf(
+        `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1`,
+      ),
+    ).toBe('microsoft.compute/virtualmachines');
+  });
+
+  it('skips empty segments and reads a type without a name', () => {
+    expect(
+      resourceTypeOf(
+        `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Compute//virtualMachines/vm`,
+      ),
+    ).toBe('microsoft.compute/virtualmachines');
+    expect(
+      resourceTypeOf(`/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Compute/virtualMachines`),
+    ).toBe('microsoft.compute/virtualmachines');
+    expect(resourceTypeOf(`/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Compute`)).toBe(
+      'microsoft.compute',
+    );
+  });
+
   it('keeps the types after the namespace', () => {
     expect(
       resourceTypeOf(

@@ -41,6 +41,19 @@ export function subscriptionOf(resourceId: string): string | undefined {
   return id === '' ? undefined : id.toLowerCase();
 }
 
+/**
+ * Returns {@link subscriptionOf} of an id that {@link normalizeResourceId} returned, which
+ * is trimmed and lower-cased already, so neither is done again.
+ */
+export function subscriptionOfNormalized(normalizedId: string): string | undefined {
+  const start = normalizedId.charCodeAt(0) === 0x2f ? 1 : 0;
+  if (!normalizedId.startsWith(SUBSCRIPTIONS_SEGMENT, start)) return undefined;
+  const idStart = start + SUBSCRIPTIONS_SEGMENT.length;
+  const idEnd = normalizedId.indexOf('/', idStart);
+  const id = normalizedId.slice(idStart, idEnd < 0 ? normalizedId.length : idEnd);
+  return id === '' ? undefined : id;
+}
+
 const SUBSCRIPTIONS_SEGMENT = 'subscriptions/';
 
 /**
@@ -106,6 +119,19 @@ function lastProvidersSegment(text: string): number {
  * Returns undefined when no namespace follows.
  */
 function typeAfterProviders(text: string, from: number): string | undefined {
+  // Most ids end in `providers/{namespace}/{type}/{name}`, whose type is one slice.
+  let first = from;
+  while (first < text.length && text.charCodeAt(first) === SLASH) first++;
+  const namespaceEnd = text.indexOf('/', first);
+  const typeEnd = namespaceEnd > first ? text.indexOf('/', namespaceEnd + 1) : -1;
+  if (
+    typeEnd > namespaceEnd + 1 &&
+    typeEnd + 1 < text.length &&
+    text.indexOf('/', typeEnd + 1) < 0
+  ) {
+    return text.slice(first, typeEnd);
+  }
+
   let type: string | undefined;
   let position = 0;
   let start = from;

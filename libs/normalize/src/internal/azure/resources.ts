@@ -6,7 +6,7 @@ import { normalizeGuid, normalizeResourceId, resourceTypeOfNormalized } from './
 /** Resource type given to the assignee of a role assignment, which is not an ARM resource. */
 export const ROLE_ASSIGNEE_RESOURCE_TYPE = 'principal';
 
-const ROLE_ASSIGNMENT_WRITE = /\/roleassignments\/write$/i;
+const ROLE_ASSIGNMENT_WRITE = '/roleassignments/write';
 
 /**
  * Lists the resources of an Azure record: the logged resource id, the authorization scope
@@ -20,7 +20,8 @@ export function resourcesOf(input: {
   normalizedResourceId: string | undefined;
   resourceId: string | undefined;
   authorizationScope: string | undefined;
-  operationName: string;
+  /** The operation name lower-cased. */
+  operationLower: string;
   properties: JsonObject | undefined;
 }): Resource[] {
   // Records list one to five resources, so a linear search finds duplicates cheaply.
@@ -31,7 +32,7 @@ export function resourcesOf(input: {
     addResource(resources, input.authorizationScope);
   }
 
-  if (ROLE_ASSIGNMENT_WRITE.test(input.operationName)) {
+  if (input.operationLower.endsWith(ROLE_ASSIGNMENT_WRITE)) {
     const body = readObject(input.properties, 'requestbody');
     addResource(resources, readString(body, 'properties.scope'));
     addResource(resources, readString(body, 'properties.roleDefinitionId'));

@@ -154,11 +154,6 @@ export function categoryOf(lowered: string | undefined): Category {
   return 'data';
 }
 
-/** True for Entra ID sign-in categories, given lower-cased. */
-export function isSignInCategory(lowered: string | undefined): boolean {
-  return lowered !== undefined && SIGN_IN_CATEGORIES.has(lowered);
-}
-
 /** Reads `properties.statusMessage` raw, because it may be an object or a string. */
 function readStatusMessageRaw(record: unknown): unknown {
   return getPath(record, 'properties.statusMessage');
