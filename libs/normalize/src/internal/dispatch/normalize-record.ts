@@ -112,7 +112,10 @@ export function normalizeText(
 
   const raw = resolveRecord(source, parsed.value, ctx.rawRef, provider);
   if ('kind' in raw) return withoutText(raw);
-  return normalizeRecord(raw, ctx, options);
+  if (raw.provider === undefined) return normalizeRecord(raw, ctx, options);
+  // `ctx` names this record already, so it goes to the normalizer as is, which spares
+  // building a context per record.
+  return (options.normalizers ?? RECORD_NORMALIZERS)[raw.provider](raw.value, ctx);
 }
 
 /** Options of {@link normalizeFile}. */
