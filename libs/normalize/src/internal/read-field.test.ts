@@ -155,6 +155,18 @@ describe('readTime', () => {
     }
   });
 
+  it('reads every day of every month as Date.parse does', () => {
+    // Leap years, a century that is not one, one that is, and the ends of the range.
+    for (const year of [1000, 1600, 1900, 1970, 1999, 2000, 2023, 2024, 2100, 2400, 9999]) {
+      for (let month = 1; month <= 12; month++) {
+        for (let day = 1; day <= 31; day++) {
+          const text = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T23:59:59.999Z`;
+          expect(readTime({ t: text }, 't'), text).toBe(Date.parse(text));
+        }
+      }
+    }
+  });
+
   it('rejects times with letters in a numeric field', () => {
     // These were read as -1 hours, minutes or seconds, a time that Date.parse rejects.
     for (const text of [

@@ -297,7 +297,7 @@ const MAX_TIME_MS = 8.64e15;
  * (CloudTrail writes none, Azure seven, GCP up to nine). Digits after the third are
  * dropped, as V8's `Date.parse` drops them. Returns undefined for any other text, and for
  * fields out of range, so `Date.parse` decides those. Days 29 to 31 roll over into the
- * next month in `Date.UTC` as they do in `Date.parse`.
+ * next month as they do in `Date.parse`.
  */
 function parseUtcTime(text: string): number | undefined {
   const length = text.length;
@@ -334,7 +334,34 @@ function parseUtcTime(text: string): number | undefined {
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
     return undefined;
   }
-  return Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
+  return (
+    daysFromCivil(year, month, day) * DAY_MS +
+    hour * 3_600_000 +
+    minute * 60_000 +
+    second * 1000 +
+    millisecond
+  );
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date, for years 1000 to 9999. It gives
+ * what `Date.UTC` gives, days 29 to 31 rolling over into the next month included, since
+ * the count grows by one per day of the month. Arithmetic costs about a third of the call
+ * to `Date.UTC`, which V8 runs outside compiled code. The year is counted from March, so
+ * that the leap day falls at its end, in 400-year cycles of 146,097 days.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const marchYear = month <= 2 ? year - 1 : year;
+  const cycle = Math.floor(marchYear / 400);
+  const yearOfCycle = marchYear - cycle * 400;
+  const monthFromMarch = month > 2 ? month - 3 : month + 9;
+  const dayOfYear = Math.floor((153 * monthFromMarch + 2) / 5) + day - 1;
+  const dayOfCycle =
+    yearOfCycle * 365 + Math.floor(yearOfCycle / 4) - Math.floor(yearOfCycle / 100) + dayOfYear;
+  // 719,468 days lie between 0000-03-01 and 1970-01-01.
+  return cycle * 146_097 + dayOfCycle - 719_468;
 }
 
 /** Reads `count` decimal digits at `start`, or returns -1 when one is not a digit. */
