@@ -357,21 +357,18 @@ const MAX_OUTCOMES_PER_CALL = 32;
 
 /**
  * Cache entries by call, because the same few hundred calls recur in record after record:
- * by event source, then event name, then event type and category joined (each empty when
- * missing). Nesting the maps spares hashing one long joined key per record.
+ * by event source, then event name, then event type, then category (each empty when
+ * missing). Nesting the maps spares building and hashing a joined key per record.
  */
-const mappingCache = new Map<string, Map<string, Map<string, CacheEntry>>>();
+const mappingCache = new Map<string, Map<string, Map<string, Map<string, CacheEntry>>>>();
 let cachedEntries = 0;
-
-function kindKeyOf(fields: CallFields): string {
-  return `${fields.eventType ?? ''}\u0000${fields.recordCategory ?? ''}`;
-}
 
 function cachedEntryOf(fields: CallFields): CacheEntry | undefined {
   return mappingCache
     .get(fields.eventSource ?? '')
     ?.get(fields.eventName ?? '')
-    ?.get(kindKeyOf(fields));
+    ?.get(fields.eventType ?? '')
+    ?.get(fields.recordCategory ?? '');
 }
 
 function cacheEntry(fields: CallFields, entry: CacheEntry): void {
@@ -379,20 +376,20 @@ function cacheEntry(fields: CallFields, entry: CacheEntry): void {
     mappingCache.clear();
     cachedEntries = 0;
   }
-  const source = fields.eventSource ?? '';
-  let bySource = mappingCache.get(source);
-  if (bySource === undefined) {
-    bySource = new Map();
-    mappingCache.set(source, bySource);
-  }
-  const name = fields.eventName ?? '';
-  let byName = bySource.get(name);
-  if (byName === undefined) {
-    byName = new Map();
-    bySource.set(name, byName);
-  }
-  byName.set(kindKeyOf(fields), entry);
+  const byName = childOf(mappingCache, fields.eventSource ?? '');
+  const byType = childOf(byName, fields.eventName ?? '');
+  childOf(byType, fields.eventType ?? '').set(fields.recordCategory ?? '', entry);
   cachedEntries++;
+}
+
+/** Returns the map under `key`, adding an empty one when there is none. */
+function childOf<K, V>(parent: Map<K, Map<string, V>>, key: K): Map<string, V> {
+  let child = parent.get(key);
+  if (child === undefined) {
+    child = new Map();
+    parent.set(key, child);
+  }
+  return child;
 }
 
 function cacheEntryOf(fields: CallFields): CacheEntry {
