@@ -14,6 +14,7 @@ import {
   readString,
   type JsonObject,
 } from '../read-field.js';
+import { OPTIONAL_KEYS } from './optional-keys.js';
 import { readCloudTrailTime } from './cloudtrail-time.js';
 import { readCloudTrailEventId } from './event-id.js';
 import { readCloudTrailIdentity } from './identity.js';
@@ -44,7 +45,7 @@ export function normalizeCloudTrailRecord(record: unknown, ctx: NormalizeContext
     );
   }
   // Fields are read with literal keys (see `getPath`), which V8 caches per read site.
-  if (Array.isArray(getPath(record, 'Records', record['Records']))) {
+  if (Array.isArray(getPath(record, OPTIONAL_KEYS.Records, record['Records']))) {
     return failure(
       ctx,
       'wrong-envelope',
@@ -152,9 +153,10 @@ export function normalizeCloudTrailRecord(record: unknown, ctx: NormalizeContext
     source_ip: readString(record, 'sourceIPAddress', record['sourceIPAddress']) ?? null,
     user_agent: readString(record, 'userAgent', record['userAgent']) ?? null,
     via_service: identity.via_service,
-    vpc_endpoint: readString(record, 'vpcEndpointId', record['vpcEndpointId']) ?? null,
+    vpc_endpoint: readString(record, OPTIONAL_KEYS.vpcEndpointId, record['vpcEndpointId']) ?? null,
     phase: null,
-    correlation_id: readString(record, 'sharedEventID', record['sharedEventID']) ?? null,
+    correlation_id:
+      readString(record, OPTIONAL_KEYS.sharedEventID, record['sharedEventID']) ?? null,
     raw_ref: ctx.rawRef,
   };
   return event;

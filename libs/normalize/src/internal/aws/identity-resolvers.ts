@@ -1,5 +1,6 @@
 import type { Principal, Session } from '@ciem/events';
 import { getPath, readObject, readString, type JsonObject } from '../read-field.js';
+import { OPTIONAL_KEYS } from './optional-keys.js';
 import {
   assumedRoleOf,
   lastResourceSegment,
@@ -129,7 +130,7 @@ function resolveAssumedRole({
     (assumed?.sessionName === '' ? undefined : assumed?.sessionName) ?? principalSession;
   const sourceIdentity = readString(
     sessionContext,
-    'sourceIdentity',
+    OPTIONAL_KEYS.sourceIdentity,
     sessionContext?.['sourceIdentity'],
   );
   const attributes = readObject(sessionContext, 'attributes', sessionContext?.['attributes']);
@@ -210,7 +211,8 @@ function resolveExternalUser({ identity }: IdentityInput): ResolvedIdentity {
 }
 
 function resolveAwsService({ identity, record }: IdentityInput): ResolvedIdentity {
-  const service = readString(identity, 'invokedBy') ?? serviceHostOf(record);
+  const service =
+    readString(identity, OPTIONAL_KEYS.invokedBy, identity['invokedBy']) ?? serviceHostOf(record);
   return {
     principal: { id: service, type: 'aws_service', name: service ?? null },
     session: null,
@@ -282,7 +284,7 @@ function readAttributeSession(identity: JsonObject): Session | null {
 
 /** Reads `onBehalfOf` (an Identity Center user behind the call) as an identity store user ARN. */
 function readOnBehalfOf(identity: JsonObject): string | undefined {
-  const onBehalfOf = getPath(identity, 'onBehalfOf', identity['onBehalfOf']);
+  const onBehalfOf = getPath(identity, OPTIONAL_KEYS.onBehalfOf, identity['onBehalfOf']);
   return onBehalfOf === undefined || onBehalfOf === null
     ? undefined
     : identityStoreUserArn(onBehalfOf, undefined);

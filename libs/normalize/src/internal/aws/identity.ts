@@ -1,5 +1,6 @@
 import type { Principal, Session } from '@ciem/events';
 import { readBoolean, readObject, readString, type JsonObject } from '../read-field.js';
+import { OPTIONAL_KEYS } from './optional-keys.js';
 import { parseArn, partitionOfRegion, type ArnParts } from './arn.js';
 import {
   IDENTITY_RESOLVERS,
@@ -54,7 +55,9 @@ export function readCloudTrailIdentity(
     access_key_id: readString(identity, 'accessKeyId', identity['accessKeyId']) ?? null,
     mfa: readMfa(record, identity),
     via_service:
-      readString(identity, 'invokedBy', identity['invokedBy']) ?? serviceHostOf(record) ?? null,
+      readString(identity, OPTIONAL_KEYS.invokedBy, identity['invokedBy']) ??
+      serviceHostOf(record) ??
+      null,
     partition,
   };
 }
@@ -78,7 +81,8 @@ function identityTypeOf(identity: JsonObject, parsed: ArnParts | undefined): str
       return 'federateduser';
     }
   }
-  if (readString(identity, 'invokedBy', identity['invokedBy']) !== undefined) return 'awsservice';
+  if (readString(identity, OPTIONAL_KEYS.invokedBy, identity['invokedBy']) !== undefined)
+    return 'awsservice';
   if (readString(identity, 'userId', identity['userId']) !== undefined) {
     return 'identitycenteruser';
   }
@@ -92,7 +96,7 @@ function identityTypeOf(identity: JsonObject, parsed: ArnParts | undefined): str
  */
 function readMfa(record: JsonObject, identity: JsonObject): boolean | null {
   const eventData = readObject(record, 'additionalEventData', record['additionalEventData']);
-  const signInMfa = readBoolean(eventData, 'MFAUsed', eventData?.['MFAUsed']);
+  const signInMfa = readBoolean(eventData, OPTIONAL_KEYS.MFAUsed, eventData?.['MFAUsed']);
   if (signInMfa !== undefined) return signInMfa;
   const sessionContext = readObject(identity, 'sessionContext', identity['sessionContext']);
   const attributes = readObject(sessionContext, 'attributes', sessionContext?.['attributes']);

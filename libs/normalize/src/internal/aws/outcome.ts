@@ -1,5 +1,6 @@
 import type { Category, Outcome } from '@ciem/events';
 import { readObject, readString, type JsonObject } from '../read-field.js';
+import { OPTIONAL_KEYS } from './optional-keys.js';
 
 /**
  * Error codes that mean IAM or a resource policy refused the call. CloudTrail writes the
@@ -27,8 +28,9 @@ export interface CloudTrailOutcome {
  * `errorMessage`). Everything else is `success`.
  */
 export function readCloudTrailOutcome(record: JsonObject): CloudTrailOutcome {
-  const errorCode = readString(record, 'errorCode', record['errorCode']);
-  const errorMessage = readString(record, 'errorMessage', record['errorMessage']) ?? null;
+  const errorCode = readString(record, OPTIONAL_KEYS.errorCode, record['errorCode']);
+  const errorMessage =
+    readString(record, OPTIONAL_KEYS.errorMessage, record['errorMessage']) ?? null;
   if (errorCode !== undefined) {
     const denied = DENIED_ERROR_CODES.some((pattern) => pattern.test(errorCode));
     return {
@@ -40,7 +42,7 @@ export function readCloudTrailOutcome(record: JsonObject): CloudTrailOutcome {
   const responseElements = readObject(record, 'responseElements', record['responseElements']);
   const signInResult = readString(
     responseElements,
-    'ConsoleLogin',
+    OPTIONAL_KEYS.ConsoleLogin,
     responseElements?.['ConsoleLogin'],
   );
   if (signInResult?.toLowerCase() === 'failure') {
