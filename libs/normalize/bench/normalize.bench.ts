@@ -13,10 +13,10 @@
  * Both ratios have the same input and the same reading on both sides. Times are process
  * CPU time.
  *
- * NOTE: the in-memory goal of 0.6 is met for GCP (about 0.7) and CloudTrail (about
- * 0.64), not for Azure (about 0.55). Azure records without `eventDataId` spend about
- * 1.7 µs of the 4.5 µs that the normalizer adds to `JSON.parse` on their SHA-256 event id,
- * where the goal allows about 3.1 µs in all. The bench README lists the measurements.
+ * NOTE: the in-memory goal of 0.6 is met for all three providers with a thin margin for
+ * Azure (0.60 to 0.68 over ten runs on one machine) and CloudTrail (0.60 to 0.67). The
+ * ratio moves with the rate of `JSON.parse` itself, which varied by up to 15% between runs
+ * of the same bytes. The bench README lists the measurements.
  *
  * Memory (default, `--memory` alone): writes one CloudTrail `{"Records":[...]}` file of
  * CIEM_BENCH_BIG_FILE_GB gigabytes (default 0.2) and prints the peak RSS while

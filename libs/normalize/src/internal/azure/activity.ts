@@ -220,10 +220,10 @@ interface IdentifyingFields {
  * The lengths make the text decode one way only, so two different sets of fields never
  * share a text, whatever characters they contain. Unlike JSON, the text needs no escapes,
  * and so no scan for characters to escape, which cost about a tenth of the normalizer's
- * time per record. Text with a lone surrogate has no UTF-8 form (`hash` writes U+FFFD for
- * each, so two records could share bytes), so such fields are hashed as their JSON text
- * instead, which escapes lone surrogates and starts with `{` where the other form starts
- * with a digit.
+ * time per record. A lone surrogate has no UTF-8 form: `hash` writes U+FFFD for each, so
+ * two records could share bytes. Fields with one are hashed as their JSON text instead,
+ * which escapes lone surrogates. That text starts with `{`, and the other form with a
+ * digit, so the two never meet.
  */
 export function deriveEventId(fields: IdentifyingFields): string {
   const text =
@@ -241,7 +241,7 @@ export function deriveEventId(fields: IdentifyingFields): string {
 
 // `String.prototype.isWellFormed` exists in Node 20, but the ES2023 library this code
 // targets does not declare it. It is false exactly when a string has a lone surrogate, and
-// answers one-byte strings, which hold no surrogates, without reading them.
+// it runs in native code, unlike a regular expression.
 const isWellFormed = (String.prototype as unknown as { isWellFormed(this: string): boolean })
   .isWellFormed;
 
