@@ -32,18 +32,12 @@ export function normalizeGuid(value: string): string {
 
 /** Returns the lower-cased subscription id of a resource id or scope, if it names one. */
 export function subscriptionOf(resourceId: string): string | undefined {
-  const text = resourceId.trim();
-  const start = text.charCodeAt(0) === 0x2f ? 1 : 0;
-  const idStart = start + SUBSCRIPTIONS_SEGMENT.length;
-  if (!startsWithLowerCased(text, start, SUBSCRIPTIONS_SEGMENT)) return undefined;
-  const idEnd = text.indexOf('/', idStart);
-  const id = text.slice(idStart, idEnd < 0 ? text.length : idEnd);
-  return id === '' ? undefined : id.toLowerCase();
+  return subscriptionOfNormalized(normalizeResourceId(resourceId));
 }
 
 /**
  * Returns {@link subscriptionOf} of an id that {@link normalizeResourceId} returned, which
- * is trimmed and lower-cased already, so neither is done again.
+ * is trimmed and lower-cased already.
  */
 export function subscriptionOfNormalized(normalizedId: string): string | undefined {
   const start = normalizedId.charCodeAt(0) === 0x2f ? 1 : 0;
@@ -55,24 +49,6 @@ export function subscriptionOfNormalized(normalizedId: string): string | undefin
 }
 
 const SUBSCRIPTIONS_SEGMENT = 'subscriptions/';
-
-/**
- * True when `text` at `start` reads `prefix` (lower-case ASCII, without `k`) once
- * lower-cased. Besides the ASCII capitals, only the Kelvin sign lower-cases into an ASCII
- * letter (`k`), and `İ` into two characters, so comparing character by character gives
- * the same result as lower-casing the slice, without building it.
- */
-function startsWithLowerCased(text: string, start: number, prefix: string): boolean {
-  if (text.length < start + prefix.length) return false;
-  for (let index = 0; index < prefix.length; index++) {
-    const code = text.charCodeAt(start + index);
-    const expected = prefix.charCodeAt(index);
-    if (code !== expected && !(expected >= 0x61 && expected <= 0x7a && code === expected - 0x20)) {
-      return false;
-    }
-  }
-  return true;
-}
 
 /**
  * Returns the resource type of an id as `namespace/type[/child type...]`, lower-cased:
@@ -124,17 +100,13 @@ function typeAfterProviders(text: string, from: number): string | undefined {
   while (first < text.length && text.charCodeAt(first) === SLASH) first++;
   const namespaceEnd = text.indexOf('/', first);
   const typeEnd = namespaceEnd > first ? text.indexOf('/', namespaceEnd + 1) : -1;
-  if (
-    typeEnd > namespaceEnd + 1 &&
-    typeEnd + 1 < text.length &&
-    text.indexOf('/', typeEnd + 1) < 0
-  ) {
-    return text.slice(first, typeEnd);
-  }
+  const hasType = typeEnd > namespaceEnd + 1;
+  const nameIsLast = hasType && typeEnd + 1 < text.length && text.indexOf('/', typeEnd + 1) < 0;
+  if (nameIsLast) return text.slice(first, typeEnd);
 
   let type: string | undefined;
   let position = 0;
-  let start = from;
+  let start = first;
   for (;;) {
     while (start < text.length && text.charCodeAt(start) === SLASH) start++;
     if (start >= text.length) return type;

@@ -9,7 +9,7 @@ import {
   resolveRecord,
   type ReadRecordsOptions,
 } from '../containers/read-records.js';
-import type { NormalizeResult } from '../context.js';
+import type { NormalizeContext, NormalizeResult } from '../context.js';
 import { RECORD_NORMALIZERS, type NormalizerTable } from './record-normalizers.js';
 
 /** The context of one record when its reference comes from the reader. */
@@ -53,7 +53,16 @@ export function normalizeRecord(
     };
   }
   const normalizers = options.normalizers ?? RECORD_NORMALIZERS;
-  return normalizers[raw.provider](raw.value, { rawRef, ingestTime: ctx.ingestTime });
+  return normalizers[raw.provider](raw.value, contextOf(ctx, rawRef));
+}
+
+/** Returns the record's context, reusing one that names the record, as `normalizeText` passes. */
+function contextOf(ctx: RecordContext, rawRef: string): NormalizeContext {
+  return hasRawRef(ctx) ? ctx : { rawRef, ingestTime: ctx.ingestTime };
+}
+
+function hasRawRef(ctx: RecordContext): ctx is NormalizeContext {
+  return ctx.rawRef !== undefined;
 }
 
 /**
@@ -112,10 +121,7 @@ export function normalizeText(
 
   const raw = resolveRecord(source, parsed.value, ctx.rawRef, provider);
   if ('kind' in raw) return withoutText(raw);
-  if (raw.provider === undefined) return normalizeRecord(raw, ctx, options);
-  // `ctx` names this record already, so it goes to the normalizer as is, which spares
-  // building a context per record.
-  return (options.normalizers ?? RECORD_NORMALIZERS)[raw.provider](raw.value, ctx);
+  return normalizeRecord(raw, ctx, options);
 }
 
 /** Options of {@link normalizeFile}. */
