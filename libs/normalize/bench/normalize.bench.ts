@@ -15,7 +15,7 @@
  *
  * NOTE: the in-memory goal of 0.6 is met for all three providers with a thin margin for
  * Azure (0.60 to 0.68 over ten runs on one machine) and CloudTrail (0.60 to 0.67). The
- * ratio moves with the rate of `JSON.parse` itself, which varied by up to 15% between runs
+ * ratio moves with the rate of `JSON.parse` itself, which varied by up to 14% between runs
  * of the same bytes. The bench README lists the measurements.
  *
  * Memory (default, `--memory` alone): writes one CloudTrail `{"Records":[...]}` file of

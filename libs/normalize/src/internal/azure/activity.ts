@@ -215,15 +215,9 @@ interface IdentifyingFields {
  * or key case gets the same id. `time` is hashed as logged, keeping its sub-millisecond
  * digits.
  *
- * The hashed text writes each field, in the order of {@link IdentifyingFields}, as its
- * length in UTF-16 code units, a colon and its value: `28:2024-03-05T09:12:44.1234567Z...`.
- * The lengths make the text decode one way only, so two different sets of fields never
- * share a text, whatever characters they contain. Unlike JSON, the text needs no escapes,
- * and so no scan for characters to escape, which cost about a tenth of the normalizer's
- * time per record. A lone surrogate has no UTF-8 form: `hash` writes U+FFFD for each, so
- * two records could share bytes. Fields with one are hashed as their JSON text instead,
- * which escapes lone surrogates. That text starts with `{`, and the other form with a
- * digit, so the two never meet.
+ * Each field is hashed as its length, a colon and its value (`28:2024-03-05T09:…Z69:/sub…`),
+ * which decodes one way only and needs no escaping. A lone surrogate has no UTF-8 form, so
+ * fields with one are hashed as JSON instead, whose text starts with `{`, never a digit.
  */
 export function deriveEventId(fields: IdentifyingFields): string {
   const text =
@@ -239,9 +233,8 @@ export function deriveEventId(fields: IdentifyingFields): string {
   return hash('sha256', isWellFormed.call(text) ? text : serialized(fields), 'hex');
 }
 
-// `String.prototype.isWellFormed` exists in Node 20, but the ES2023 library this code
-// targets does not declare it. It is false exactly when a string has a lone surrogate, and
-// it runs in native code, unlike a regular expression.
+// Node 20 has `String.prototype.isWellFormed`, which the ES2023 library does not declare.
+// It returns false exactly when a string has a lone surrogate.
 const isWellFormed = (String.prototype as unknown as { isWellFormed(this: string): boolean })
   .isWellFormed;
 

@@ -48,7 +48,7 @@ describe('subscriptionOfNormalized', () => {
 });
 
 describe('resourceTypeOf resource ids', () => {
-  it('reads the type of a resource named after its namespace and type', () => {
+  it('reads a single-type resource id', () => {
     expect(
       resourceTypeOf(
         `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1`,
@@ -56,12 +56,15 @@ describe('resourceTypeOf resource ids', () => {
     ).toBe('microsoft.compute/virtualmachines');
   });
 
-  it('skips empty segments and reads a type without a name', () => {
+  it('skips empty segments', () => {
     expect(
       resourceTypeOf(
         `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Compute//virtualMachines/vm`,
       ),
     ).toBe('microsoft.compute/virtualmachines');
+  });
+
+  it('reads ids without a name', () => {
     expect(
       resourceTypeOf(`/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Compute/virtualMachines`),
     ).toBe('microsoft.compute/virtualmachines');
