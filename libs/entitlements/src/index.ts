@@ -103,13 +103,14 @@ export type { ExportDocument, ExportProblem } from './internal/snapshot/export-d
 export {
   detectExportProvider,
   evaluateExportDocuments,
+  roleCatalogFromExports,
 } from './internal/snapshot/evaluate-exports.js';
 export type {
   CollectedSnapshot,
   EvaluateExportsOptions,
   ExportsEvaluation,
 } from './internal/snapshot/evaluate-exports.js';
-export { compareRoleNames, roleCatalogFromExports } from './internal/snapshot/role-catalog.js';
+export { compareRoleNames } from './internal/snapshot/role-catalog.js';
 export type { CatalogRole, RoleCatalog } from './internal/snapshot/role-catalog.js';
 export { diffSnapshots } from './internal/snapshot/snapshot-diff.js';
 export type { DiffInput, PrincipalDiff, SnapshotDiff } from './internal/snapshot/snapshot-diff.js';

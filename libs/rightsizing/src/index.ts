@@ -10,7 +10,9 @@ export {
   DEFAULT_MAX_EXTRA_PERMISSIONS,
   azureOperationsFromExports,
   candidateRolesFromExports,
+  candidateRolesOf,
   gcpCustomRoleSupportFromExports,
+  gcpCustomRoleSupportOf,
 } from './internal/candidate-roles.js';
 export {
   classifyRisk,

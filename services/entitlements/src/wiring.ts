@@ -1,6 +1,6 @@
 import type { ClickHouse } from '@ciem/clickhouse';
 import { createClickHouse, runMigrations } from '@ciem/clickhouse';
-import { evaluateExportDocuments, roleCatalogFromExports } from '@ciem/entitlements';
+import { evaluateExportDocuments } from '@ciem/entitlements';
 import {
   createEntitlementWriter,
   publishSnapshot,
@@ -134,8 +134,7 @@ export function wireEntitlements(
     // NOTE: each collection writes the whole catalog again, even when it has not changed,
     // and old snapshots' rows stay until their monthly partitions are dropped by hand, as
     // in `entitlements`.
-    const catalog =
-      clickhouse === undefined ? undefined : roleCatalogFromExports(gathered.documents);
+    const catalog = clickhouse === undefined ? undefined : evaluation.catalog;
     const writer =
       clickhouse === undefined
         ? undefined

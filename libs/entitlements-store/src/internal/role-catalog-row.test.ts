@@ -1,4 +1,4 @@
-import { roleCatalogFromExports } from '@ciem/entitlements';
+import { evaluateExportDocuments, roleCatalogFromExports } from '@ciem/entitlements';
 import type { ExportDocument } from '@ciem/entitlements';
 import { describe, expect, it } from 'vitest';
 import { toGcpPermissionSupportRows, toRoleCatalogRows } from './role-catalog-row.js';
@@ -134,6 +134,14 @@ describe('roleCatalogFromExports', () => {
     expect(empty.azure).toEqual([]);
     expect(empty.gcp).toEqual([]);
     expect(empty.gcpPermissionSupport.size).toBe(0);
+  });
+
+  it('matches the evaluation catalog', () => {
+    const documents = [...gcpDocuments, ...azureDocuments];
+    const evaluation = evaluateExportDocuments(documents, { takenAt: TAKEN_AT });
+    expect(evaluation.catalog).toEqual(roleCatalogFromExports(documents));
+    expect(evaluation.catalog.gcp.length).toBeGreaterThan(0);
+    expect(evaluation.catalog.azure.length).toBeGreaterThan(0);
   });
 });
 

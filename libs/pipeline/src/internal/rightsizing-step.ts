@@ -5,8 +5,8 @@ import {
   analyzeRightsizing,
   azureOperationsFromExports,
   describeWindow,
-  candidateRolesFromExports,
-  gcpCustomRoleSupportFromExports,
+  candidateRolesOf,
+  gcpCustomRoleSupportOf,
   summarizeRightsizing,
   topByScore,
 } from '@ciem/rightsizing';
@@ -113,7 +113,7 @@ export async function runRightsizingStep(
 
   const accountTeams = options.accountTeams;
   const azureOperations = azureOperationsFromExports(exports.documents);
-  const gcpCustomRoleSupport = gcpCustomRoleSupportFromExports(exports.documents);
+  const gcpCustomRoleSupport = gcpCustomRoleSupportOf(evaluation.catalog);
   // One millisecond after the last event, because the window end is exclusive.
   const lastEvent = lastEventTime(options.usage);
   const windowEnd = options.windowEnd ?? (lastEvent === undefined ? options.now : lastEvent + 1);
@@ -127,7 +127,7 @@ export async function runRightsizingStep(
       windowEnd,
       ...(options.windowDays === undefined ? {} : { windowDays: options.windowDays }),
       ...(accountTeams === undefined ? {} : { ownership: { accountTeams } }),
-      candidateRoles: candidateRolesFromExports(exports.documents),
+      candidateRoles: candidateRolesOf(evaluation.catalog),
       ...(azureOperations === undefined ? {} : { azureOperations }),
       ...(gcpCustomRoleSupport === undefined ? {} : { gcpCustomRoleSupport }),
     },

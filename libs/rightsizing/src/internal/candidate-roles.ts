@@ -8,7 +8,7 @@ import {
   readGcpExports,
   roleCatalogFromExports,
 } from '@ciem/entitlements';
-import type { ExportDocument, GcpCustomRolesSupportLevel } from '@ciem/entitlements';
+import type { ExportDocument, GcpCustomRolesSupportLevel, RoleCatalog } from '@ciem/entitlements';
 import type { CandidateRole } from './types.js';
 
 /** Default of `RightsizingOptions.maxExtraPermissions`. */
@@ -20,7 +20,11 @@ export const DEFAULT_MAX_EXTRA_PERMISSIONS = 10;
  * name (see `roleCatalogFromExports`). Documents of other providers are skipped.
  */
 export function candidateRolesFromExports(documents: Iterable<ExportDocument>): CandidateRole[] {
-  const catalog = roleCatalogFromExports(documents);
+  return candidateRolesOf(roleCatalogFromExports(documents));
+}
+
+/** Returns the roles of a catalog that a recommendation may propose, sorted by name. */
+export function candidateRolesOf(catalog: RoleCatalog): CandidateRole[] {
   return [...catalog.azure, ...catalog.gcp].sort(compareRoleNames);
 }
 
@@ -34,7 +38,19 @@ export function gcpCustomRoleSupportFromExports(
 ): ReadonlyMap<string, GcpCustomRolesSupportLevel> | undefined {
   const gcp = [...documents].filter((d) => detectExportProvider(d.value) === 'gcp');
   if (gcp.length === 0) return undefined;
-  const support = readGcpExports(gcp).permissionSupport;
+  return supportOrUndefined(readGcpExports(gcp).permissionSupport);
+}
+
+/** Returns the GCP custom role support levels of a catalog, or `undefined` when it has none. */
+export function gcpCustomRoleSupportOf(
+  catalog: RoleCatalog,
+): ReadonlyMap<string, GcpCustomRolesSupportLevel> | undefined {
+  return supportOrUndefined(catalog.gcpPermissionSupport);
+}
+
+function supportOrUndefined(
+  support: ReadonlyMap<string, GcpCustomRolesSupportLevel>,
+): ReadonlyMap<string, GcpCustomRolesSupportLevel> | undefined {
   return support.size === 0 ? undefined : support;
 }
 

@@ -16,6 +16,7 @@ import { PermissionSetCache, PermissionTable } from '../model/permission-set.js'
 import type { SnapshotHeader } from '../model/snapshot-stream.js';
 import type { ExportDocument, ExportProblem } from './export-documents.js';
 import { ExportProblemCode, recordPosition } from './export-documents.js';
+import { roleCatalogOf, type RoleCatalog } from './role-catalog.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -100,6 +101,8 @@ export interface ExportsEvaluation {
   };
   /** Documents read per provider. */
   readonly documents: Record<EntitlementProvider, number>;
+  /** Azure built-in and GCP predefined roles of the same documents. */
+  readonly catalog: RoleCatalog;
 }
 
 /**
@@ -166,8 +169,9 @@ export function evaluateExportDocuments(
     }
   }
 
-  if (byProvider.azure.length > 0) {
-    const azure = evaluateAzureEntitlements(readAzureExports(byProvider.azure), {
+  const azureExport = byProvider.azure.length > 0 ? readAzureExports(byProvider.azure) : undefined;
+  if (azureExport !== undefined) {
+    const azure = evaluateAzureEntitlements(azureExport, {
       ...options.azure,
       takenAt: options.takenAt,
       cache,
@@ -179,8 +183,9 @@ export function evaluateExportDocuments(
     }
   }
 
-  if (byProvider.gcp.length > 0) {
-    const gcp = evaluateGcpEntitlements(readGcpExports(byProvider.gcp), {
+  const gcpExport = byProvider.gcp.length > 0 ? readGcpExports(byProvider.gcp) : undefined;
+  if (gcpExport !== undefined) {
+    const gcp = evaluateGcpEntitlements(gcpExport, {
       takenAt: options.takenAt,
       cache,
       ...(options.gcpAccountId === undefined ? {} : { accountId: options.gcpAccountId }),
@@ -200,5 +205,25 @@ export function evaluateExportDocuments(
       azure: byProvider.azure.length,
       gcp: byProvider.gcp.length,
     },
+    catalog: roleCatalogOf(azureExport, gcpExport),
   };
+}
+
+/**
+ * Collects the role catalog (see `roleCatalogOf`) of IAM export documents, each read as
+ * `detectExportProvider` names it. Unreadable records are skipped here, because
+ * `evaluateExportDocuments` reports them.
+ */
+export function roleCatalogFromExports(documents: Iterable<ExportDocument>): RoleCatalog {
+  const azureDocuments: ExportDocument[] = [];
+  const gcpDocuments: ExportDocument[] = [];
+  for (const document of documents) {
+    const provider = detectExportProvider(document.value);
+    if (provider === 'azure') azureDocuments.push(document);
+    else if (provider === 'gcp') gcpDocuments.push(document);
+  }
+  return roleCatalogOf(
+    azureDocuments.length > 0 ? readAzureExports(azureDocuments) : undefined,
+    gcpDocuments.length > 0 ? readGcpExports(gcpDocuments) : undefined,
+  );
 }

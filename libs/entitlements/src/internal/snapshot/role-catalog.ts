@@ -1,8 +1,6 @@
-import { readAzureExports } from '../azure/azure-export.js';
-import { readGcpExports } from '../gcp/gcp-export.js';
+import type { AzureExport } from '../azure/azure-export.js';
+import type { GcpExport } from '../gcp/gcp-export.js';
 import type { GcpCustomRolesSupportLevel } from '../gcp/gcp-permissions.js';
-import type { ExportDocument } from './export-documents.js';
-import { detectExportProvider } from './evaluate-exports.js';
 
 /**
  * A role that right-sizing may propose in place of a custom one (`CandidateRole` of
@@ -42,61 +40,48 @@ export function compareRoleNames(
 }
 
 /**
- * Collects the role catalog of IAM export documents. It keeps Azure role definitions whose
+ * Collects the role catalog of read IAM exports. It keeps Azure role definitions whose
  * `roleType` is `BuiltInRole` and GCP roles named `roles/...`, the predefined ones, because
  * custom roles are named `projects/.../roles/...` or `organizations/.../roles/...`. It adds
  * the GCP support levels of `permissions.queryTestablePermissions` records. The embedded run
  * passes these roles to right-sizing directly, and the entitlements service stores them
- * with each snapshot for the distributed analyzer. Unreadable records are skipped here,
- * because `evaluateExportDocuments` reports them.
+ * with each snapshot for the distributed analyzer.
  */
-export function roleCatalogFromExports(documents: Iterable<ExportDocument>): RoleCatalog {
-  const azureDocuments: ExportDocument[] = [];
-  const gcpDocuments: ExportDocument[] = [];
-  for (const document of documents) {
-    const provider = detectExportProvider(document.value);
-    if (provider === 'azure') azureDocuments.push(document);
-    else if (provider === 'gcp') gcpDocuments.push(document);
-  }
-
+export function roleCatalogOf(
+  azureExport: AzureExport | undefined,
+  gcpExport: GcpExport | undefined,
+): RoleCatalog {
   const azure: CatalogRole[] = [];
-  if (azureDocuments.length > 0) {
-    const lower = (names: readonly string[]): string[] => names.map((n) => n.toLowerCase());
-    for (const definition of readAzureExports(azureDocuments).roleDefinitions) {
-      if (definition.roleType !== 'BuiltInRole') continue;
-      azure.push({
-        provider: 'azure',
-        name: definition.roleName,
-        id: definition.id,
-        actions: definition.permissions.flatMap((block) => lower(block.actions)),
-        not_actions: definition.permissions.flatMap((block) => lower(block.notActions)),
-        data_actions: definition.permissions.flatMap((block) => lower(block.dataActions)),
-        not_data_actions: definition.permissions.flatMap((block) => lower(block.notDataActions)),
-      });
-    }
+  const lower = (names: readonly string[]): string[] => names.map((n) => n.toLowerCase());
+  for (const definition of azureExport?.roleDefinitions ?? []) {
+    if (definition.roleType !== 'BuiltInRole') continue;
+    azure.push({
+      provider: 'azure',
+      name: definition.roleName,
+      id: definition.id,
+      actions: definition.permissions.flatMap((block) => lower(block.actions)),
+      not_actions: definition.permissions.flatMap((block) => lower(block.notActions)),
+      data_actions: definition.permissions.flatMap((block) => lower(block.dataActions)),
+      not_data_actions: definition.permissions.flatMap((block) => lower(block.notDataActions)),
+    });
   }
 
   const gcp: CatalogRole[] = [];
-  let gcpPermissionSupport: ReadonlyMap<string, GcpCustomRolesSupportLevel> = new Map();
-  if (gcpDocuments.length > 0) {
-    const exported = readGcpExports(gcpDocuments);
-    for (const role of exported.roles.values()) {
-      if (!role.name.startsWith('roles/')) continue;
-      gcp.push({
-        provider: 'gcp',
-        name: role.name,
-        actions: [...role.includedPermissions],
-        not_actions: [],
-        data_actions: [],
-        not_data_actions: [],
-      });
-    }
-    gcpPermissionSupport = exported.permissionSupport;
+  for (const role of gcpExport?.roles.values() ?? []) {
+    if (!role.name.startsWith('roles/')) continue;
+    gcp.push({
+      provider: 'gcp',
+      name: role.name,
+      actions: [...role.includedPermissions],
+      not_actions: [],
+      data_actions: [],
+      not_data_actions: [],
+    });
   }
 
   return {
     azure: azure.sort(compareRoleNames),
     gcp: gcp.sort(compareRoleNames),
-    gcpPermissionSupport,
+    gcpPermissionSupport: gcpExport?.permissionSupport ?? new Map(),
   };
 }
